@@ -1,0 +1,57 @@
+//! `routeplay`: the command line over routeplay-core, for policy authors and CI.
+//!
+//! Each subcommand lives in its own file under `commands/`; this file only parses arguments and
+//! maps results to exit codes.
+//!
+//! Exit codes: 0 success; 1 the command ran but found problems (policy errors, failed test
+//! cases, bad input lines); 2 usage or I/O error (missing file, unreadable model, ...).
+
+mod commands;
+mod input;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "routeplay",
+    version,
+    about = "See and test how LLM prompts get routed to models."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the cheap signals of a prompt (tokens, characters, code, language, PII) as JSON.
+    Signals(commands::signals::Args),
+    // New subcommands: add a variant here and an arm in `run` below.
+}
+
+/// What a subcommand reports back: success, or problems found (exit 1).
+pub enum Outcome {
+    /// Everything passed.
+    Ok,
+    /// The command ran to the end but found problems (already printed).
+    Problems,
+}
+
+fn run(cli: Cli) -> Result<Outcome, String> {
+    match cli.command {
+        Command::Signals(args) => commands::signals::run(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("routeplay: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Routeplay's pure core.
+//!
+//! Everything that decides how a prompt is routed lives here and nowhere else, so that the
+//! browser app and the `routeplay` CLI give the same answers:
+//!
+//! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
+//!
+//! The crate has no web, clock, file or network dependencies: it compiles unchanged for the
+//! host and for `wasm32-unknown-unknown`. Callers measure time and do I/O themselves.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod signals;
