@@ -1,0 +1,225 @@
+//! Which host a key may be sent to.
+//!
+//! A key is bound to the *origin* (scheme, host, port) of the endpoint that was in effect when the
+//! user typed it. Before every request the app calls [`key_may_be_sent`]: a key goes only to its
+//! own origin, so changing a provider's endpoint never silently ships an existing key elsewhere.
+//!
+//! Endpoints must be `https`, except loopback hosts (`localhost`, `127.0.0.1`, `[::1]`), which may
+//! use plain `http` (Ollama, LM Studio, llama.cpp, vLLM, a local proxy, the test server). Base
+//! URLs may not carry user info, a query or a fragment, so no secret can ride in a URL.
+
+/// Why a base URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlError {
+    /// Not `http://` or `https://`.
+    Scheme,
+    /// `http://` to a host that is not loopback.
+    InsecureRemote,
+    /// Empty or malformed host, or a bad port.
+    Host,
+    /// `user:pass@`, `?query` or `#fragment` present.
+    ExtraParts,
+}
+
+impl std::fmt::Display for UrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UrlError::Scheme => "the address must start with https:// (or http:// for this computer)",
+            UrlError::InsecureRemote => {
+                "plain http:// is only allowed for this computer (localhost / 127.0.0.1); use https://"
+            }
+            UrlError::Host => "the address has no valid host name or port",
+            UrlError::ExtraParts => {
+                "the address may not contain a user name, a ?query or a #fragment (never put a key in a URL)"
+            }
+        })
+    }
+}
+
+/// A parsed origin: lower-case scheme and host, explicit port only when not the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Lower-case host name or IP literal (IPv6 in brackets).
+    pub host: String,
+    /// Port when it differs from the scheme's default.
+    pub port: Option<u16>,
+}
+
+impl Origin {
+    /// `scheme://host[:port]`.
+    pub fn as_string(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}://{}:{}", self.scheme, self.host, p),
+            None => format!("{}://{}", self.scheme, self.host),
+        }
+    }
+
+    /// True for `localhost`, `127.x.x.x` and `[::1]`.
+    pub fn is_loopback(&self) -> bool {
+        is_loopback_host(&self.host)
+    }
+}
+
+fn is_loopback_host(h: &str) -> bool {
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h == "[::1]"
+        || (h.starts_with("127.")
+            && h.split('.').count() == 4
+            && h.split('.').all(|p| p.parse::<u8>().is_ok()))
+}
+
+/// Parse and check the origin of an endpoint base URL (or of a full request URL when
+/// `allow_query` is true — request URLs may carry `?alt=sse`, never a key).
+pub fn parse_origin(url: &str, allow_query: bool) -> Result<Origin, UrlError> {
+    let url = url.trim();
+    let (scheme, rest) = if let Some(r) = strip_prefix_ci(url, "https://") {
+        ("https", r)
+    } else if let Some(r) = strip_prefix_ci(url, "http://") {
+        ("http", r)
+    } else {
+        return Err(UrlError::Scheme);
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let tail = &rest[end..];
+    if authority.contains('@') || tail.contains('#') || (!allow_query && tail.contains('?')) {
+        return Err(UrlError::ExtraParts);
+    }
+    let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
+        let close = stripped.find(']').ok_or(UrlError::Host)?;
+        let host = format!("[{}]", &stripped[..close]);
+        let after = &stripped[close + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return Err(UrlError::Host),
+        };
+        (host, port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), Some(p)),
+            None => (authority.to_string(), None),
+        }
+    };
+    let host = host.to_ascii_lowercase();
+    let host_ok = !host.is_empty()
+        && (host.starts_with('[')
+            || host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+    if !host_ok {
+        return Err(UrlError::Host);
+    }
+    let port = match port {
+        None => None,
+        Some(p) => {
+            let n: u16 = p.parse().map_err(|_| UrlError::Host)?;
+            let default = if scheme == "https" { 443 } else { 80 };
+            (n != default).then_some(n)
+        }
+    };
+    let origin = Origin {
+        scheme: scheme.to_string(),
+        host,
+        port,
+    };
+    if scheme == "http" && !origin.is_loopback() {
+        return Err(UrlError::InsecureRemote);
+    }
+    Ok(origin)
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &s[prefix.len()..])
+}
+
+/// The origin a key typed for this endpoint is bound to (`scheme://host[:port]`).
+pub fn key_origin_for(base_url: &str) -> Result<String, UrlError> {
+    parse_origin(base_url, false).map(|o| o.as_string())
+}
+
+/// May a key bound to `key_origin` be sent with a request to `request_url`?
+///
+/// True only when the request's origin is exactly the key's origin.
+pub fn key_may_be_sent(key_origin: &str, request_url: &str) -> bool {
+    match parse_origin(request_url, true) {
+        Ok(o) => o.as_string() == key_origin,
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            key_origin_for("https://api.openai.com/v1").unwrap(),
+            "https://api.openai.com"
+        );
+        assert_eq!(
+            key_origin_for("HTTPS://API.OpenAI.com:443/v1").unwrap(),
+            "https://api.openai.com"
+        );
+        assert_eq!(
+            key_origin_for("http://127.0.0.1:8787/s/ok/v1").unwrap(),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            key_origin_for("http://localhost:11434/v1").unwrap(),
+            "http://localhost:11434"
+        );
+        assert_eq!(
+            key_origin_for("http://[::1]:8000/v1").unwrap(),
+            "http://[::1]:8000"
+        );
+        assert_eq!(
+            key_origin_for("http://api.openai.com/v1"),
+            Err(UrlError::InsecureRemote)
+        );
+        assert_eq!(key_origin_for("ftp://x"), Err(UrlError::Scheme));
+        assert_eq!(
+            key_origin_for("https://u:p@evil.example/v1"),
+            Err(UrlError::ExtraParts)
+        );
+        assert_eq!(
+            key_origin_for("https://x.example/v1?key=abc"),
+            Err(UrlError::ExtraParts)
+        );
+        assert_eq!(key_origin_for("https:///v1"), Err(UrlError::Host));
+        assert_eq!(key_origin_for("https://a b/v1"), Err(UrlError::Host));
+        assert_eq!(
+            key_origin_for("http://127.0.0.1.evil.com/"),
+            Err(UrlError::InsecureRemote)
+        );
+    }
+
+    #[test]
+    fn sending_rules() {
+        let o = key_origin_for("https://api.openai.com/v1").unwrap();
+        assert!(key_may_be_sent(
+            &o,
+            "https://api.openai.com/v1/chat/completions"
+        ));
+        assert!(!key_may_be_sent(
+            &o,
+            "https://api.openai.com.evil.example/v1/chat/completions"
+        ));
+        assert!(!key_may_be_sent(
+            &o,
+            "https://api.anthropic.com/v1/messages"
+        ));
+        assert!(!key_may_be_sent(
+            &o,
+            "http://api.openai.com/v1/chat/completions"
+        ));
+        assert!(!key_may_be_sent(&o, "https://api.openai.com:8443/v1"));
+        let local = key_origin_for("http://127.0.0.1:9000/v1").unwrap();
+        assert!(!key_may_be_sent(&local, "http://127.0.0.1:9001/v1"));
+    }
+}

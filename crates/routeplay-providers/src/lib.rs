@@ -1,0 +1,29 @@
+//! Routeplay's provider layer, pure: everything needed to call an LLM provider from a browser
+//! except the I/O itself.
+//!
+//! - [`sse`]: incremental Server-Sent Events parser (bytes in, events out).
+//! - [`presets`]: known providers (OpenAI, Anthropic, Gemini, OpenAI-compatible presets, local
+//!   servers) and those a page cannot call.
+//! - [`wire`]: request building (URL, headers, JSON body) per wire format; keys only in headers.
+//! - [`decode`]: stream events and non-streamed bodies → text, usage, errors.
+//! - [`errors`]: error kinds in user words, retry-after, and the fallback decision.
+//! - [`hosts`]: key ↔ origin binding, checked before every request.
+//! - [`plan`]: the route plan the app runs, costs, token estimates, JSONL history.
+//!
+//! No web, clock or network dependencies: compiles for the host and `wasm32-unknown-unknown`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod decode;
+pub mod errors;
+pub mod hosts;
+pub mod plan;
+pub mod presets;
+pub mod sse;
+pub mod wire;
+
+pub use decode::{StreamDecoder, StreamItem, Usage};
+pub use errors::{should_fall_back, ErrorKind, ProviderError};
+pub use plan::{PlannedModel, RoutePlan, RunRecord};
+pub use presets::{preset, Preset, WireFormat, PRESETS};
+pub use wire::{build_request, ChatRequest, Endpoint, HttpRequest};

@@ -1,0 +1,179 @@
+//! What to run (the route plan the app receives), what it cost, and the exportable history.
+
+use crate::decode::Usage;
+use crate::errors::ProviderError;
+
+/// One model to call, with its catalog prices.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedModel {
+    /// Provider id (a [`crate::presets`] id or alias such as `google`).
+    pub provider: String,
+    /// Model id as the provider names it.
+    pub model: String,
+    /// USD per 1M input tokens (catalog).
+    pub input_per_mtok: f64,
+    /// USD per 1M output tokens (catalog).
+    pub output_per_mtok: f64,
+    /// The router's cost estimate for this prompt, USD, if it made one.
+    #[serde(default)]
+    pub estimated_cost_usd: Option<f64>,
+    /// Where and when the prices were seen (shown next to costs).
+    #[serde(default)]
+    pub price_source: Option<String>,
+}
+
+/// The routed model, its fallback chain, and alternatives for comparison.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RoutePlan {
+    /// The model the policy chose.
+    pub routed: PlannedModel,
+    /// Tried in order when the routed model fails with a fallback-worthy error.
+    #[serde(default)]
+    pub fallbacks: Vec<PlannedModel>,
+    /// Other candidates the user may compare against.
+    #[serde(default)]
+    pub alternatives: Vec<PlannedModel>,
+}
+
+impl RoutePlan {
+    /// Routed model followed by the fallbacks.
+    pub fn chain(&self) -> Vec<PlannedModel> {
+        std::iter::once(self.routed.clone())
+            .chain(self.fallbacks.iter().cloned())
+            .collect()
+    }
+}
+
+/// Rough token estimate used when a provider reports no usage (about 4 characters per token);
+/// always shown marked as an estimate.
+pub fn estimate_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4)
+}
+
+/// USD cost of `input`/`output` tokens at per-1M prices.
+pub fn cost_usd(input: u64, output: u64, input_per_mtok: f64, output_per_mtok: f64) -> f64 {
+    (input as f64 * input_per_mtok + output as f64 * output_per_mtok) / 1_000_000.0
+}
+
+/// Token counts for display: provider usage where reported, else estimates (flagged).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Tokens {
+    /// Input tokens.
+    pub input: u64,
+    /// Output tokens.
+    pub output: u64,
+    /// True if either number is estimated rather than reported.
+    pub estimated: bool,
+}
+
+/// Combine reported usage with estimates from the prompt and answer text.
+pub fn tokens_for(usage: Usage, prompt: &str, answer: &str) -> Tokens {
+    Tokens {
+        input: usage
+            .input_tokens
+            .unwrap_or_else(|| estimate_tokens(prompt)),
+        output: usage
+            .output_tokens
+            .unwrap_or_else(|| estimate_tokens(answer)),
+        estimated: usage.input_tokens.is_none() || usage.output_tokens.is_none(),
+    }
+}
+
+/// One attempt in a run's trace.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Attempt {
+    /// Provider id.
+    pub provider: String,
+    /// Model id.
+    pub model: String,
+    /// `served`, `failed`, `skipped` or `cancelled`.
+    pub outcome: String,
+    /// Why it failed, in user words (keys already scrubbed).
+    pub reason: Option<String>,
+    /// The classified error, if any.
+    pub error: Option<ProviderError>,
+}
+
+/// One finished run as exported (JSONL). Deliberately has no field that could hold a key or a
+/// request header.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    /// Milliseconds since the Unix epoch when the run started.
+    pub started_at_ms: f64,
+    /// `routed` (fallback chain) or `compare`.
+    pub mode: String,
+    /// The prompt.
+    pub prompt: String,
+    /// Provider that answered (or last tried).
+    pub provider: String,
+    /// Model that answered (or last tried).
+    pub model: String,
+    /// Every attempt, in order (fallback trace).
+    pub attempts: Vec<Attempt>,
+    /// Answer text (possibly partial).
+    pub answer: String,
+    /// Whether the answer is complete.
+    pub complete: bool,
+    /// Time to first token, ms.
+    pub ttft_ms: Option<f64>,
+    /// Total time, ms.
+    pub total_ms: Option<f64>,
+    /// Tokens (reported or estimated).
+    pub tokens: Option<Tokens>,
+    /// Actual cost from catalog prices, USD.
+    pub cost_usd: Option<f64>,
+    /// The router's estimate, USD.
+    pub estimated_cost_usd: Option<f64>,
+}
+
+/// Serialise records as JSON Lines.
+pub fn to_jsonl(records: &[RunRecord]) -> String {
+    records
+        .iter()
+        .filter_map(|r| serde_json::to_string(r).ok())
+        .map(|l| l + "\n")
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn costs_and_estimates() {
+        assert!((cost_usd(1_000_000, 500_000, 2.0, 8.0) - 6.0).abs() < 1e-9);
+        assert_eq!(estimate_tokens("abcdefgh1"), 3);
+        let t = tokens_for(
+            Usage {
+                input_tokens: Some(10),
+                output_tokens: None,
+            },
+            "p",
+            "answer text",
+        );
+        assert_eq!((t.input, t.output, t.estimated), (10, 3, true));
+    }
+
+    #[test]
+    fn jsonl_lines() {
+        let r = RunRecord {
+            started_at_ms: 1.0,
+            mode: "routed".into(),
+            prompt: "p".into(),
+            provider: "openai".into(),
+            model: "m".into(),
+            attempts: vec![],
+            answer: "a\nb".into(),
+            complete: true,
+            ttft_ms: Some(1.0),
+            total_ms: Some(2.0),
+            tokens: None,
+            cost_usd: None,
+            estimated_cost_usd: None,
+        };
+        let s = to_jsonl(&[r.clone(), r]);
+        assert_eq!(s.lines().count(), 2);
+        let back: RunRecord = serde_json::from_str(s.lines().next().unwrap()).unwrap();
+        assert_eq!(back.answer, "a\nb");
+    }
+}

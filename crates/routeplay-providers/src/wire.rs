@@ -1,0 +1,304 @@
+//! Request building for each wire format: URL, headers and JSON body.
+
+use crate::presets::WireFormat;
+use serde_json::{json, Value};
+
+/// What to ask.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRequest {
+    /// Model id as the provider names it (`gpt-5.4-mini`, `claude-sonnet-4-6`, `gemini-2.5-flash`).
+    pub model: String,
+    /// The user prompt.
+    pub prompt: String,
+    /// Optional system prompt.
+    pub system: Option<String>,
+    /// Output token cap. Anthropic requires one (1024 is used when absent); others omit it.
+    pub max_tokens: Option<u32>,
+    /// Ask for a streamed (SSE) answer.
+    pub stream: bool,
+}
+
+/// Where and how to call: the wire format, the base URL and the provider's quirks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Wire format.
+    pub format: WireFormat,
+    /// Base URL without trailing slash (`https://api.openai.com/v1`).
+    pub base_url: String,
+    /// Send `stream_options.include_usage` (OpenAI format).
+    pub stream_usage_option: bool,
+}
+
+/// A fully built HTTP request, ready for `fetch`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Full URL. Never contains the key.
+    pub url: String,
+    /// Headers, including the auth header when a key is given.
+    pub headers: Vec<(String, String)>,
+    /// JSON body.
+    pub body: String,
+}
+
+/// Why a request could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// The model id contains characters that cannot go into a URL path (Gemini).
+    BadModelId,
+    /// The endpoint has no base URL (an unconfigured custom endpoint).
+    NoBaseUrl,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::BadModelId => {
+                f.write_str("the model id contains characters not allowed in a model name")
+            }
+            BuildError::NoBaseUrl => f.write_str("this endpoint has no address configured"),
+        }
+    }
+}
+
+/// Default Anthropic output cap when the request gives none.
+pub const ANTHROPIC_DEFAULT_MAX_TOKENS: u32 = 1024;
+
+/// Build the HTTP request. `key` is put only in a header (`Authorization`, `x-api-key` or
+/// `x-goog-api-key`), never in the URL or body; `None` or empty sends no auth header.
+pub fn build_request(
+    ep: &Endpoint,
+    key: Option<&str>,
+    req: &ChatRequest,
+) -> Result<HttpRequest, BuildError> {
+    let base = ep.base_url.trim().trim_end_matches('/');
+    if base.is_empty() {
+        return Err(BuildError::NoBaseUrl);
+    }
+    let key = key.map(str::trim).filter(|k| !k.is_empty());
+    let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    match ep.format {
+        WireFormat::OpenAiChat => {
+            if let Some(k) = key {
+                headers.push(("Authorization".into(), format!("Bearer {k}")));
+            }
+            let mut messages = Vec::new();
+            if let Some(s) = &req.system {
+                messages.push(json!({"role": "system", "content": s}));
+            }
+            messages.push(json!({"role": "user", "content": req.prompt}));
+            let mut body = json!({"model": req.model, "messages": messages, "stream": req.stream});
+            if let Some(m) = req.max_tokens {
+                body["max_tokens"] = json!(m);
+            }
+            if req.stream && ep.stream_usage_option {
+                body["stream_options"] = json!({"include_usage": true});
+            }
+            Ok(HttpRequest {
+                url: format!("{base}/chat/completions"),
+                headers,
+                body: body.to_string(),
+            })
+        }
+        WireFormat::Anthropic => {
+            if let Some(k) = key {
+                headers.push(("x-api-key".into(), k.to_string()));
+            }
+            headers.push(("anthropic-version".into(), "2023-06-01".into()));
+            headers.push((
+                "anthropic-dangerous-direct-browser-access".into(),
+                "true".into(),
+            ));
+            let mut body = json!({
+                "model": req.model,
+                "max_tokens": req.max_tokens.unwrap_or(ANTHROPIC_DEFAULT_MAX_TOKENS),
+                "messages": [{"role": "user", "content": req.prompt}],
+                "stream": req.stream,
+            });
+            if let Some(s) = &req.system {
+                body["system"] = json!(s);
+            }
+            Ok(HttpRequest {
+                url: format!("{base}/messages"),
+                headers,
+                body: body.to_string(),
+            })
+        }
+        WireFormat::Gemini => {
+            if let Some(k) = key {
+                headers.push(("x-goog-api-key".into(), k.to_string()));
+            }
+            let model = req.model.trim().trim_start_matches("models/");
+            if model.is_empty()
+                || !model
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            {
+                return Err(BuildError::BadModelId);
+            }
+            let mut body = json!({"contents": [{"role": "user", "parts": [{"text": req.prompt}]}]});
+            if let Some(s) = &req.system {
+                body["systemInstruction"] = json!({"parts": [{"text": s}]});
+            }
+            if let Some(m) = req.max_tokens {
+                body["generationConfig"] = json!({"maxOutputTokens": m});
+            }
+            let url = if req.stream {
+                format!("{base}/models/{model}:streamGenerateContent?alt=sse")
+            } else {
+                format!("{base}/models/{model}:generateContent")
+            };
+            Ok(HttpRequest {
+                url,
+                headers,
+                body: body.to_string(),
+            })
+        }
+    }
+}
+
+/// Names of the headers that carry a key (for redaction in any debug view).
+pub const SECRET_HEADERS: &[&str] = &["authorization", "x-api-key", "x-goog-api-key", "api-key"];
+
+/// Parse helper shared by decoders: JSON or `Value::Null`.
+pub(crate) fn json_or_null(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::PRESETS;
+
+    const KEY: &str = "test-key-zz9-plural-z-alpha";
+
+    fn req(stream: bool) -> ChatRequest {
+        ChatRequest {
+            model: "m-1".into(),
+            prompt: "hi".into(),
+            system: None,
+            max_tokens: None,
+            stream,
+        }
+    }
+
+    #[test]
+    fn key_never_in_url_or_body_for_any_preset() {
+        for p in PRESETS {
+            let ep = Endpoint {
+                format: p.format,
+                base_url: if p.base_url.is_empty() {
+                    "http://127.0.0.1:9/v1".into()
+                } else {
+                    p.base_url.into()
+                },
+                stream_usage_option: p.stream_usage_option,
+            };
+            for stream in [false, true] {
+                let r = build_request(&ep, Some(KEY), &req(stream)).unwrap();
+                assert!(!r.url.contains(KEY), "{}: key in URL", p.id);
+                assert!(
+                    !r.url.to_ascii_lowercase().contains("key="),
+                    "{}: key param in URL",
+                    p.id
+                );
+                assert!(!r.body.contains(KEY), "{}: key in body", p.id);
+                let in_headers = r.headers.iter().filter(|(_, v)| v.contains(KEY)).count();
+                assert_eq!(in_headers, 1, "{}: key in exactly one header", p.id);
+                // The key is sent only to the preset's own origin.
+                let origin = crate::hosts::key_origin_for(&ep.base_url).unwrap();
+                assert!(crate::hosts::key_may_be_sent(&origin, &r.url), "{}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn openai_shape() {
+        let ep = Endpoint {
+            format: WireFormat::OpenAiChat,
+            base_url: "https://api.openai.com/v1/".into(),
+            stream_usage_option: true,
+        };
+        let r = build_request(&ep, Some(KEY), &req(true)).unwrap();
+        assert_eq!(r.url, "https://api.openai.com/v1/chat/completions");
+        let b: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(b["stream"], true);
+        assert_eq!(b["stream_options"]["include_usage"], true);
+        assert_eq!(b["messages"][0]["content"], "hi");
+        assert!(r
+            .headers
+            .contains(&("Authorization".into(), format!("Bearer {KEY}"))));
+    }
+
+    #[test]
+    fn mistral_sends_only_two_headers() {
+        let p = crate::presets::preset("mistral").unwrap();
+        let ep = Endpoint {
+            format: p.format,
+            base_url: p.base_url.into(),
+            stream_usage_option: p.stream_usage_option,
+        };
+        let r = build_request(&ep, Some(KEY), &req(true)).unwrap();
+        let names: Vec<_> = r.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Content-Type", "Authorization"]);
+        assert!(!r.body.contains("stream_options"));
+    }
+
+    #[test]
+    fn local_without_key_sends_no_auth() {
+        let ep = Endpoint {
+            format: WireFormat::OpenAiChat,
+            base_url: "http://localhost:11434/v1".into(),
+            stream_usage_option: false,
+        };
+        let r = build_request(&ep, Some("  "), &req(false)).unwrap();
+        assert_eq!(r.headers.len(), 1);
+    }
+
+    #[test]
+    fn anthropic_shape() {
+        let ep = Endpoint {
+            format: WireFormat::Anthropic,
+            base_url: "https://api.anthropic.com/v1".into(),
+            stream_usage_option: false,
+        };
+        let mut q = req(true);
+        q.system = Some("be brief".into());
+        let r = build_request(&ep, Some(KEY), &q).unwrap();
+        assert_eq!(r.url, "https://api.anthropic.com/v1/messages");
+        assert!(r.headers.contains(&(
+            "anthropic-dangerous-direct-browser-access".into(),
+            "true".into()
+        )));
+        assert!(r
+            .headers
+            .contains(&("anthropic-version".into(), "2023-06-01".into())));
+        assert!(r.headers.contains(&("x-api-key".into(), KEY.into())));
+        let b: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(b["max_tokens"], 1024);
+        assert_eq!(b["system"], "be brief");
+    }
+
+    #[test]
+    fn gemini_shape() {
+        let ep = Endpoint {
+            format: WireFormat::Gemini,
+            base_url: "https://generativelanguage.googleapis.com/v1beta".into(),
+            stream_usage_option: false,
+        };
+        let mut q = req(true);
+        q.model = "models/gemini-2.5-flash".into();
+        let r = build_request(&ep, Some(KEY), &q).unwrap();
+        assert_eq!(r.url, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+        assert!(r.headers.contains(&("x-goog-api-key".into(), KEY.into())));
+        q.stream = false;
+        assert!(build_request(&ep, Some(KEY), &q)
+            .unwrap()
+            .url
+            .ends_with(":generateContent"));
+        q.model = "x/../y?key=1".into();
+        assert_eq!(
+            build_request(&ep, Some(KEY), &q),
+            Err(BuildError::BadModelId)
+        );
+    }
+}
