@@ -4,10 +4,16 @@
 //! browser app and the `routeplay` CLI give the same answers:
 //!
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
+//! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
+//! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
+//! - [`simulate`]: a prompt set under several policies: totals, shares, diff, rule coverage.
 //!
 //! The crate has no web, clock, file or network dependencies: it compiles unchanged for the
 //! host and for `wasm32-unknown-unknown`. Callers measure time and do I/O themselves.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod catalog;
+pub mod policy;
 pub mod signals;
+pub mod simulate;

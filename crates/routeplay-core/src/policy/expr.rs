@@ -1,0 +1,1100 @@
+//! CEL conditions: the variables a condition sees, a static type check over the parsed
+//! expression (the `cel` crate only checks at run time), and the per-prompt facts that
+//! conditions are evaluated against.
+
+use crate::catalog::TASK_TYPES;
+use crate::signals::{CheapSignals, PromptSignals};
+use cel::common::ast::{Expr, LiteralValue};
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
+use cel::objects::Key;
+use cel::{Context, Env, IdedExpr, Program, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+/// Request metadata supplied by the caller (e.g. `{"tier": "pro"}`), read in CEL as `meta.KEY`.
+pub type Metadata = BTreeMap<String, serde_json::Value>;
+
+/// The longest condition accepted, in bytes (keeps parsing and evaluation bounded).
+pub const MAX_CONDITION_BYTES: usize = 2000;
+/// The deepest bracket nesting accepted in a condition.
+pub const MAX_CONDITION_NESTING: usize = 24;
+
+/// A CEL type, as far as the static check can tell.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Ty {
+    Bool,
+    Int,
+    UInt,
+    Double,
+    String,
+    Bytes,
+    Null,
+    List(Box<Ty>),
+    Map(Box<Ty>),
+    /// The `meta` object: fields declared under `[metadata]`.
+    Meta,
+    /// Unknown until run time.
+    Dyn,
+}
+
+impl Ty {
+    fn name(&self) -> String {
+        match self {
+            Ty::Bool => "bool".into(),
+            Ty::Int => "int".into(),
+            Ty::UInt => "uint".into(),
+            Ty::Double => "double".into(),
+            Ty::String => "string".into(),
+            Ty::Bytes => "bytes".into(),
+            Ty::Null => "null".into(),
+            Ty::List(t) => format!("list of {}", t.name()),
+            Ty::Map(t) => format!("map of {}", t.name()),
+            Ty::Meta => "the metadata object".into(),
+            Ty::Dyn => "dyn".into(),
+        }
+    }
+    fn numeric(&self) -> bool {
+        matches!(self, Ty::Int | Ty::UInt | Ty::Double)
+    }
+    /// Whether values of the two types can ever be equal or compared.
+    fn compatible(&self, other: &Ty) -> bool {
+        match (self, other) {
+            (Ty::Dyn, _) | (_, Ty::Dyn) | (Ty::Null, _) | (_, Ty::Null) => true,
+            (a, b) if a.numeric() && b.numeric() => true,
+            (Ty::List(a), Ty::List(b)) => a.compatible(b),
+            (Ty::Map(_), Ty::Map(_)) => true,
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+}
+
+/// One variable a condition can read.
+#[derive(Debug, Clone, Copy)]
+pub struct Variable {
+    /// Its name in CEL.
+    pub name: &'static str,
+    /// Its CEL type, in words.
+    pub type_name: &'static str,
+    /// What it holds.
+    pub doc: &'static str,
+}
+
+/// Every variable a condition can read, in the order [`Facts`] stores them.
+pub const VARIABLES: [Variable; 13] = [
+    Variable { name: "task", type_name: "string", doc: "the most probable task type; \"unknown\" while no classifier is loaded" },
+    Variable { name: "scores", type_name: "map(string, double)", doc: "probability per task type (scores.code, scores.planning, ...); all 0 without a classifier" },
+    Variable { name: "complexity", type_name: "double", doc: "0..1, how likely the prompt needs a strong model; without a classifier a size/code heuristic (see heuristic_complexity)" },
+    Variable { name: "tokens", type_name: "int", doc: "estimated input tokens" },
+    Variable { name: "chars", type_name: "int", doc: "characters in the prompt" },
+    Variable { name: "words", type_name: "int", doc: "whitespace-separated words" },
+    Variable { name: "lines", type_name: "int", doc: "lines in the prompt" },
+    Variable { name: "language", type_name: "string", doc: "ISO 639-3 code of the detected language (\"eng\", \"fra\", ...); \"\" when unknown" },
+    Variable { name: "has_code", type_name: "bool", doc: "the prompt contains source code" },
+    Variable { name: "has_pii", type_name: "bool", doc: "the prompt contains personal data" },
+    Variable { name: "pii", type_name: "list(string)", doc: "kinds of personal data found (\"email\", \"phone\", ...)" },
+    Variable { name: "classified", type_name: "bool", doc: "whether a classifier prediction is present" },
+    Variable { name: "meta", type_name: "object", doc: "request metadata; fields declared under [metadata] with their defaults" },
+];
+
+const META_INDEX: usize = 12;
+
+fn var_index(name: &str) -> Option<usize> {
+    VARIABLES.iter().position(|v| v.name == name)
+}
+
+fn var_ty(index: usize) -> Ty {
+    match index {
+        0 | 7 => Ty::String,
+        1 => Ty::Map(Box::new(Ty::Double)),
+        2 => Ty::Double,
+        3..=6 => Ty::Int,
+        8 | 9 | 11 => Ty::Bool,
+        10 => Ty::List(Box::new(Ty::String)),
+        _ => Ty::Meta,
+    }
+}
+
+/// The functions conditions may call (besides operators and the `has`, `all`, `exists`,
+/// `exists_one`, `map`, `filter` macros).
+pub const FUNCTIONS: [&str; 8] = [
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "int",
+    "uint",
+    "double",
+    "string",
+];
+
+/// The shared CEL environment (standard library and macros).
+pub(crate) fn env() -> &'static Arc<Env> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    ENV.get_or_init(|| Arc::new(Env::stdlib()))
+}
+
+/// A problem in a condition, located by character range inside the condition text.
+#[derive(Debug, Clone)]
+pub(crate) struct CondIssue {
+    pub chars: Range<usize>,
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub warning: bool,
+}
+
+fn issue(
+    chars: Range<usize>,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+) -> CondIssue {
+    CondIssue {
+        chars,
+        code,
+        message,
+        help,
+        warning: false,
+    }
+}
+
+/// A compiled, type-checked condition.
+#[derive(Debug, Clone)]
+pub(crate) struct Condition {
+    pub source: String,
+    pub program: Arc<Program>,
+    /// Set when the condition reads no variable: its value is known before any prompt.
+    pub constant: Option<bool>,
+}
+
+/// The declared metadata fields and their defaults.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MetaSchema {
+    pub fields: BTreeMap<String, (Ty, serde_json::Value)>,
+}
+
+impl MetaSchema {
+    pub(crate) fn ty_of_json(v: &serde_json::Value) -> Option<Ty> {
+        Some(match v {
+            serde_json::Value::Bool(_) => Ty::Bool,
+            serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => Ty::Int,
+            serde_json::Value::Number(_) => Ty::Double,
+            serde_json::Value::String(_) => Ty::String,
+            serde_json::Value::Array(a) => {
+                let inner = a.first().and_then(Self::ty_of_json).unwrap_or(Ty::Dyn);
+                Ty::List(Box::new(inner))
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Compiles and type-checks one condition. Errors are located inside `src`.
+pub(crate) fn compile(
+    src: &str,
+    meta: &MetaSchema,
+) -> Result<(Condition, Vec<CondIssue>), Vec<CondIssue>> {
+    let n_chars = src.chars().count();
+    let all = 0..n_chars.max(1);
+    if src.trim().is_empty() {
+        return Err(vec![issue(all, "cel-syntax", "the condition is empty".into(), Some("write a CEL expression such as `task == \"code\"`, or remove `when` to use the rule as [default]".into()))]);
+    }
+    if src.len() > MAX_CONDITION_BYTES {
+        return Err(vec![issue(
+            all,
+            "cel-syntax",
+            format!(
+                "the condition is {} bytes long; the limit is {MAX_CONDITION_BYTES}",
+                src.len()
+            ),
+            Some("split it into several rules".into()),
+        )]);
+    }
+    let mut depth = 0usize;
+    for (i, c) in src.chars().enumerate() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_CONDITION_NESTING {
+                    return Err(vec![issue(
+                        i..i + 1,
+                        "cel-syntax",
+                        format!("brackets nest deeper than {MAX_CONDITION_NESTING} levels"),
+                        None,
+                    )]);
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let program = match env().compile(src) {
+        Ok(p) => p,
+        Err(errors) => {
+            let line_starts: Vec<usize> = std::iter::once(0)
+                .chain(
+                    src.chars()
+                        .enumerate()
+                        .filter(|(_, c)| *c == '\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect();
+            let mut out = Vec::new();
+            for e in errors.errors.iter().take(3) {
+                let line = (e.pos.0.max(1) as usize).min(line_starts.len());
+                let col = e.pos.1.max(1) as usize;
+                let start = (line_starts[line - 1] + col - 1).min(n_chars);
+                let (message, help) = explain_parse_error(&e.msg);
+                out.push(issue(start..start + 1, "cel-syntax", message, help));
+            }
+            if out.is_empty() {
+                out.push(issue(
+                    all,
+                    "cel-syntax",
+                    "the condition is not valid CEL".into(),
+                    None,
+                ));
+            }
+            return Err(out);
+        }
+    };
+    let mut checker = Checker {
+        program: &program,
+        meta,
+        scope: Vec::new(),
+        issues: Vec::new(),
+        n_chars,
+    };
+    let ty = checker.check(program.expression(), 0);
+    let mut issues = checker.issues;
+    if !matches!(ty, Ty::Bool | Ty::Dyn) && !issues.iter().any(|i| !i.warning) {
+        issues.push(issue(
+            all.clone(),
+            "type",
+            format!(
+                "a condition must be true or false, but this one gives a {}",
+                ty.name()
+            ),
+            Some("compare it with something, e.g. `complexity > 0.7`".into()),
+        ));
+    }
+    if issues.iter().any(|i| !i.warning) {
+        return Err(issues);
+    }
+    let constant = if program.references().variables().is_empty() {
+        match program.execute(&Context::with_env(env().clone())) {
+            Ok(Value::Bool(b)) => Some(b),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    Ok((
+        Condition {
+            source: src.to_string(),
+            program: Arc::new(program),
+            constant,
+        },
+        issues,
+    ))
+}
+
+fn explain_parse_error(msg: &str) -> (String, Option<String>) {
+    let msg = msg.trim_start_matches("Syntax error: ");
+    if msg.contains("'<EOF>'") {
+        return (
+            "the condition ends too early: an operand is missing".into(),
+            Some("finish the expression, e.g. `tokens > 1000`".into()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("token recognition error at: ") {
+        return (
+            format!("unexpected character {rest}"),
+            Some(
+                "CEL strings use quotes: \"...\" or '...'; `and`/`or` are written && and ||".into(),
+            ),
+        );
+    }
+    let short = match msg.find(" expecting ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    let help = if msg.contains(" expecting ") {
+        Some(
+            "CEL expects an operand here: a signal such as `tokens`, a literal, `(`, `!` or `-`"
+                .to_string(),
+        )
+    } else {
+        None
+    };
+    (format!("CEL syntax error: {short}"), help)
+}
+
+struct Checker<'a> {
+    program: &'a Program,
+    meta: &'a MetaSchema,
+    scope: Vec<String>,
+    issues: Vec<CondIssue>,
+    n_chars: usize,
+}
+
+impl Checker<'_> {
+    fn span(&self, e: &IdedExpr) -> Range<usize> {
+        match self.program.source_info().offset_for(e.id) {
+            Some((a, b)) => {
+                let a = (a as usize).min(self.n_chars);
+                let b = (b as usize).max(a).min(self.n_chars);
+                a..(b + 1).max(a + 1)
+            }
+            None => 0..self.n_chars.max(1),
+        }
+    }
+
+    /// The span of a whole sub-expression: from its leftmost to its rightmost node.
+    fn full_span(&self, e: &IdedExpr) -> Range<usize> {
+        let mut r = self.span(e);
+        let mut stack = vec![e];
+        let mut seen = 0;
+        while let Some(x) = stack.pop() {
+            seen += 1;
+            if seen > 500 {
+                break;
+            }
+            let s = self.span(x);
+            r.start = r.start.min(s.start);
+            r.end = r.end.max(s.end);
+            match &x.expr {
+                Expr::Call(c) => {
+                    stack.extend(c.target.as_deref());
+                    stack.extend(c.args.iter());
+                }
+                Expr::Select(s) => stack.push(&s.operand),
+                Expr::List(l) => stack.extend(l.elements.iter()),
+                _ => {}
+            }
+        }
+        r
+    }
+
+    fn err(
+        &mut self,
+        e: &IdedExpr,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) -> Ty {
+        let chars = self.span(e);
+        self.issues.push(issue(chars, code, message, help));
+        Ty::Dyn
+    }
+
+    fn check(&mut self, e: &IdedExpr, depth: usize) -> Ty {
+        if depth > 400 {
+            return Ty::Dyn;
+        }
+        match &e.expr {
+            Expr::Unspecified => Ty::Dyn,
+            Expr::Literal(l) => match l {
+                LiteralValue::Boolean(_) => Ty::Bool,
+                LiteralValue::Bytes(_) => Ty::Bytes,
+                LiteralValue::Double(_) => Ty::Double,
+                LiteralValue::Int(_) => Ty::Int,
+                LiteralValue::Null => Ty::Null,
+                LiteralValue::String(_) => Ty::String,
+                LiteralValue::UInt(_) => Ty::UInt,
+            },
+            Expr::Ident(name) => {
+                if self.scope.iter().any(|s| s == name) {
+                    return Ty::Dyn;
+                }
+                match var_index(name) {
+                    Some(i) => var_ty(i),
+                    None => {
+                        let names = VARIABLES.iter().map(|v| v.name);
+                        let help = match crate::catalog::closest(name, names) {
+                            Some(s) => format!("did you mean `{s}`? Signals: {}", variable_list()),
+                            None => format!(
+                                "signals: {}; request metadata is read as meta.FIELD",
+                                variable_list()
+                            ),
+                        };
+                        self.err(
+                            e,
+                            "unknown-signal",
+                            format!("unknown signal `{name}`"),
+                            Some(help),
+                        )
+                    }
+                }
+            }
+            Expr::Select(sel) => {
+                let operand = self.check(&sel.operand, depth + 1);
+                if sel.test {
+                    return Ty::Bool;
+                }
+                match operand {
+                    Ty::Meta => {
+                        match self.meta.fields.get(&sel.field) {
+                            Some((t, _)) => t.clone(),
+                            None => {
+                                let declared: Vec<&str> =
+                                    self.meta.fields.keys().map(|s| s.as_str()).collect();
+                                let help = if declared.is_empty() {
+                                    format!("declare it with a default under [metadata], e.g. `{} = \"free\"`", sel.field)
+                                } else {
+                                    match crate::catalog::closest(&sel.field, declared.iter().copied()) {
+                                    Some(s) => format!("did you mean `meta.{s}`? Or declare it under [metadata]"),
+                                    None => format!("declared fields: {}; add it under [metadata]", declared.join(", ")),
+                                }
+                                };
+                                let chars = self.full_span(e);
+                                self.issues.push(issue(
+                                    chars,
+                                    "unknown-field",
+                                    format!("unknown metadata field `meta.{}`", sel.field),
+                                    Some(help),
+                                ));
+                                Ty::Dyn
+                            }
+                        }
+                    }
+                    Ty::Map(v) => {
+                        if is_scores(&sel.operand) && !TASK_TYPES.contains(&sel.field.as_str()) {
+                            let help = match crate::catalog::closest(
+                                &sel.field,
+                                TASK_TYPES.iter().copied(),
+                            ) {
+                                Some(s) => format!("did you mean `scores.{s}`?"),
+                                None => format!("task types: {}", TASK_TYPES.join(", ")),
+                            };
+                            let chars = self.full_span(e);
+                            self.issues.push(issue(
+                                chars,
+                                "unknown-field",
+                                format!("`{}` is not a task type", sel.field),
+                                Some(help),
+                            ));
+                            return Ty::Dyn;
+                        }
+                        *v
+                    }
+                    Ty::Dyn => Ty::Dyn,
+                    other => self.err(
+                        e,
+                        "type",
+                        format!("cannot read field `{}` of a {}", sel.field, other.name()),
+                        None,
+                    ),
+                }
+            }
+            Expr::List(l) => {
+                let mut elem: Option<Ty> = None;
+                for x in &l.elements {
+                    let t = self.check(x, depth + 1);
+                    elem = Some(match elem {
+                        None => t,
+                        Some(prev) if prev == t => prev,
+                        Some(_) => Ty::Dyn,
+                    });
+                }
+                Ty::List(Box::new(elem.unwrap_or(Ty::Dyn)))
+            }
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    if let cel::common::ast::EntryExpr::MapEntry(me) = &entry.expr {
+                        self.check(&me.key, depth + 1);
+                        self.check(&me.value, depth + 1);
+                    }
+                }
+                Ty::Map(Box::new(Ty::Dyn))
+            }
+            Expr::Struct(_) => self.err(
+                e,
+                "type",
+                "message construction is not supported in conditions".into(),
+                None,
+            ),
+            Expr::Comprehension(c) => {
+                let range = self.check(&c.iter_range, depth + 1);
+                if !matches!(range, Ty::List(_) | Ty::Map(_) | Ty::Dyn) {
+                    return self.err(
+                        &c.iter_range,
+                        "type",
+                        format!("cannot iterate over a {}", range.name()),
+                        None,
+                    );
+                }
+                self.check(&c.accu_init, depth + 1);
+                let pushed = 2 + usize::from(c.iter_var2.is_some());
+                self.scope.push(c.iter_var.clone());
+                self.scope.push(c.accu_var.clone());
+                if let Some(v) = &c.iter_var2 {
+                    self.scope.push(v.clone());
+                }
+                self.check(&c.loop_cond, depth + 1);
+                self.check(&c.loop_step, depth + 1);
+                let t = self.check(&c.result, depth + 1);
+                for _ in 0..pushed {
+                    self.scope.pop();
+                }
+                t
+            }
+            Expr::Call(call) => self.check_call(e, call, depth),
+        }
+    }
+
+    fn check_call(&mut self, e: &IdedExpr, call: &cel::common::ast::CallExpr, depth: usize) -> Ty {
+        let f = call.func_name.as_str();
+        let target = call.target.as_deref().map(|t| self.check(t, depth + 1));
+        let args: Vec<Ty> = call.args.iter().map(|a| self.check(a, depth + 1)).collect();
+        let side = |i: usize| if i == 0 { "left" } else { "right" };
+        match f {
+            "_&&_" | "_||_" => {
+                let op = if f == "_&&_" { "&&" } else { "||" };
+                for (i, t) in args.iter().enumerate() {
+                    if !matches!(t, Ty::Bool | Ty::Dyn) {
+                        let a = &call.args[i];
+                        let chars = self.full_span(a);
+                        self.issues.push(issue(
+                            chars,
+                            "type",
+                            format!(
+                                "`{op}` needs true/false on both sides, but the {} side is a {}",
+                                side(i),
+                                t.name()
+                            ),
+                            Some("compare the value, e.g. `complexity > 0.5`".into()),
+                        ));
+                    }
+                }
+                Ty::Bool
+            }
+            "!_" => {
+                if !matches!(args.first(), Some(Ty::Bool | Ty::Dyn)) {
+                    let t = args.first().map(|t| t.name()).unwrap_or_default();
+                    return self.err(e, "type", format!("`!` needs true/false, not a {t}"), None);
+                }
+                Ty::Bool
+            }
+            "-_" => match args.first() {
+                Some(t) if t.numeric() || *t == Ty::Dyn => t.clone(),
+                Some(t) => self.err(e, "type", format!("cannot negate a {}", t.name()), None),
+                None => Ty::Dyn,
+            },
+            "_==_" | "_!=_" => {
+                if args.len() == 2 && !args[0].compatible(&args[1]) {
+                    let chars = self.full_span(e);
+                    self.issues.push(issue(
+                        chars,
+                        "type",
+                        format!(
+                            "comparing a {} with a {} is never true",
+                            args[0].name(),
+                            args[1].name()
+                        ),
+                        Some(type_help(&args[0], &args[1])),
+                    ));
+                    return Ty::Bool;
+                }
+                self.check_task_literal(call);
+                Ty::Bool
+            }
+            "_<_" | "_<=_" | "_>_" | "_>=_" => {
+                if args.len() == 2 {
+                    let (a, b) = (&args[0], &args[1]);
+                    let ok = (a.numeric() && b.numeric())
+                        || *a == Ty::Dyn
+                        || *b == Ty::Dyn
+                        || (a == b && matches!(a, Ty::String | Ty::Bytes | Ty::Bool));
+                    if !ok {
+                        let chars = self.full_span(e);
+                        self.issues.push(issue(
+                            chars,
+                            "type",
+                            format!("cannot order a {} against a {}", a.name(), b.name()),
+                            Some(type_help(a, b)),
+                        ));
+                    }
+                }
+                Ty::Bool
+            }
+            "_+_" | "_-_" | "_*_" | "_/_" | "_%_" => {
+                if args.len() != 2 {
+                    return Ty::Dyn;
+                }
+                let (a, b) = (&args[0], &args[1]);
+                if *a == Ty::Dyn || *b == Ty::Dyn {
+                    return Ty::Dyn;
+                }
+                if a.numeric() && b.numeric() {
+                    if a == b {
+                        return a.clone();
+                    }
+                    let chars = self.full_span(e);
+                    self.issues.push(issue(
+                        chars,
+                        "type",
+                        format!(
+                            "CEL does not mix {} and {} in arithmetic",
+                            a.name(),
+                            b.name()
+                        ),
+                        Some("convert one side, e.g. `double(tokens) * 0.5`".into()),
+                    ));
+                    return Ty::Dyn;
+                }
+                if f == "_+_" && a == b && matches!(a, Ty::String | Ty::List(_) | Ty::Bytes) {
+                    return a.clone();
+                }
+                let op = &f[1..f.len() - 1];
+                let chars = self.full_span(e);
+                self.issues.push(issue(
+                    chars,
+                    "type",
+                    format!("`{op}` cannot combine a {} and a {}", a.name(), b.name()),
+                    None,
+                ));
+                Ty::Dyn
+            }
+            "_?_:_" => {
+                if let Some(c) = args.first() {
+                    if !matches!(c, Ty::Bool | Ty::Dyn) {
+                        self.err(
+                            &call.args[0],
+                            "type",
+                            format!("the test of `? :` must be true/false, not a {}", c.name()),
+                            None,
+                        );
+                    }
+                }
+                match (args.get(1), args.get(2)) {
+                    (Some(a), Some(b)) if a == b => a.clone(),
+                    _ => Ty::Dyn,
+                }
+            }
+            "_[_]" => match (args.first(), args.get(1)) {
+                (Some(Ty::List(el)), Some(i)) => {
+                    if !matches!(i, Ty::Int | Ty::UInt | Ty::Dyn) {
+                        return self.err(
+                            e,
+                            "type",
+                            format!("a list index must be an int, not a {}", i.name()),
+                            None,
+                        );
+                    }
+                    (**el).clone()
+                }
+                (Some(Ty::Map(v)), _) => (**v).clone(),
+                (Some(Ty::Meta | Ty::Dyn), _) => Ty::Dyn,
+                (Some(t), _) => {
+                    self.err(e, "type", format!("cannot index into a {}", t.name()), None)
+                }
+                _ => Ty::Dyn,
+            },
+            "@in" => {
+                if let (Some(x), Some(coll)) = (args.first(), args.get(1)) {
+                    match coll {
+                        Ty::List(el) if !x.compatible(el) => {
+                            let chars = self.full_span(e);
+                            self.issues.push(issue(
+                                chars,
+                                "type",
+                                format!("a {} is never in a {}", x.name(), coll.name()),
+                                None,
+                            ));
+                        }
+                        Ty::List(_) | Ty::Map(_) | Ty::Dyn | Ty::Meta => {}
+                        other => {
+                            let chars = self.full_span(e);
+                            self.issues.push(issue(
+                                chars,
+                                "type",
+                                format!(
+                                    "`in` needs a list or map on its right, not a {}",
+                                    other.name()
+                                ),
+                                None,
+                            ));
+                        }
+                    }
+                }
+                Ty::Bool
+            }
+            "@not_strictly_false" => Ty::Bool,
+            "size" => {
+                let t = target.as_ref().or(args.first());
+                match t {
+                    Some(Ty::String | Ty::Bytes | Ty::List(_) | Ty::Map(_) | Ty::Dyn) => Ty::Int,
+                    Some(t) => self.err(
+                        e,
+                        "type",
+                        format!("`size` needs a string, list or map, not a {}", t.name()),
+                        None,
+                    ),
+                    None => Ty::Int,
+                }
+            }
+            "contains" | "startsWith" | "endsWith" => {
+                match (&target, args.first()) {
+                    (Some(Ty::String | Ty::Dyn), Some(Ty::String | Ty::Dyn)) => {}
+                    (Some(t), Some(a)) => {
+                        return self.err(e, "type", format!("`{f}` works on strings, here it is called on a {} with a {}", t.name(), a.name()), Some(format!("write it as `text.{f}(\"word\")`; to test list membership use `x in list`")));
+                    }
+                    _ => {
+                        return self.err(
+                            e,
+                            "type",
+                            format!("`{f}` is called as `string.{f}(string)`"),
+                            None,
+                        );
+                    }
+                }
+                Ty::Bool
+            }
+            "int" => Ty::Int,
+            "uint" => Ty::UInt,
+            "double" => Ty::Double,
+            "string" => Ty::String,
+            _ => {
+                let help = if f == "matches" {
+                    "regular expressions are not enabled in Routeplay (they would double the app's size); use contains/startsWith/endsWith".to_string()
+                } else {
+                    format!("available functions: {}", FUNCTIONS.join(", "))
+                };
+                // The node sits at the `(`; the name is just before it.
+                let paren = self.span(e).start;
+                let n = f.chars().count();
+                let chars = if paren >= n {
+                    paren - n..paren
+                } else {
+                    self.span(e)
+                };
+                self.issues.push(issue(
+                    chars,
+                    "unknown-function",
+                    format!("unknown function `{f}`"),
+                    Some(help),
+                ));
+                Ty::Dyn
+            }
+        }
+    }
+
+    /// Warns on `task == "cod"`: a task type that does not exist never matches.
+    fn check_task_literal(&mut self, call: &cel::common::ast::CallExpr) {
+        if call.args.len() != 2 {
+            return;
+        }
+        for (a, b) in [
+            (&call.args[0], &call.args[1]),
+            (&call.args[1], &call.args[0]),
+        ] {
+            if matches!(&a.expr, Expr::Ident(n) if n == "task" && !self.scope.iter().any(|s| s == "task"))
+            {
+                if let Expr::Literal(LiteralValue::String(s)) = &b.expr {
+                    let s = s.inner();
+                    if s != "unknown" && !TASK_TYPES.contains(&s) {
+                        let help = match crate::catalog::closest(s, TASK_TYPES.iter().copied()) {
+                            Some(t) => format!("did you mean \"{t}\"?"),
+                            None => format!("task types: {}", TASK_TYPES.join(", ")),
+                        };
+                        let chars = self.span(b);
+                        self.issues.push(CondIssue {
+                            chars,
+                            code: "unknown-task",
+                            message: format!("\"{s}\" is not a task type, so this never matches"),
+                            help: Some(help),
+                            warning: true,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_scores(e: &IdedExpr) -> bool {
+    matches!(&e.expr, Expr::Ident(n) if n == "scores")
+}
+
+fn type_help(a: &Ty, b: &Ty) -> String {
+    if matches!((a, b), (Ty::String, t) | (t, Ty::String) if t.numeric()) {
+        "numbers and strings never compare; quote both or neither (e.g. `complexity > 0.7`, `task == \"code\"`)".into()
+    } else {
+        "both sides must have the same kind of value".into()
+    }
+}
+
+fn variable_list() -> String {
+    VARIABLES
+        .iter()
+        .map(|v| v.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The complexity used when no classifier prediction is present: 0.2, plus up to 0.4 for
+/// length (full at 2,000 tokens), plus 0.2 when the prompt has code, plus 0.1 for more than 20
+/// lines. Clamped to 0..1. A rough stand-in, documented so policies can be written against it.
+pub fn heuristic_complexity(cheap: &CheapSignals) -> f64 {
+    let len = (cheap.tokens as f64 / 2000.0).min(1.0) * 0.4;
+    let code = if cheap.has_code { 0.2 } else { 0.0 };
+    let lines = if cheap.lines > 20 { 0.1 } else { 0.0 };
+    (0.2 + len + code + lines).clamp(0.0, 1.0)
+}
+
+/// FNV-1a hash of a prompt's text: the key that makes weighted splits deterministic per prompt.
+pub fn split_key(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+pub(crate) fn json_to_cel(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
+        serde_json::Value::Array(a) => Value::List(Arc::new(a.iter().map(json_to_cel).collect())),
+        serde_json::Value::Object(o) => {
+            let m: HashMap<Key, Value> = o
+                .iter()
+                .map(|(k, v)| (Key::from(k.clone()), json_to_cel(v)))
+                .collect();
+            Value::Map(m.into())
+        }
+    }
+}
+
+pub(crate) fn boxed(v: Value) -> Box<dyn Val> {
+    match v.try_into() {
+        Ok(b) => b,
+        Err(_) => Box::new(cel::common::types::CelNull),
+    }
+}
+
+/// Everything a policy needs to know about one prompt, prepared once and reused by every
+/// policy (no per-decision rebuild of the CEL values).
+#[derive(Debug)]
+pub struct Facts {
+    pub(crate) split_key: u64,
+    pub(crate) task: String,
+    pub(crate) classified: bool,
+    pub(crate) complexity: f64,
+    pub(crate) input_tokens: f64,
+    pub(crate) metadata: Metadata,
+    vars: Vec<Box<dyn Val>>,
+}
+
+impl Facts {
+    /// Prepares the facts of a prompt: `text` only feeds the split key (see [`split_key`]).
+    pub fn new(text: &str, signals: &PromptSignals, metadata: &Metadata) -> Facts {
+        Facts::with_key(split_key(text), signals, metadata)
+    }
+
+    /// Like [`Facts::new`] with a precomputed split key.
+    pub fn with_key(key: u64, signals: &PromptSignals, metadata: &Metadata) -> Facts {
+        let cheap = &signals.cheap;
+        let (task, complexity, scores) = match &signals.task {
+            Some(p) => {
+                let mut scores: HashMap<String, f64> =
+                    TASK_TYPES.iter().map(|t| (t.to_string(), 0.0)).collect();
+                for (k, v) in &p.scores {
+                    scores.insert(k.clone(), if v.is_finite() { *v } else { 0.0 });
+                }
+                let c = if p.complexity.is_finite() {
+                    p.complexity.clamp(0.0, 1.0)
+                } else {
+                    0.5
+                };
+                (p.label.clone(), c, scores)
+            }
+            None => (
+                "unknown".to_string(),
+                heuristic_complexity(cheap),
+                TASK_TYPES.iter().map(|t| (t.to_string(), 0.0)).collect(),
+            ),
+        };
+        let lang = cheap
+            .language
+            .as_ref()
+            .map(|l| l.code.clone())
+            .unwrap_or_default();
+        let pii: Vec<Value> = cheap
+            .pii
+            .iter()
+            .map(|k| match serde_json::to_value(k) {
+                Ok(serde_json::Value::String(s)) => Value::String(Arc::new(s)),
+                _ => Value::String(Arc::new(format!("{k:?}").to_lowercase())),
+            })
+            .collect();
+        let vars: Vec<Box<dyn Val>> = vec![
+            boxed(Value::String(Arc::new(task.clone()))),
+            boxed(Value::from(scores)),
+            boxed(Value::Float(complexity)),
+            boxed(Value::Int(cheap.tokens as i64)),
+            boxed(Value::Int(cheap.chars as i64)),
+            boxed(Value::Int(cheap.words as i64)),
+            boxed(Value::Int(cheap.lines as i64)),
+            boxed(Value::String(Arc::new(lang))),
+            boxed(Value::Bool(cheap.has_code)),
+            boxed(Value::Bool(cheap.has_pii())),
+            boxed(Value::List(Arc::new(pii))),
+            boxed(Value::Bool(signals.task.is_some())),
+        ];
+        Facts {
+            split_key: key,
+            task,
+            classified: signals.task.is_some(),
+            complexity,
+            input_tokens: cheap.tokens as f64,
+            metadata: metadata.clone(),
+            vars,
+        }
+    }
+
+    /// The task type conditions see (`"unknown"` without a classifier).
+    pub fn task(&self) -> &str {
+        &self.task
+    }
+
+    /// The complexity conditions see.
+    pub fn complexity(&self) -> f64 {
+        self.complexity
+    }
+
+    /// Estimated input tokens.
+    pub fn input_tokens(&self) -> f64 {
+        self.input_tokens
+    }
+
+    /// Whether a classifier prediction was present.
+    pub fn classified(&self) -> bool {
+        self.classified
+    }
+}
+
+/// What one policy's conditions see for one prompt: the shared facts plus this policy's
+/// metadata (declared defaults overlaid with the request's values).
+pub(crate) struct Scope<'a> {
+    pub facts: &'a Facts,
+    pub meta: CowMeta<'a>,
+}
+
+pub(crate) enum CowMeta<'a> {
+    Borrowed(&'a dyn Val),
+    Owned(Box<dyn Val>),
+}
+
+impl VariableResolver for Scope<'_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        let i = var_index(variable)?;
+        if i == META_INDEX {
+            return Some(match &self.meta {
+                CowMeta::Borrowed(v) => CowVal::Borrowed(*v),
+                CowMeta::Owned(v) => CowVal::Borrowed(v.as_ref()),
+            });
+        }
+        self.facts.vars.get(i).map(|v| CowVal::Borrowed(v.as_ref()))
+    }
+}
+
+/// Builds the `meta` value for a policy: declared defaults overlaid with `given`.
+pub(crate) fn meta_value(schema: &MetaSchema, given: &Metadata) -> Box<dyn Val> {
+    let mut m: HashMap<Key, Value> = HashMap::with_capacity(schema.fields.len() + given.len());
+    for (k, (_, default)) in &schema.fields {
+        m.insert(Key::from(k.clone()), json_to_cel(default));
+    }
+    for (k, v) in given {
+        m.insert(Key::from(k.clone()), json_to_cel(v));
+    }
+    boxed(Value::Map(m.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> MetaSchema {
+        let mut s = MetaSchema::default();
+        s.fields
+            .insert("tier".into(), (Ty::String, serde_json::json!("free")));
+        s
+    }
+
+    fn errs(src: &str) -> Vec<CondIssue> {
+        match compile(src, &schema()) {
+            Ok((_, w)) => w,
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn accepts_good_conditions() {
+        for src in [
+            "task == \"code\" && complexity > 0.6",
+            "tokens > 1000 || has_code",
+            "scores.planning + scores.math_reasoning > 0.5",
+            "meta.tier in [\"pro\", \"team\"]",
+            "\"email\" in pii",
+            "size(pii) > 0 && language != \"eng\"",
+            "pii.exists(p, p == \"card\")",
+            "has(meta.tier)",
+            "complexity > 1",
+            "double(tokens) / 1000.0 > 0.5",
+        ] {
+            let r = compile(src, &schema());
+            assert!(r.is_ok(), "{src}: {:?}", r.err());
+        }
+    }
+
+    #[test]
+    fn finds_type_and_name_errors() {
+        let cases = [
+            ("complexity > \"high\"", "type", 0),
+            ("task == 3", "type", 0),
+            ("tokens && has_code", "type", 0),
+            ("tokenz > 10", "unknown-signal", 0),
+            ("meta.plan == \"pro\"", "unknown-field", 0),
+            ("scores.coding > 0.5", "unknown-field", 0),
+            ("task.matches(\"c.*\")", "unknown-function", 5),
+            ("complexity", "type", 0),
+            ("tokens > ", "cel-syntax", 9),
+        ];
+        for (src, code, col) in cases {
+            let e = errs(src);
+            assert!(!e.is_empty(), "{src}");
+            assert_eq!(e[0].code, code, "{src}: {e:?}");
+            assert_eq!(e[0].chars.start, col, "{src}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn warns_on_unknown_task_literal_and_folds_constants() {
+        let (_, w) = compile("task == \"cod\"", &schema()).unwrap();
+        assert_eq!(w[0].code, "unknown-task");
+        assert_eq!(w[0].chars.start, 8);
+        let (c, _) = compile("true", &schema()).unwrap();
+        assert_eq!(c.constant, Some(true));
+        let (c, _) = compile("1 > 2", &schema()).unwrap();
+        assert_eq!(c.constant, Some(false));
+    }
+
+    #[test]
+    fn allowed_functions_exist_at_run_time() {
+        let p = env()
+            .compile("size('ab') == 2 && 'ab'.contains('a') && 'ab'.startsWith('a') && 'ab'.endsWith('b') && int(1.5) == 1 && uint(1) == 1u && double(1) == 1.0 && string(1) == '1'")
+            .unwrap();
+        let ctx = Context::with_env(env().clone());
+        assert_eq!(p.execute(&ctx), Ok(Value::Bool(true)));
+    }
+}

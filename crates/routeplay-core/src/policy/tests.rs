@@ -1,0 +1,477 @@
+//! Policy tests: presets, broken policies, decisions, and a randomized no-panic test.
+
+use super::*;
+use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
+
+pub(crate) const CATALOG: &str = include_str!("../../../../public/catalog.json");
+pub(crate) const PRESETS: [(&str, &str); 6] = [
+    (
+        "cost-saver",
+        include_str!("../../../../public/policies/cost-saver.toml"),
+    ),
+    (
+        "quality-first",
+        include_str!("../../../../public/policies/quality-first.toml"),
+    ),
+    (
+        "latency-first",
+        include_str!("../../../../public/policies/latency-first.toml"),
+    ),
+    (
+        "balanced",
+        include_str!("../../../../public/policies/balanced.toml"),
+    ),
+    (
+        "task-specialist",
+        include_str!("../../../../public/policies/task-specialist.toml"),
+    ),
+    (
+        "house-first",
+        include_str!("../../../../public/policies/house-first.toml"),
+    ),
+];
+
+fn catalog() -> Catalog {
+    Catalog::from_json(CATALOG).expect("shipped catalog loads")
+}
+
+fn preset(name: &str) -> Policy {
+    let src = PRESETS.iter().find(|(n, _)| *n == name).unwrap().1;
+    Policy::load(src, &catalog()).unwrap().0
+}
+
+fn signals(text: &str, task: Option<(&str, f64)>) -> PromptSignals {
+    PromptSignals {
+        cheap: CheapSignals::compute(text),
+        task: task.map(|(label, complexity)| TaskPrediction {
+            label: label.to_string(),
+            scores: [(label.to_string(), 0.8)].into_iter().collect(),
+            complexity,
+        }),
+    }
+}
+
+fn facts(text: &str, task: Option<(&str, f64)>) -> Facts {
+    Facts::new(text, &signals(text, task), &Metadata::new())
+}
+
+/// Diagnostics of `src` (parse errors, or check results).
+fn diags(src: &str) -> Vec<Diagnostic> {
+    match Policy::parse(src) {
+        Err(d) => d,
+        Ok(p) => p.check(&catalog()),
+    }
+}
+
+#[test]
+fn every_preset_passes_check() {
+    let cat = catalog();
+    assert!(cat.models.len() >= 15);
+    for (name, src) in PRESETS {
+        let p = Policy::parse(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        let d = p.check(&cat);
+        assert!(d.is_empty(), "{name}: {d:#?}");
+        assert_eq!(p.name, name);
+        assert!(p.default_rule().is_default);
+    }
+}
+
+fn assert_diag(src: &str, code: &str, sev: Severity, line: usize, column: usize) -> Diagnostic {
+    let d = diags(src);
+    let found = d
+        .iter()
+        .find(|x| x.code == code && (x.line, x.column) == (line, column))
+        .or(d.iter().find(|x| x.code == code));
+    let Some(found) = found else {
+        panic!("no `{code}` diagnostic for:\n{src}\ngot {d:#?}");
+    };
+    assert_eq!(found.severity, sev, "{found:?}");
+    assert_eq!(
+        (found.line, found.column),
+        (line, column),
+        "{found:?}\n{}",
+        found.render("p.toml", src)
+    );
+    found.clone()
+}
+
+#[test]
+fn toml_syntax_error_has_line_and_column() {
+    let src = "name = \"x\"\n[[rule]]\nname = \"a\nwhen = 'true'\n";
+    let d = diags(src);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, "syntax");
+    assert_eq!(d[0].line, 3);
+    assert!(d[0].is_error());
+}
+
+#[test]
+fn unknown_field_is_a_schema_error() {
+    let src = "[[rule]]\nwhn = 'true'\nmodel = \"gpt-5-mini\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "schema", Severity::Error, 2, 1);
+    assert!(d.message.contains("unknown field `whn`"), "{}", d.message);
+}
+
+#[test]
+fn unknown_model_points_at_the_id() {
+    let src = "name = \"x\"\n\n[[rule]]\nwhen = 'has_code'\nmodel = \"gpt5-mini\"\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "unknown-model", Severity::Error, 5, 9);
+    assert_eq!(d.help.as_deref(), Some("did you mean `gpt-5-mini`?"));
+    assert!(Policy::load(src, &catalog()).is_err());
+}
+
+#[test]
+fn cel_type_error_maps_into_the_file() {
+    // Column 22 is the `>` of `complexity > "high"` inside the single-quoted string.
+    let src = "[[rule]]\nwhen = 'has_code && complexity > \"high\"'\nmodel = \"gpt-5-mini\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "type", Severity::Error, 2, 21);
+    assert!(
+        d.message.contains("cannot order a double against a string"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.end_column, 40);
+}
+
+#[test]
+fn cel_syntax_error_and_unknown_signal() {
+    let src = "[[rule]]\nwhen = '''\n  tokens > 100 &&\n'''\nmodel = \"gpt-5-mini\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "cel-syntax", Severity::Error, 4, 1);
+    assert!(d.message.contains("ends too early"), "{}", d.message);
+    let src = "[[rule]]\nwhen = 'tokenz > 100'\nmodel = \"gpt-5-mini\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "unknown-signal", Severity::Error, 2, 9);
+    assert!(d.help.unwrap().contains("did you mean `tokens`"));
+    let src = "[[rule]]\nwhen = 'meta.plan == \"pro\"'\nmodel = \"gpt-5-mini\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    assert_diag(src, "unknown-field", Severity::Error, 2, 9);
+}
+
+#[test]
+fn shadowed_rule_is_a_warning() {
+    let src = "[[rule]]\nname = \"all\"\nwhen = 'true'\nmodel = \"gpt-5-mini\"\n\n[[rule]]\nname = \"code\"\nwhen = 'has_code'\nmodel = \"gpt-5.4\"\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "shadowed", Severity::Warning, 8, 8);
+    assert!(
+        d.message.contains("rule `code` never fires"),
+        "{}",
+        d.message
+    );
+    assert!(d.message.contains("line 1"), "{}", d.message);
+    // Warnings do not prevent use.
+    assert!(Policy::load(src, &catalog()).is_ok());
+    let src = "[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5-mini\"\n[[rule]]\nwhen = 'has_code '\nmodel = \"gpt-5.4\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "shadowed", Severity::Warning, 5, 8);
+    assert!(d.message.contains("same condition"));
+}
+
+#[test]
+fn rule_with_no_eligible_model_is_an_error() {
+    let src = "[[rule]]\nname = \"impossible\"\nwhen = 'has_code'\nobjective = \"cheapest\"\nallow_providers = [\"anthropic\"]\nmax_output_price = 1.0\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "no-eligible-model", Severity::Error, 1, 1);
+    assert!(
+        d.message.contains("can never pick a model"),
+        "{}",
+        d.message
+    );
+    let src = "[default]\nobjective = \"best_quality\"\nmin_quality = 99\n";
+    assert_diag(src, "no-eligible-model", Severity::Error, 1, 1);
+}
+
+#[test]
+fn missing_default_and_default_with_condition() {
+    let src = "[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5-mini\"\n";
+    assert_diag(src, "no-default", Severity::Error, 3, 21);
+    let src = "[default]\nwhen = 'true'\nmodel = \"gpt-5-mini\"\n";
+    assert_diag(src, "schema", Severity::Error, 2, 8);
+}
+
+const PLANNING: &str = "Plan a three-week product launch for a small B2B SaaS: milestones, owners, risks, and a rollback plan if the beta goes badly.";
+const CODE: &str = "Write a Rust function that parses an ISO-8601 duration like P3DT4H into seconds.\n```rust\nfn parse(s: &str) -> Option<u64> { todo!() }\n```";
+const CHAT: &str = "hey, how's it going? any plans for the weekend?";
+
+#[test]
+fn route_traces_for_planning_code_and_chat_under_every_preset() {
+    let cat = catalog();
+    for (name, _) in PRESETS {
+        let p = preset(name);
+        for (text, task, cx) in [
+            (PLANNING, "planning", 0.7),
+            (CODE, "code", 0.6),
+            (CHAT, "chat", 0.1),
+        ] {
+            let d = p.decide(&facts(text, Some((task, cx))), &cat);
+            assert!(d.model.is_some(), "{name}/{task}: {d:#?}");
+            assert_eq!(d.trace.len(), p.rules.len());
+            assert!(d.trace.iter().any(|t| t.outcome == RuleOutcome::Chosen));
+            let chosen = d
+                .trace
+                .iter()
+                .find(|t| t.outcome == RuleOutcome::Chosen)
+                .unwrap();
+            assert!(!chosen.candidates.is_empty());
+            assert_eq!(chosen.candidates[0].rank, Some(1));
+            assert!(d.estimate.unwrap().cost_usd >= 0.0);
+        }
+    }
+}
+
+#[test]
+fn task_specialist_and_cost_saver_differ_where_they_should() {
+    let cat = catalog();
+    let ts = preset("task-specialist");
+    let cs = preset("cost-saver");
+    // Planning: the specialist picks the best planner; cost-saver a cheap model.
+    let f = facts(PLANNING, Some(("planning", 0.5)));
+    let (a, b) = (ts.decide(&f, &cat), cs.decide(&f, &cat));
+    assert_eq!(a.rule.as_deref(), Some("planning"));
+    assert_eq!(a.model.as_deref(), Some("claude-opus-5"));
+    assert_ne!(a.model, b.model);
+    assert!(b.estimate.unwrap().cost_usd < a.estimate.unwrap().cost_usd / 5.0);
+    // Code: a code specialist vs the cheapest model over the code floor.
+    let f = facts(CODE, Some(("code", 0.5)));
+    let (a, b) = (ts.decide(&f, &cat), cs.decide(&f, &cat));
+    assert_eq!(a.rule.as_deref(), Some("code"));
+    assert!(a.model.as_deref().unwrap().starts_with("claude"), "{a:?}");
+    assert_ne!(a.model, b.model);
+    assert!(a.estimate.unwrap().quality > b.estimate.unwrap().quality);
+    // Short chat: cost-saver goes local (free), the specialist does not.
+    let f = facts(CHAT, Some(("chat", 0.1)));
+    let (a, b) = (ts.decide(&f, &cat), cs.decide(&f, &cat));
+    assert!(b.model.as_deref().unwrap().starts_with("local/"), "{b:?}");
+    assert!(!a.model.as_deref().unwrap().starts_with("local/"), "{a:?}");
+}
+
+#[test]
+fn without_a_classifier_task_is_unknown_and_code_is_seen_by_has_code() {
+    let cat = catalog();
+    let f = facts(CODE, None);
+    assert_eq!(f.task(), "unknown");
+    assert!(!f.classified());
+    let d = preset("task-specialist").decide(&f, &cat);
+    assert_eq!(d.rule.as_deref(), Some("code"));
+    let planning = preset("task-specialist").decide(&facts(PLANNING, None), &cat);
+    assert_eq!(planning.rule.as_deref(), Some("default"));
+    assert!(
+        planning.trace[0].reason.contains("task = \"unknown\""),
+        "{}",
+        planning.trace[0].reason
+    );
+}
+
+#[test]
+fn splits_are_deterministic_and_roughly_weighted() {
+    let cat = catalog();
+    let p = preset("balanced");
+    let meta: Metadata = [("tier".to_string(), serde_json::json!("pro"))]
+        .into_iter()
+        .collect();
+    let mut sonnet = 0;
+    for i in 0..1000 {
+        let text = format!("question number {i} about the weather");
+        let s = signals(&text, Some(("qa", 0.2)));
+        let d1 = p.decide(&Facts::new(&text, &s, &meta), &cat);
+        let d2 = p.decide(&Facts::new(&text, &s, &meta), &cat);
+        assert_eq!(d1.model, d2.model);
+        assert_eq!(d1.rule.as_deref(), Some("pro tier"));
+        if d1.model.as_deref() == Some("claude-sonnet-5") {
+            sonnet += 1;
+            assert_eq!(d1.fallbacks, vec!["gpt-5.4", "gemini-2.5-pro"]);
+        }
+    }
+    assert!((630..770).contains(&sonnet), "{sonnet}");
+}
+
+#[test]
+fn context_window_fit_and_fall_through() {
+    let cat = catalog();
+    let src = "[[rule]]\nname = \"local\"\nwhen = 'true'\nallow_providers = [\"local\"]\nobjective = \"cheapest\"\nmin_quality = 40\n\n[default]\nmodel = \"gemini-2.5-flash\"\n";
+    let (p, _) = Policy::load(src, &cat).unwrap();
+    let long = "word ".repeat(60_000);
+    let d = p.decide(&facts(&long, Some(("summarization", 0.3))), &cat);
+    assert_eq!(d.model.as_deref(), Some("gemini-2.5-flash"));
+    assert_eq!(d.trace[0].outcome, RuleOutcome::NoEligible);
+    assert!(d.trace[0].candidates[0]
+        .excluded
+        .as_deref()
+        .unwrap()
+        .contains("context window"));
+    let d = p.decide(&facts("short", Some(("chat", 0.1))), &cat);
+    assert!(d.model.unwrap().starts_with("local/"));
+}
+
+#[test]
+fn metadata_defaults_and_overrides() {
+    let cat = catalog();
+    let src = "[metadata]\ntier = \"free\"\n\n[[rule]]\nwhen = 'meta.tier == \"enterprise\"'\nmodel = \"claude-opus-5\"\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let (p, _) = Policy::load(src, &cat).unwrap();
+    let s = signals("hello", None);
+    let d = p.decide(&Facts::new("hello", &s, &Metadata::new()), &cat);
+    assert_eq!(d.model.as_deref(), Some("gpt-5-mini"));
+    let meta: Metadata = [("tier".to_string(), serde_json::json!("enterprise"))]
+        .into_iter()
+        .collect();
+    let d = p.decide(&Facts::new("hello", &s, &meta), &cat);
+    assert_eq!(d.model.as_deref(), Some("claude-opus-5"));
+    // A value of the wrong type at run time is an evaluation error, treated as false.
+    let meta: Metadata = [("tier".to_string(), serde_json::json!(3))]
+        .into_iter()
+        .collect();
+    let d = p.decide(&Facts::new("hello", &s, &meta), &cat);
+    assert_eq!(d.model.as_deref(), Some("gpt-5-mini"));
+}
+
+/// A tiny deterministic generator (xorshift), so the randomized test needs no extra crate.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+fn random_cel(r: &mut Rng, depth: usize) -> String {
+    const ATOMS: [&str; 24] = [
+        "task",
+        "complexity",
+        "tokens",
+        "has_code",
+        "has_pii",
+        "language",
+        "scores.code",
+        "scores",
+        "meta.tier",
+        "meta.x",
+        "pii",
+        "classified",
+        "1",
+        "0.5",
+        "\"code\"",
+        "true",
+        "null",
+        "[1, 2]",
+        "{\"a\": 1}",
+        "b'x'",
+        "-3",
+        "1u",
+        "tokenz",
+        "'é'",
+    ];
+    const BIN: [&str; 16] = [
+        "&&", "||", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "in", "?", ".",
+    ];
+    if depth == 0 || r.below(3) == 0 {
+        return r.pick(&ATOMS).to_string();
+    }
+    match r.below(6) {
+        0 => format!("!{}", random_cel(r, depth - 1)),
+        1 => format!("({})", random_cel(r, depth - 1)),
+        2 => format!("size({})", random_cel(r, depth - 1)),
+        3 => format!(
+            "{}.exists(x, x {} 1)",
+            random_cel(r, depth - 1),
+            r.pick(&BIN)
+        ),
+        4 => format!(
+            "{} ? {} : {}",
+            random_cel(r, depth - 1),
+            random_cel(r, depth - 1),
+            random_cel(r, depth - 1)
+        ),
+        _ => format!(
+            "{} {} {}",
+            random_cel(r, depth - 1),
+            r.pick(&BIN),
+            random_cel(r, depth - 1)
+        ),
+    }
+}
+
+fn mutate(r: &mut Rng, src: &str) -> String {
+    let mut chars: Vec<char> = src.chars().collect();
+    const JUNK: [&str; 14] = [
+        "[", "]", "\"", "'", "=", "\n", "[[rule]]", "{", "}", "#", "\\", "é", "'''", "0x",
+    ];
+    for _ in 0..1 + r.below(4) {
+        if chars.is_empty() {
+            break;
+        }
+        let at = r.below(chars.len());
+        match r.below(3) {
+            0 => {
+                chars.remove(at);
+            }
+            1 => {
+                let j: Vec<char> = r.pick(&JUNK).chars().collect();
+                for (k, c) in j.into_iter().enumerate() {
+                    chars.insert(at + k, c);
+                }
+            }
+            _ => {
+                let end = (at + r.below(20)).min(chars.len());
+                chars.drain(at..end);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Feeds arbitrary input to the parser, checker and evaluator; nothing may panic.
+/// Runs 3 × 4,000 = 12,000 cases (random CEL conditions, mutated presets, random bytes).
+#[test]
+fn randomized_inputs_never_panic() {
+    let cat = catalog();
+    let mut r = Rng(0x5eed_1234_abcd_ef01);
+    let prompts = [
+        facts(CODE, Some(("code", 0.6))),
+        facts(CHAT, None),
+        facts("", None),
+    ];
+    let mut cases = 0;
+    let mut parsed = 0;
+    let mut exercise = |src: &str, parsed: &mut usize| {
+        if let Ok(p) = Policy::parse(src) {
+            *parsed += 1;
+            let d = p.check(&cat);
+            for x in &d {
+                let _ = x.render("fuzz.toml", src);
+                assert!(x.line >= 1 && x.column >= 1);
+            }
+            for f in &prompts {
+                let _ = p.decide(f, &cat);
+            }
+        } else if let Err(d) = Policy::parse(src) {
+            for x in &d {
+                let _ = x.render("fuzz.toml", src);
+                assert!(x.line >= 1 && x.column >= 1, "{x:?}");
+            }
+        }
+    };
+    for _ in 0..4000 {
+        let cond = random_cel(&mut r, 4).replace('\'', "\"");
+        let src = format!("[metadata]\ntier = \"free\"\n[[rule]]\nwhen = '{cond}'\nobjective = \"cheapest\"\nmin_quality = 60\n[default]\nmodel = \"gpt-5-mini\"\n");
+        exercise(&src, &mut parsed);
+        cases += 1;
+    }
+    for i in 0..4000 {
+        let base = PRESETS[i % PRESETS.len()].1;
+        let src = mutate(&mut r, base);
+        exercise(&src, &mut parsed);
+        cases += 1;
+    }
+    for _ in 0..4000 {
+        let len = r.below(200);
+        let bytes: Vec<u8> = (0..len).map(|_| (r.next() & 0xff) as u8).collect();
+        let src = String::from_utf8_lossy(&bytes).into_owned();
+        exercise(&src, &mut parsed);
+        cases += 1;
+    }
+    println!("randomized policy cases: {cases}, of which parsed: {parsed}");
+    assert_eq!(cases, 12_000);
+    assert!(parsed > 500, "{parsed}");
+}

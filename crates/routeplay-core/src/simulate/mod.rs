@@ -1,0 +1,661 @@
+//! Simulation: a prompt set under several policies, incrementally.
+//!
+//! ```text
+//! let mut sim = Simulation::new(policies, catalog);
+//! for prompt in prompts { sim.add(&id, &facts, outcomes.as_ref()); }   // in chunks, cancellable
+//! let report = sim.report();          // totals, shares, latency percentiles, rule coverage
+//! let diff = sim.diff(0, 1);          // which prompts changed route between two policies
+//! ```
+//!
+//! Decisions are computed without traces (a trace is one [`Policy::decide`] away for any single
+//! prompt). When a prompt carries per-model `outcomes` (a realized score per model id), the
+//! report also gives the realized score of each policy against the oracle (the best model per
+//! prompt) and the best single model.
+
+use crate::catalog::Catalog;
+use crate::policy::{Estimate, Facts, Policy};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One line of a prompt set file (`{"text": ..., "label": ..., "outcomes": {...}}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromptRecord {
+    /// Optional id; the 1-based line number is used when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The prompt.
+    pub text: String,
+    /// The task type the author meant (for evaluation), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Request metadata for the prompt.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, serde_json::Value>,
+    /// Realized score (0-100) per model id, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<BTreeMap<String, f64>>,
+}
+
+/// A line of a prompt set that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Reads a JSONL prompt set: good lines are returned, bad ones reported with their line number.
+/// Blank lines and lines starting with `//` or `#` are skipped.
+pub fn parse_prompts_jsonl(text: &str) -> (Vec<(usize, PromptRecord)>, Vec<LineError>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with("//") || t.starts_with('#') {
+            continue;
+        }
+        match serde_json::from_str::<PromptRecord>(t) {
+            Ok(mut r) => {
+                if r.id.is_none() {
+                    r.id = Some(format!("line-{}", i + 1));
+                }
+                ok.push((i + 1, r));
+            }
+            Err(e) => bad.push(LineError {
+                line: i + 1,
+                message: e.to_string(),
+            }),
+        }
+    }
+    (ok, bad)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    rule: u16,
+    model: u16,
+    est: Estimate,
+}
+
+const NONE: u16 = u16::MAX;
+
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    routed: usize,
+    cost: f64,
+    quality: f64,
+    latencies: Vec<f64>,
+    per_model: Vec<usize>,
+    per_model_cost: Vec<f64>,
+    per_rule: Vec<usize>,
+    realized_n: usize,
+    realized_score: f64,
+    realized_cost: f64,
+    realized_missing: usize,
+}
+
+/// An incremental simulation of several policies over one prompt set.
+pub struct Simulation {
+    policies: Vec<Policy>,
+    catalog: Catalog,
+    ids: Vec<String>,
+    tasks: Vec<String>,
+    rows: Vec<Vec<Row>>,
+    accs: Vec<Acc>,
+    // Outcome bookkeeping across policies.
+    outcome_prompts: usize,
+    oracle_score: f64,
+    oracle_cost: f64,
+    model_score: Vec<f64>,
+    model_cost: Vec<f64>,
+    model_n: Vec<usize>,
+    scratch: Vec<usize>,
+}
+
+/// A share of decisions going to one model, provider or maker.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    /// Model id, provider or maker.
+    pub name: String,
+    /// Decisions.
+    pub count: usize,
+    /// Fraction of routed decisions, 0..1.
+    pub share: f64,
+    /// Estimated USD spent on it.
+    pub cost_usd: f64,
+}
+
+/// How often one rule chose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleCoverage {
+    /// Rule name.
+    pub rule: String,
+    /// 1-based line in the policy file.
+    pub line: usize,
+    /// Prompts this rule routed.
+    pub fired: usize,
+    /// Fraction of all prompts, 0..1.
+    pub share: f64,
+}
+
+/// Realized outcome scores, for prompts that carry `outcomes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Realized {
+    /// Prompts with an outcome for the chosen model.
+    pub prompts: usize,
+    /// Prompts with outcomes but none for the chosen model (left out of the mean).
+    pub missing: usize,
+    /// Mean realized score of the chosen models.
+    pub mean_score: f64,
+    /// Estimated USD for those prompts.
+    pub cost_usd: f64,
+}
+
+/// Per-policy results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyReport {
+    /// Policy name.
+    pub policy: String,
+    /// Prompts simulated.
+    pub prompts: usize,
+    /// Prompts with no eligible model even at the default rule.
+    pub unrouted: usize,
+    /// Estimated USD for all routed prompts.
+    pub total_cost_usd: f64,
+    /// Mean estimated USD per routed prompt.
+    pub mean_cost_usd: f64,
+    /// Mean catalog quality of the chosen models for each prompt's task.
+    pub mean_quality: f64,
+    /// Estimated latency percentiles, milliseconds.
+    pub latency_p50_ms: f64,
+    /// 90th percentile.
+    pub latency_p90_ms: f64,
+    /// 99th percentile.
+    pub latency_p99_ms: f64,
+    /// Share per model, largest first.
+    pub by_model: Vec<Share>,
+    /// Share per provider.
+    pub by_provider: Vec<Share>,
+    /// Share per maker.
+    pub by_maker: Vec<Share>,
+    /// Every rule with how often it chose, in policy order.
+    pub coverage: Vec<RuleCoverage>,
+    /// Rules that never chose.
+    pub never_fired: Vec<String>,
+    /// Realized outcome scores, when the prompt set has outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub realized: Option<Realized>,
+}
+
+/// Reference points for prompts with outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeBaselines {
+    /// Prompts that carry outcomes.
+    pub prompts: usize,
+    /// Mean score when each prompt goes to its best model (cheapest among ties).
+    pub oracle_mean_score: f64,
+    /// Estimated USD of the oracle's choices.
+    pub oracle_cost_usd: f64,
+    /// The model with the best mean score over the prompts it has outcomes for (at least
+    /// half of the outcome prompts).
+    pub best_single_model: Option<String>,
+    /// Its mean score.
+    pub best_single_mean_score: f64,
+    /// Its estimated USD over those prompts.
+    pub best_single_cost_usd: f64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulationReport {
+    /// Prompts simulated.
+    pub prompts: usize,
+    /// One report per policy, in the order given.
+    pub policies: Vec<PolicyReport>,
+    /// Oracle and best single model, when prompts carry outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<OutcomeBaselines>,
+}
+
+/// One policy's choice for one prompt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    /// Policy name.
+    pub policy: String,
+    /// Chosen model (`None`: unrouted).
+    pub model: Option<String>,
+    /// Rule that chose.
+    pub rule: Option<String>,
+    /// Estimates for the chosen model.
+    pub estimate: Option<Estimate>,
+}
+
+/// Every policy's choice for one prompt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromptDecisions {
+    /// Prompt id.
+    pub id: String,
+    /// Task type the policies saw.
+    pub task: String,
+    /// One choice per policy.
+    pub choices: Vec<Choice>,
+}
+
+/// A prompt whose route differs between two policies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteChange {
+    /// Prompt id.
+    pub id: String,
+    /// Task type.
+    pub task: String,
+    /// Model under policy A.
+    pub from_model: Option<String>,
+    /// Model under policy B.
+    pub to_model: Option<String>,
+    /// Rule under A.
+    pub from_rule: Option<String>,
+    /// Rule under B.
+    pub to_rule: Option<String>,
+    /// B's cost minus A's, USD.
+    pub delta_cost_usd: f64,
+    /// B's quality minus A's.
+    pub delta_quality: f64,
+    /// B's latency minus A's, ms.
+    pub delta_latency_ms: f64,
+}
+
+/// How many prompts moved from one model to another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transition {
+    /// Model under A.
+    pub from: String,
+    /// Model under B.
+    pub to: String,
+    /// Prompts.
+    pub count: usize,
+}
+
+/// The difference between two policies over the same prompts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyDiff {
+    /// Policy A.
+    pub a: String,
+    /// Policy B.
+    pub b: String,
+    /// Prompts compared.
+    pub prompts: usize,
+    /// Prompts whose model changed.
+    pub changed: usize,
+    /// B's total cost minus A's, USD.
+    pub delta_total_cost_usd: f64,
+    /// B's mean quality minus A's.
+    pub delta_mean_quality: f64,
+    /// B's mean latency minus A's, ms.
+    pub delta_mean_latency_ms: f64,
+    /// Model-to-model moves, largest first.
+    pub transitions: Vec<Transition>,
+    /// Every changed prompt.
+    pub changes: Vec<RouteChange>,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p / 100.0 * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn shares(items: BTreeMap<String, (usize, f64)>, total: usize) -> Vec<Share> {
+    let mut v: Vec<Share> = items
+        .into_iter()
+        .filter(|(_, (c, _))| *c > 0)
+        .map(|(name, (count, cost))| Share {
+            name,
+            count,
+            share: if total > 0 {
+                count as f64 / total as f64
+            } else {
+                0.0
+            },
+            cost_usd: cost,
+        })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    v
+}
+
+impl Simulation {
+    /// Starts a simulation of `policies` (at most 65,534 rules each) over `catalog`.
+    pub fn new(policies: Vec<Policy>, catalog: Catalog) -> Simulation {
+        let n = catalog.models.len();
+        let accs = policies
+            .iter()
+            .map(|p| Acc {
+                per_model: vec![0; n],
+                per_model_cost: vec![0.0; n],
+                per_rule: vec![0; p.rules.len()],
+                ..Default::default()
+            })
+            .collect();
+        Simulation {
+            policies,
+            catalog,
+            ids: Vec::new(),
+            tasks: Vec::new(),
+            rows: Vec::new(),
+            accs,
+            outcome_prompts: 0,
+            oracle_score: 0.0,
+            oracle_cost: 0.0,
+            model_score: vec![0.0; n],
+            model_cost: vec![0.0; n],
+            model_n: vec![0; n],
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The policies, in order.
+    pub fn policies(&self) -> &[Policy] {
+        &self.policies
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Prompts added so far.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no prompt was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Routes one prompt under every policy and records the results.
+    pub fn add(
+        &mut self,
+        prompt_id: &str,
+        facts: &Facts,
+        outcomes: Option<&BTreeMap<String, f64>>,
+    ) {
+        let mut row = Vec::with_capacity(self.policies.len());
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let out_tokens_default = facts.input_tokens();
+        for (pi, policy) in self.policies.iter().enumerate() {
+            let lean = policy.decide_lean(facts, &self.catalog, &mut scratch);
+            let acc = &mut self.accs[pi];
+            let (rule, model, est) = match (lean.rule, lean.model, lean.estimate) {
+                (Some(r), Some(m), Some(e)) => (r, m, e),
+                _ => {
+                    row.push(Row {
+                        rule: NONE,
+                        model: NONE,
+                        est: Estimate {
+                            cost_usd: 0.0,
+                            latency_ms: 0.0,
+                            quality: 0.0,
+                        },
+                    });
+                    continue;
+                }
+            };
+            acc.routed += 1;
+            acc.cost += est.cost_usd;
+            acc.quality += est.quality;
+            acc.latencies.push(est.latency_ms);
+            acc.per_model[model] += 1;
+            acc.per_model_cost[model] += est.cost_usd;
+            acc.per_rule[rule] += 1;
+            if let Some(o) = outcomes {
+                match o.get(&self.catalog.models[model].id) {
+                    Some(score) if score.is_finite() => {
+                        acc.realized_n += 1;
+                        acc.realized_score += score;
+                        acc.realized_cost += est.cost_usd;
+                    }
+                    _ => acc.realized_missing += 1,
+                }
+            }
+            row.push(Row {
+                rule: rule.min(NONE as usize - 1) as u16,
+                model: model.min(NONE as usize - 1) as u16,
+                est,
+            });
+        }
+        self.scratch = scratch;
+        if let Some(o) = outcomes {
+            let out_tokens = self
+                .policies
+                .first()
+                .map(|p| p.output_tokens_for(facts))
+                .unwrap_or(out_tokens_default);
+            let mut best: Option<(f64, f64)> = None;
+            for (id, score) in o {
+                let Some(p) = self.catalog.position(id) else {
+                    continue;
+                };
+                if !score.is_finite() {
+                    continue;
+                }
+                let cost = self.catalog.models[p].cost(facts.input_tokens(), out_tokens);
+                self.model_score[p] += score;
+                self.model_cost[p] += cost;
+                self.model_n[p] += 1;
+                let better = match best {
+                    None => true,
+                    Some((bs, bc)) => *score > bs || (*score == bs && cost < bc),
+                };
+                if better {
+                    best = Some((*score, cost));
+                }
+            }
+            if let Some((s, c)) = best {
+                self.outcome_prompts += 1;
+                self.oracle_score += s;
+                self.oracle_cost += c;
+            }
+        }
+        self.ids.push(prompt_id.to_string());
+        self.tasks.push(facts.task().to_string());
+        self.rows.push(row);
+    }
+
+    /// Totals, shares, percentiles, coverage and outcome comparisons so far.
+    pub fn report(&self) -> SimulationReport {
+        let n = self.ids.len();
+        let policies = self
+            .policies
+            .iter()
+            .zip(&self.accs)
+            .map(|(p, acc)| {
+                let mut lat = acc.latencies.clone();
+                lat.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                let mut by_model = BTreeMap::new();
+                let mut by_provider = BTreeMap::new();
+                let mut by_maker = BTreeMap::new();
+                for (i, m) in self.catalog.models.iter().enumerate() {
+                    let (c, cost) = (acc.per_model[i], acc.per_model_cost[i]);
+                    by_model.insert(m.id.clone(), (c, cost));
+                    let e = by_provider.entry(m.provider.clone()).or_insert((0, 0.0));
+                    e.0 += c;
+                    e.1 += cost;
+                    let e = by_maker.entry(m.maker.clone()).or_insert((0, 0.0));
+                    e.0 += c;
+                    e.1 += cost;
+                }
+                let coverage: Vec<RuleCoverage> = p
+                    .rules
+                    .iter()
+                    .zip(&acc.per_rule)
+                    .map(|(r, &f)| RuleCoverage {
+                        rule: r.name.clone(),
+                        line: r.line,
+                        fired: f,
+                        share: if n > 0 { f as f64 / n as f64 } else { 0.0 },
+                    })
+                    .collect();
+                let never_fired = coverage
+                    .iter()
+                    .filter(|c| c.fired == 0)
+                    .map(|c| c.rule.clone())
+                    .collect();
+                let routed = acc.routed.max(1) as f64;
+                PolicyReport {
+                    policy: p.name.clone(),
+                    prompts: n,
+                    unrouted: n - acc.routed,
+                    total_cost_usd: acc.cost,
+                    mean_cost_usd: acc.cost / routed,
+                    mean_quality: acc.quality / routed,
+                    latency_p50_ms: percentile(&lat, 50.0),
+                    latency_p90_ms: percentile(&lat, 90.0),
+                    latency_p99_ms: percentile(&lat, 99.0),
+                    by_model: shares(by_model, acc.routed),
+                    by_provider: shares(by_provider, acc.routed),
+                    by_maker: shares(by_maker, acc.routed),
+                    coverage,
+                    never_fired,
+                    realized: (acc.realized_n + acc.realized_missing > 0).then(|| Realized {
+                        prompts: acc.realized_n,
+                        missing: acc.realized_missing,
+                        mean_score: if acc.realized_n > 0 {
+                            acc.realized_score / acc.realized_n as f64
+                        } else {
+                            0.0
+                        },
+                        cost_usd: acc.realized_cost,
+                    }),
+                }
+            })
+            .collect();
+        let outcomes = (self.outcome_prompts > 0).then(|| {
+            let min_n = self.outcome_prompts.div_ceil(2);
+            let best = (0..self.model_n.len())
+                .filter(|&i| self.model_n[i] >= min_n)
+                .max_by(|&a, &b| {
+                    let ma = self.model_score[a] / self.model_n[a] as f64;
+                    let mb = self.model_score[b] / self.model_n[b] as f64;
+                    ma.partial_cmp(&mb)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then(b.cmp(&a))
+                });
+            OutcomeBaselines {
+                prompts: self.outcome_prompts,
+                oracle_mean_score: self.oracle_score / self.outcome_prompts as f64,
+                oracle_cost_usd: self.oracle_cost,
+                best_single_model: best.map(|i| self.catalog.models[i].id.clone()),
+                best_single_mean_score: best
+                    .map(|i| self.model_score[i] / self.model_n[i] as f64)
+                    .unwrap_or(0.0),
+                best_single_cost_usd: best.map(|i| self.model_cost[i]).unwrap_or(0.0),
+            }
+        });
+        SimulationReport {
+            prompts: n,
+            policies,
+            outcomes,
+        }
+    }
+
+    fn choice(&self, pi: usize, row: &Row) -> Choice {
+        let p = &self.policies[pi];
+        let routed = row.model != NONE;
+        Choice {
+            policy: p.name.clone(),
+            model: routed.then(|| self.catalog.models[row.model as usize].id.clone()),
+            rule: routed.then(|| p.rules[row.rule as usize].name.clone()),
+            estimate: routed.then_some(row.est),
+        }
+    }
+
+    /// Every policy's choice for prompt number `i` (in the order added).
+    pub fn decisions(&self, i: usize) -> Option<PromptDecisions> {
+        let row = self.rows.get(i)?;
+        Some(PromptDecisions {
+            id: self.ids[i].clone(),
+            task: self.tasks[i].clone(),
+            choices: row
+                .iter()
+                .enumerate()
+                .map(|(pi, r)| self.choice(pi, r))
+                .collect(),
+        })
+    }
+
+    /// The per-prompt decisions for all prompts added so far.
+    pub fn all_decisions(&self) -> Vec<PromptDecisions> {
+        (0..self.rows.len())
+            .filter_map(|i| self.decisions(i))
+            .collect()
+    }
+
+    /// Which prompts changed route between policy `a` and policy `b` (indices into the
+    /// policies given to [`Simulation::new`]). `None` when an index is out of range.
+    pub fn diff(&self, a: usize, b: usize) -> Option<PolicyDiff> {
+        if a >= self.policies.len() || b >= self.policies.len() {
+            return None;
+        }
+        let mut changes = Vec::new();
+        let mut trans: BTreeMap<(String, String), usize> = BTreeMap::new();
+        let (mut ca, mut cb, mut qa, mut qb, mut la, mut lb) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let name = |m: u16| {
+            if m == NONE {
+                "(none)".to_string()
+            } else {
+                self.catalog.models[m as usize].id.clone()
+            }
+        };
+        for (i, row) in self.rows.iter().enumerate() {
+            let (ra, rb) = (&row[a], &row[b]);
+            ca += ra.est.cost_usd;
+            cb += rb.est.cost_usd;
+            qa += ra.est.quality;
+            qb += rb.est.quality;
+            la += ra.est.latency_ms;
+            lb += rb.est.latency_ms;
+            if ra.model != rb.model {
+                *trans.entry((name(ra.model), name(rb.model))).or_insert(0) += 1;
+                let x = self.choice(a, ra);
+                let y = self.choice(b, rb);
+                changes.push(RouteChange {
+                    id: self.ids[i].clone(),
+                    task: self.tasks[i].clone(),
+                    from_model: x.model,
+                    to_model: y.model,
+                    from_rule: x.rule,
+                    to_rule: y.rule,
+                    delta_cost_usd: rb.est.cost_usd - ra.est.cost_usd,
+                    delta_quality: rb.est.quality - ra.est.quality,
+                    delta_latency_ms: rb.est.latency_ms - ra.est.latency_ms,
+                });
+            }
+        }
+        let n = self.rows.len().max(1) as f64;
+        let mut transitions: Vec<Transition> = trans
+            .into_iter()
+            .map(|((from, to), count)| Transition { from, to, count })
+            .collect();
+        transitions.sort_by(|x, y| {
+            y.count
+                .cmp(&x.count)
+                .then(x.from.cmp(&y.from))
+                .then(x.to.cmp(&y.to))
+        });
+        Some(PolicyDiff {
+            a: self.policies[a].name.clone(),
+            b: self.policies[b].name.clone(),
+            prompts: self.rows.len(),
+            changed: changes.len(),
+            delta_total_cost_usd: cb - ca,
+            delta_mean_quality: (qb - qa) / n,
+            delta_mean_latency_ms: (lb - la) / n,
+            transitions,
+            changes,
+        })
+    }
+}
