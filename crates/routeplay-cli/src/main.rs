@@ -27,6 +27,12 @@ struct Cli {
 enum Command {
     /// Print the cheap signals of a prompt (tokens, characters, code, language, PII) as JSON.
     Signals(commands::signals::Args),
+    /// Classify prompts (JSON Lines with "text") into task labels with complexity.
+    Classify(commands::classify::Args),
+    /// Evaluate a model on labelled JSON Lines (accuracy, macro-F1, confusion matrix).
+    Eval(commands::eval::Args),
+    /// Train a task/complexity model on labelled JSON Lines.
+    Train(commands::train::Args),
     // New subcommands: add a variant here and an arm in `run` below.
 }
 
@@ -41,6 +47,9 @@ pub enum Outcome {
 fn run(cli: Cli) -> Result<Outcome, String> {
     match cli.command {
         Command::Signals(args) => commands::signals::run(args),
+        Command::Classify(args) => commands::classify::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Train(args) => commands::train::run(args),
     }
 }
 

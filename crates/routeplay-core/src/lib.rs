@@ -3,6 +3,7 @@
 //! Everything that decides how a prompt is routed lives here and nowhere else, so that the
 //! browser app and the `routeplay` CLI give the same answers:
 //!
+//! - [`classifier`]: the task-type and complexity model (features, file format, training, metrics).
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
 //! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
@@ -14,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod classifier;
 pub mod policy;
 pub mod signals;
 pub mod simulate;

@@ -1,0 +1,248 @@
+//! `routeplay train --data FILE_OR_DIR... --out MODEL`: trains a task/complexity model on JSON
+//! Lines rows. Deterministic: same data and options, byte-identical model.
+//!
+//! Each row needs `"text"`; `"label"` (any string: your own label set works) trains the task
+//! head; a complexity target comes from `"hard": true/false`, or from `"outcomes"` (all boolean:
+//! hard when any model failed; numeric win rates: hard when the row's numeric `"difficulty"` is
+//! above the median of such rows). `"source"` selects the cleaning rules of
+//! `routeplay_core::classifier::clean` (rows from ../shared/datasets) and the sampling group.
+//! Directories are read recursively (`*.jsonl`, sorted by path).
+
+use super::classify::{jsonl_lines, parse_line};
+use crate::Outcome;
+use routeplay_core::classifier::{
+    augment::augment, clean::clean, clean::stable_hash, roc_auc, train, Confusion, Row, TrainConfig,
+};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `routeplay train`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// JSONL files or directories of them.
+    #[arg(long, required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long)]
+    out: PathBuf,
+    /// Percent of rows (by text hash) held out for validation; 0 trains on everything.
+    #[arg(long, default_value_t = 0)]
+    holdout: u64,
+    /// Write the held-out labelled rows here (JSONL with text, label, source) for `eval`.
+    #[arg(long)]
+    holdout_out: Option<PathBuf>,
+    /// Do not apply the cleaning rules.
+    #[arg(long)]
+    no_clean: bool,
+    /// Augmented (re-wrapped passage) rows per label; 0 disables augmentation.
+    #[arg(long, default_value_t = 600)]
+    augment: usize,
+    /// Training epochs.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    epochs: usize,
+    /// Examples drawn per label per epoch.
+    #[arg(long, default_value_t = TrainConfig::default().per_label)]
+    per_label: usize,
+    /// log2 of the hash buckets.
+    #[arg(long, default_value_t = TrainConfig::default().log2_buckets)]
+    log2_buckets: u8,
+    /// Random seed.
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    seed: u64,
+}
+
+fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    if p.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "jsonl") {
+                collect_files(&e, out)?;
+            }
+        }
+        Ok(())
+    } else if p.is_file() {
+        out.push(p.to_path_buf());
+        Ok(())
+    } else {
+        Err(format!("no such file or directory: {}", p.display()))
+    }
+}
+
+/// A parsed row plus its numeric difficulty, before the median rule is applied.
+struct Raw {
+    row: Row,
+    difficulty: Option<f64>,
+}
+
+fn parse_row(m: &serde_json::Map<String, Value>, file: &Path) -> Option<Raw> {
+    let text = m.get("text")?.as_str()?.to_string();
+    let label = m.get("label").and_then(Value::as_str).map(str::to_string);
+    let source = m
+        .get("source")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| file.display().to_string());
+    let mut hard = m.get("hard").and_then(Value::as_bool);
+    let mut difficulty = None;
+    if hard.is_none() {
+        if let Some(Value::Object(o)) = m.get("outcomes") {
+            if !o.is_empty() && o.values().all(Value::is_boolean) {
+                hard = Some(o.values().any(|v| v == &Value::Bool(false)));
+            } else {
+                difficulty = m.get("difficulty").and_then(Value::as_f64);
+            }
+        }
+    }
+    Some(Raw {
+        row: Row {
+            text,
+            label,
+            source,
+            hard,
+        },
+        difficulty,
+    })
+}
+
+/// Trains and writes the model; prints what was done.
+pub fn run(args: Args) -> Result<Outcome, String> {
+    let mut files = Vec::new();
+    for d in &args.data {
+        collect_files(d, &mut files)?;
+    }
+    let mut raws = Vec::new();
+    let mut bad = 0usize;
+    for f in &files {
+        let bytes = std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        for (n, line) in jsonl_lines(&bytes) {
+            match parse_line(line).ok().and_then(|m| parse_row(&m, f)) {
+                Some(r) => raws.push(r),
+                None => {
+                    eprintln!(
+                        "{}:{n}: skipped (needs a JSON object with \"text\")",
+                        f.display()
+                    );
+                    bad += 1;
+                }
+            }
+        }
+    }
+    // Numeric difficulty → hard when above the median.
+    let mut diffs: Vec<f64> = raws.iter().filter_map(|r| r.difficulty).collect();
+    diffs.sort_by(|a, b| a.total_cmp(b));
+    if let Some(&median) = diffs.get(diffs.len() / 2) {
+        for r in &mut raws {
+            if let Some(d) = r.difficulty {
+                r.row.hard = Some(d > median);
+            }
+        }
+    }
+    let rows: Vec<Row> = raws.into_iter().map(|r| r.row).collect();
+    eprintln!("read {} rows from {} files", rows.len(), files.len());
+    let rows = if args.no_clean {
+        rows
+    } else {
+        let (rows, report) = clean(rows);
+        for (rule, n) in &report {
+            eprintln!("cleaning: {rule}: {n}");
+        }
+        rows
+    };
+    let (mut train_rows, held): (Vec<Row>, Vec<Row>) = rows
+        .into_iter()
+        .partition(|r| stable_hash(&r.text) % 100 >= args.holdout);
+    if args.augment > 0 {
+        let extra = augment(&train_rows, args.augment, args.seed);
+        eprintln!("augmentation: {} re-wrapped rows", extra.len());
+        train_rows.extend(extra);
+    }
+    let cfg = TrainConfig {
+        epochs: args.epochs,
+        per_label: args.per_label,
+        log2_buckets: args.log2_buckets,
+        seed: args.seed,
+        ..TrainConfig::default()
+    };
+    let (model, report) = train(&train_rows, &cfg)?;
+    for (label, n) in &report.label_counts {
+        eprintln!("train: {label}: {n}");
+    }
+    eprintln!("train: complexity rows: {}", report.complexity_rows);
+    let bytes = model.to_bytes();
+    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&args.out, &bytes)
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    println!(
+        "wrote {} ({} bytes, {} labels)",
+        args.out.display(),
+        bytes.len(),
+        model.labels().len()
+    );
+
+    if !held.is_empty() {
+        let labelled: Vec<&Row> = held.iter().filter(|r| r.label.is_some()).collect();
+        if !labelled.is_empty() {
+            let preds: Vec<String> = labelled
+                .iter()
+                .map(|r| model.predict(&r.text).label)
+                .collect();
+            let c = Confusion::from_pairs(
+                labelled
+                    .iter()
+                    .zip(&preds)
+                    .map(|(r, p)| (r.label.as_deref().unwrap_or_default(), p.as_str())),
+            );
+            println!(
+                "holdout: macro_f1={:.4} accuracy={:.4} n={}",
+                c.macro_f1(),
+                c.accuracy(),
+                c.total()
+            );
+        }
+        let hard: Vec<&Row> = held.iter().filter(|r| r.hard.is_some()).collect();
+        let scores: Vec<f64> = hard
+            .iter()
+            .map(|r| model.predict(&r.text).complexity)
+            .collect();
+        let pos: Vec<bool> = hard.iter().map(|r| r.hard == Some(true)).collect();
+        if let Some(auc) = roc_auc(&scores, &pos) {
+            println!("holdout: complexity_auc={auc:.4} n={}", hard.len());
+            // Per source group, since the sources differ a lot.
+            let mut groups: std::collections::BTreeMap<&str, (Vec<f64>, Vec<bool>)> =
+                Default::default();
+            for ((r, s), p) in hard.iter().zip(&scores).zip(&pos) {
+                let g = routeplay_core::classifier::train::sampling_group(&r.source);
+                let e = groups.entry(g).or_default();
+                e.0.push(*s);
+                e.1.push(*p);
+            }
+            for (g, (s, p)) in groups {
+                if let Some(a) = roc_auc(&s, &p) {
+                    println!("holdout: complexity_auc[{g}]={a:.4} n={}", s.len());
+                }
+            }
+        }
+        if let Some(path) = &args.holdout_out {
+            let mut out = String::new();
+            for r in held.iter().filter(|r| r.label.is_some()) {
+                let v = serde_json::json!({"text": r.text, "label": r.label, "source": r.source});
+                out.push_str(&v.to_string());
+                out.push('\n');
+            }
+            std::fs::write(path, out)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    Ok(if bad > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    })
+}

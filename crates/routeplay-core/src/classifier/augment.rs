@@ -1,0 +1,227 @@
+//! Instruction/passage recombination: pasted passages and dialogue transcripts found in the
+//! training rows are re-wrapped in instructions written for this project, one label per
+//! instruction, in varied placements. The model then sees the *same* passage under different
+//! labels and must learn that the instruction decides the task, not the passage topic or the
+//! dataset's template wording (the cause of extraction→summarization and dialogue→chat errors).
+
+use super::clean::Row;
+use super::train::Rng;
+
+const SUMMARIZE: &[&str] = &[
+    "Summarize this:",
+    "tl;dr",
+    "Can you give me a short summary of the text below?",
+    "Sum this up in two sentences.",
+    "what's the gist of this?",
+    "Write a one-line summary.",
+    "Give me the key points in 3 bullets.",
+    "condense this into a short paragraph for my boss",
+    "Summarise the following for our newsletter.",
+    "Write a headline for this.",
+    "Give this text a title.",
+    "summarize pls",
+    "Résume ce texte en quelques phrases.",
+    "Fasse den folgenden Text kurz zusammen.",
+    "Resume este texto en pocas palabras.",
+    "Boil this down to the essentials.",
+    "Can you shorten this to 50 words?",
+    "Write an abstract for this.",
+    "I don't have time to read all this, what does it say?",
+    "Recap the main points of the following.",
+    "give me a quick summary",
+    "Summarize the text below in plain language for a 10 year old.",
+];
+
+const SUMMARIZE_DIALOGUE: &[&str] = &[
+    "Summarize this conversation.",
+    "what's the tl;dr of this chat?",
+    "Write short meeting notes from this transcript.",
+    "Sum up what they discussed.",
+    "Summarize the dialogue below in one sentence.",
+    "Give me a brief summary of this chat log.",
+    "Can you summarise this call transcript for the CRM?",
+    "recap this thread for me",
+    "Write a two-sentence summary of what happened in this exchange.",
+    "Summarize the customer's issue and how it was resolved.",
+];
+
+const EXTRACT: &[&str] = &[
+    "List every person mentioned in the text below.",
+    "Pull out all the dates and what happened on each.",
+    "Extract the names of all organizations as a JSON array.",
+    "Based on the passage, what reason is given for the decision?",
+    "Which numbers appear in this text? List each with what it refers to.",
+    "Find all locations mentioned and return them as a comma-separated list.",
+    "Extract the key facts (who, what, when, where) into a table.",
+    "According to the text, who is responsible?",
+    "Using only the text below, answer: when did this happen?",
+    "Pull the quotes out of this and say who said each one.",
+    "From this text, extract the product names and prices.",
+    "Get me the main entities in this passage as JSON with fields name and type.",
+    "What does the passage say about the cost? Answer only from the text.",
+    "Answer from the passage: what happened first?",
+    "Identify all the people and their job titles in the following.",
+    "Extract any email addresses, phone numbers or URLs from this.",
+];
+
+const EXTRACT_DIALOGUE: &[&str] = &[
+    "What time did they agree to meet?",
+    "List the action items and who owns each one.",
+    "What is the customer's order number?",
+    "From this chat, extract the names of everyone involved.",
+    "What did B ask for? Answer using only the conversation.",
+    "Extract the delivery address mentioned in this chat.",
+    "Which dates are mentioned in the conversation?",
+];
+
+const CLASSIFY: &[&str] = &[
+    "Is the tone of this text positive, negative or neutral?",
+    "Classify this as politics, sports, business or technology.",
+    "Which category fits this best: complaint, praise, question, other?",
+    "Is this spam or not spam?",
+    "Label the sentiment: positive / negative.",
+    "What genre is this text? Answer with one word.",
+    "Tag this with one of: billing, technical, account, other.",
+    "Is this text formal or informal?",
+    "Is this fact or opinion?",
+    "Rate the urgency of this message: low, medium or high.",
+    "Would you say the author is for or against the idea? Answer for/against.",
+];
+
+const CLASSIFY_DIALOGUE: &[&str] = &[
+    "Is the customer satisfied at the end? yes/no",
+    "Classify the intent of the caller.",
+    "Was this conversation friendly or hostile?",
+    "Label this chat: sales, support or spam.",
+];
+
+const TRANSLATE: &[&str] = &[
+    "Translate this into French:",
+    "Can you translate the following to Spanish",
+    "Put this into German please",
+    "translate to japanese",
+    "Translate into Italian:",
+    "Please translate the text below into Portuguese.",
+    "Переведи на русский:",
+    "Übersetze ins Englische:",
+    "Traduce al inglés:",
+    "Translate to Chinese (simplified).",
+];
+
+/// A text used as the pasted part: paragraph or dialogue.
+struct Piece {
+    text: String,
+    dialogue: bool,
+}
+
+fn dialogue_block(t: &str) -> Option<String> {
+    let lines: Vec<&str> = t
+        .lines()
+        .filter(|l| {
+            let l = l.trim();
+            match l.find(':') {
+                Some(i) if (1..=20).contains(&i) => l[..i].split_whitespace().count() <= 2,
+                _ => false,
+            }
+        })
+        .collect();
+    (lines.len() >= 3).then(|| lines.join("\n"))
+}
+
+fn longest_paragraph(t: &str) -> Option<&str> {
+    t.split('\n')
+        .map(str::trim)
+        .max_by_key(|p| p.split_whitespace().count())
+        .filter(|p| p.split_whitespace().count() >= 40)
+}
+
+fn truncate_words(t: &str, max_words: usize) -> String {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.len() <= max_words {
+        return t.to_string();
+    }
+    let mut s = words[..max_words].join(" ");
+    if let Some(i) = s.rfind(". ") {
+        if i > s.len() / 2 {
+            s.truncate(i + 1);
+        }
+    }
+    s
+}
+
+fn wrap(rng: &mut Rng, instr: &str, piece: &str) -> String {
+    match rng.below(6) {
+        0 => format!("{instr}\n\n{piece}"),
+        1 => format!("{piece}\n\n{instr}"),
+        2 => format!("{instr}\n\"\"\"\n{piece}\n\"\"\""),
+        3 => format!("{instr} {piece}"),
+        4 => format!("{piece}\n\n---\n{instr}"),
+        _ => format!("{instr}\n\n```\n{piece}\n```"),
+    }
+}
+
+/// Makes up to `per_label` new rows for each of summarization, extraction, classification and
+/// translation by re-wrapping passages and dialogues found in `rows`. Only labels present in
+/// `rows` are produced (a custom label set is left alone). Deterministic for a given `seed`.
+pub fn augment(rows: &[Row], per_label: usize, seed: u64) -> Vec<Row> {
+    let has = |l: &str| rows.iter().any(|r| r.label.as_deref() == Some(l));
+    let mut pieces = Vec::new();
+    for r in rows {
+        if let Some(d) = dialogue_block(&r.text) {
+            pieces.push(Piece {
+                text: d,
+                dialogue: true,
+            });
+        } else if r.source.starts_with("p3/") || r.source.starts_with("routeplay") {
+            if let Some(p) = longest_paragraph(&r.text) {
+                pieces.push(Piece {
+                    text: p.to_string(),
+                    dialogue: false,
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if pieces.is_empty() {
+        return out;
+    }
+    let dialogues: Vec<usize> = (0..pieces.len()).filter(|&i| pieces[i].dialogue).collect();
+    let mut rng = Rng::new(seed ^ 0xa11c_e5ed);
+    let plans: [(&str, &[&str], &[&str]); 4] = [
+        ("summarization", SUMMARIZE, SUMMARIZE_DIALOGUE),
+        ("extraction", EXTRACT, EXTRACT_DIALOGUE),
+        ("classification", CLASSIFY, CLASSIFY_DIALOGUE),
+        ("translation", TRANSLATE, &[]),
+    ];
+    for (label, instrs, dinstrs) in plans {
+        if !has(label) {
+            continue;
+        }
+        let n = if label == "translation" {
+            per_label / 3
+        } else {
+            per_label
+        };
+        for _ in 0..n {
+            let use_dialogue = !dialogues.is_empty() && !dinstrs.is_empty() && rng.below(3) == 0;
+            let (instr, piece) = if use_dialogue {
+                let p = &pieces[dialogues[rng.below(dialogues.len())]];
+                (dinstrs[rng.below(dinstrs.len())], p.text.clone())
+            } else {
+                let p = &pieces[rng.below(pieces.len())];
+                let words = 25 + rng.below(200);
+                (
+                    instrs[rng.below(instrs.len())],
+                    truncate_words(&p.text, words),
+                )
+            };
+            out.push(Row {
+                text: wrap(&mut rng, instr, &piece),
+                label: Some(label.to_string()),
+                source: format!("augment/{label}"),
+                hard: None,
+            });
+        }
+    }
+    out
+}

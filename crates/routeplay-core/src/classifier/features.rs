@@ -1,0 +1,655 @@
+//! Feature extraction: a prompt becomes a stream of hashed feature ids, without allocating.
+//!
+//! Three groups of features, each normalised separately by the model (so a long pasted passage
+//! cannot drown the short instruction around it):
+//!
+//! - [`Group::Body`]: word unigrams and bigrams over the whole (capped) text, and character
+//!   3–5-grams over its head and tail. Digits are folded to `0`, letters are lowercased.
+//! - [`Group::Edge`]: the *instruction* region: the first [`HEAD_WORDS`] words and the last
+//!   [`TAIL_WORDS`] words (unigrams and bigrams, in their own namespaces), plus the very first and
+//!   last word. Instructions sit at the start or end of a prompt; a pasted passage sits between.
+//! - [`Group::Structure`]: layout facts: length buckets, paragraphs, a pasted passage, dialogue
+//!   transcript lines (`A: ...`), code fences and code-like lines, numbers and equations, bullet
+//!   lines, multiple-choice options, quotes, question marks, non-Latin scripts.
+//!
+//! Work is bounded: very long prompts are read only in their first [`HEAD_BYTES`] and last
+//! [`TAIL_BYTES`] bytes (char n-grams in fewer), so a 1 MB prompt costs about as much as a 5 KB one.
+
+/// Bytes read from the start of a long prompt.
+pub const HEAD_BYTES: usize = 3072;
+/// Bytes read from the end of a long prompt.
+pub const TAIL_BYTES: usize = 1024;
+/// Character n-grams are taken from this many leading bytes...
+pub const CHAR_HEAD_BYTES: usize = 640;
+/// ...and this many trailing bytes.
+pub const CHAR_TAIL_BYTES: usize = 256;
+/// Words at the start of the prompt that count as its instruction head.
+pub const HEAD_WORDS: usize = 12;
+/// Words at the end of the prompt that count as its instruction tail.
+pub const TAIL_WORDS: usize = 12;
+/// Version of the feature definition; stored in model files, which are rejected when it differs.
+pub const FEATURE_VERSION: u16 = 1;
+
+/// Which normalisation group a feature belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Words, bigrams and char n-grams of the whole prompt.
+    Body = 0,
+    /// Words at the start and end (the instruction).
+    Edge = 1,
+    /// Layout and structure flags.
+    Structure = 2,
+}
+
+/// Number of feature groups.
+pub const GROUPS: usize = 3;
+
+// Namespaces, mixed into the hashes so equal strings in different roles do not collide.
+const NS_WORD: u32 = 0x9e37_79b1;
+const NS_BIGRAM: u32 = 0x85eb_ca77;
+const NS_CHAR: u32 = 0xc2b2_ae3d;
+const NS_HEAD: u32 = 0x27d4_eb2f;
+const NS_HEAD_BI: u32 = 0x1656_67b1;
+const NS_TAIL: u32 = 0xd3a2_646c;
+const NS_TAIL_BI: u32 = 0xfd70_46c5;
+const NS_FIRST: u32 = 0xb55a_4f09;
+const NS_LAST: u32 = 0x7feb_352d;
+const NS_STRUCT: u32 = 0x846c_a68b;
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+/// Murmur3's 32-bit finaliser: spreads a hash over all bits.
+#[inline]
+fn fmix(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
+}
+
+#[inline]
+fn fnv_step(h: u32, c: u32) -> u32 {
+    (h ^ c).wrapping_mul(FNV_PRIME)
+}
+
+#[inline]
+fn ns_hash(ns: u32, h: u32) -> u32 {
+    fmix(h ^ ns)
+}
+
+#[inline]
+fn pair(a: u32, b: u32) -> u32 {
+    fmix(a.wrapping_mul(0x9e37_79b9) ^ b.rotate_left(13))
+}
+
+fn str_hash(s: &str) -> u32 {
+    s.bytes().fold(FNV_OFFSET, |h, b| fnv_step(h, b as u32))
+}
+
+/// Lowercases one char cheaply (ASCII fast path; other scripts use the first char of the
+/// Unicode lowercase mapping) and folds digits to `0`.
+#[inline]
+fn norm_char(c: char) -> char {
+    if c.is_ascii() {
+        if c.is_ascii_digit() {
+            '0'
+        } else {
+            c.to_ascii_lowercase()
+        }
+    } else if c.is_numeric() {
+        '0'
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// Largest index `<= i` on a char boundary of `s`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Smallest index `>= i` on a char boundary of `s`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The parts of `text` that are read: the whole text, or its head and tail when it is long.
+fn regions(text: &str, head: usize, tail: usize) -> (&str, &str) {
+    if text.len() <= head + tail {
+        (text, "")
+    } else {
+        let h = floor_boundary(text, head);
+        let t = ceil_boundary(text, text.len() - tail);
+        (&text[..h], &text[t..])
+    }
+}
+
+/// A word token kind: letters/digits form words; any other non-space char is its own token.
+#[derive(Clone, Copy, PartialEq)]
+enum Tok {
+    None,
+    Word,
+}
+
+/// Calls `emit(word_hash)` for each word token of `s` (normalised), in order.
+fn for_each_word(s: &str, mut emit: impl FnMut(u32)) {
+    let mut h = FNV_OFFSET;
+    let mut len = 0usize;
+    let mut state = Tok::None;
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '\'' && state == Tok::Word {
+            if len < 32 {
+                h = fnv_step(h, norm_char(c) as u32);
+            }
+            len += 1;
+            state = Tok::Word;
+        } else {
+            if state == Tok::Word {
+                emit(h);
+                h = FNV_OFFSET;
+                len = 0;
+                state = Tok::None;
+            }
+            if !c.is_whitespace() {
+                // Punctuation and symbols are one-char tokens (`?`, `:`, `{`, `=`, ...).
+                emit(fnv_step(FNV_OFFSET ^ 0x55, c as u32));
+            }
+        }
+    }
+    if state == Tok::Word {
+        emit(h);
+    }
+}
+
+/// Character 3-, 4- and 5-grams of `s` (whitespace runs collapse to one space), with
+/// boundary spaces at both ends.
+fn for_each_char_gram(s: &str, emit: &mut impl FnMut(Group, u32)) {
+    let mut ring = [0u32; 5];
+    let mut n = 0usize;
+    let mut last_space = false;
+    let mut push = |c: u32, ring: &mut [u32; 5], n: &mut usize| {
+        ring.copy_within(1..5, 0);
+        ring[4] = c;
+        *n += 1;
+        for len in 3..=5 {
+            if *n >= len {
+                let mut h = FNV_OFFSET ^ len as u32;
+                for &x in &ring[5 - len..] {
+                    h = fnv_step(h, x);
+                }
+                emit(Group::Body, ns_hash(NS_CHAR, h));
+            }
+        }
+    };
+    push(' ' as u32, &mut ring, &mut n);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+            push(' ' as u32, &mut ring, &mut n);
+        } else {
+            last_space = false;
+            push(norm_char(c) as u32, &mut ring, &mut n);
+        }
+    }
+    if !last_space {
+        push(' ' as u32, &mut ring, &mut n);
+    }
+}
+
+/// Counts collected in one pass over the lines, for the structure features.
+#[derive(Default)]
+struct Layout {
+    lines: usize,
+    nonblank: usize,
+    paragraphs: usize,
+    long_line_words: usize,
+    dialogue_lines: usize,
+    speakers_distinct: usize,
+    speaker_hashes: [u32; 4],
+    code_lines: usize,
+    fences: usize,
+    bullet_lines: usize,
+    option_lines: usize,
+    numbers: usize,
+    equations: usize,
+    question_marks: usize,
+    quotes: usize,
+    letters: usize,
+    non_latin: usize,
+    cjk: usize,
+    cyrillic: usize,
+    arabic_or_hebrew: usize,
+    other_script: usize,
+    accented: usize,
+    colon_fields: usize,
+    urls: usize,
+}
+
+fn is_dialogue_line(line: &str) -> Option<&str> {
+    // "A: hi", "#Person1#: ...", "Customer: ...", "[10:02] Bob: ...", "Agent - ..." (colon form only)
+    let t = line.trim_start_matches(|c: char| c == '-' || c == '*' || c == ' ' || c == '>');
+    let t = if t.starts_with('[') {
+        match t.find(']') {
+            Some(i) => t[i + 1..].trim_start(),
+            None => t,
+        }
+    } else {
+        t
+    };
+    let colon = t.find(':')?;
+    if colon == 0 || colon > 28 {
+        return None;
+    }
+    let speaker = &t[..colon];
+    let rest = &t[colon + 1..];
+    if rest.trim().is_empty() || rest.starts_with("//") {
+        return None;
+    }
+    let words = speaker.split_whitespace().count();
+    let first = speaker.chars().next()?;
+    if words == 0 || words > 3 || !(first.is_alphabetic() || first == '#') {
+        return None;
+    }
+    if speaker.chars().any(|c| {
+        !(c.is_alphanumeric() || c == ' ' || c == '#' || c == '.' || c == '_' || c == '\'')
+    }) {
+        return None;
+    }
+    Some(speaker)
+}
+
+fn is_code_line(t: &str) -> bool {
+    let t = t.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let ends = t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.ends_with("):");
+    let starts = [
+        "def ",
+        "class ",
+        "import ",
+        "from ",
+        "#include",
+        "function ",
+        "return ",
+        "const ",
+        "let ",
+        "var ",
+        "public ",
+        "private ",
+        "fn ",
+        "for (",
+        "if (",
+        "while (",
+        "SELECT ",
+        "select ",
+        "<div",
+        "<?php",
+        "console.",
+        "print(",
+        "System.",
+        "package ",
+        "using ",
+        "elif ",
+        "else:",
+        "try:",
+        "except",
+        "}",
+        "#!/",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    let ops = t.contains(" = ") && (t.contains('(') || t.contains('[') || t.ends_with(';'))
+        || t.contains("=>")
+        || t.contains("->")
+        || t.contains("()")
+        || t.contains("==");
+    ends || starts || ops
+}
+
+fn is_bullet_line(t: &str) -> bool {
+    let t = t.trim_start();
+    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") {
+        return true;
+    }
+    let digits = t.bytes().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && digits < 3 && matches!(t.as_bytes().get(digits), Some(b'.') | Some(b')'))
+}
+
+fn is_option_line(t: &str) -> bool {
+    let b = t.trim_start().as_bytes();
+    let (letter, next) = match b {
+        [b'(', l, b')', ..] => (*l, b' '),
+        [l, n, ..] => (*l, *n),
+        _ => return false,
+    };
+    (b'A'..=b'E').contains(&letter) && matches!(next, b'.' | b')' | b' ') && b.len() > 2
+}
+
+fn scan_layout(text: &str) -> Layout {
+    let mut l = Layout::default();
+    let mut in_para = false;
+    let mut in_fence = false;
+    for line in text.lines() {
+        l.lines += 1;
+        let t = line.trim();
+        if t.is_empty() {
+            in_para = false;
+            continue;
+        }
+        l.nonblank += 1;
+        if !in_para {
+            l.paragraphs += 1;
+            in_para = true;
+        }
+        if t.starts_with("```") {
+            l.fences += 1;
+            in_fence = !in_fence;
+            continue;
+        }
+        let words = t.split_whitespace().count();
+        l.long_line_words = l.long_line_words.max(words);
+        if in_fence || is_code_line(t) {
+            l.code_lines += 1;
+        }
+        if let Some(sp) = is_dialogue_line(t) {
+            l.dialogue_lines += 1;
+            let h = str_hash(sp);
+            if !l.speaker_hashes.contains(&h) && l.speakers_distinct < 4 {
+                l.speaker_hashes[l.speakers_distinct] = h;
+                l.speakers_distinct += 1;
+            }
+        } else if t.contains(": ") && words <= 8 {
+            l.colon_fields += 1;
+        }
+        if is_bullet_line(t) {
+            l.bullet_lines += 1;
+        }
+        if is_option_line(t) {
+            l.option_lines += 1;
+        }
+        if t.contains("http://") || t.contains("https://") || t.contains("www.") {
+            l.urls += 1;
+        }
+    }
+    let mut prev_digit = false;
+    let mut prev_op_after_digit = false;
+    for c in text.chars() {
+        let d = c.is_ascii_digit();
+        if d && !prev_digit {
+            l.numbers += 1;
+            if prev_op_after_digit {
+                l.equations += 1;
+            }
+        }
+        if d {
+            prev_op_after_digit = false;
+        } else if matches!(c, '+' | '*' | '/' | '^' | '=' | '×' | '÷' | '-' | '<' | '>') {
+            prev_op_after_digit = prev_digit || prev_op_after_digit;
+        } else if c != ' ' {
+            prev_op_after_digit = false;
+        }
+        prev_digit = d;
+        match c {
+            '?' | '？' | '¿' => l.question_marks += 1,
+            '"' | '“' | '”' | '«' | '»' | '「' | '」' => l.quotes += 1,
+            _ => {}
+        }
+        if c.is_alphabetic() {
+            l.letters += 1;
+            if !c.is_ascii() {
+                let u = c as u32;
+                if (0x00C0..=0x024F).contains(&u) {
+                    l.accented += 1;
+                } else {
+                    l.non_latin += 1;
+                    if (0x3040..=0x30FF).contains(&u)
+                        || (0x4E00..=0x9FFF).contains(&u)
+                        || (0xAC00..=0xD7AF).contains(&u)
+                    {
+                        l.cjk += 1;
+                    } else if (0x0400..=0x04FF).contains(&u) {
+                        l.cyrillic += 1;
+                    } else if (0x0590..=0x06FF).contains(&u) {
+                        l.arabic_or_hebrew += 1;
+                    } else {
+                        l.other_script += 1;
+                    }
+                }
+            }
+        }
+    }
+    l
+}
+
+fn bucket(n: usize) -> u32 {
+    // 0, 1, 2-3, 4-7, 8-15, ...
+    if n == 0 {
+        0
+    } else {
+        usize::BITS - n.leading_zeros()
+    }
+}
+
+/// Calls `emit(group, hash)` for every feature of `text`. Deterministic, allocation-free, and
+/// bounded in time for any input. The hash is a full 32-bit value; the model reduces it to a
+/// bucket. This single function is used both for training and for prediction.
+pub fn for_each_feature(text: &str, mut emit: impl FnMut(Group, u32)) {
+    let (head, tail) = regions(text, HEAD_BYTES, TAIL_BYTES);
+
+    // --- Body + edge words. Head words are counted from the start; tail words need the total.
+    let mut total_words = 0usize;
+    for_each_word(head, |_| total_words += 1);
+    for_each_word(tail, |_| total_words += 1);
+    let tail_start = total_words.saturating_sub(TAIL_WORDS);
+    let mut i = 0usize;
+    let mut prev = 0u32;
+    let mut last = 0u32;
+    let mut word = |h: u32, boundary: bool| {
+        emit(Group::Body, ns_hash(NS_WORD, h));
+        if i > 0 && !boundary {
+            emit(Group::Body, ns_hash(NS_BIGRAM, pair(prev, h)));
+        }
+        if i == 0 {
+            emit(Group::Edge, ns_hash(NS_FIRST, h));
+        }
+        if i < HEAD_WORDS {
+            emit(Group::Edge, ns_hash(NS_HEAD, h));
+            if i > 0 {
+                emit(Group::Edge, ns_hash(NS_HEAD_BI, pair(prev, h)));
+            }
+        }
+        if i >= tail_start && total_words > HEAD_WORDS {
+            emit(Group::Edge, ns_hash(NS_TAIL, h));
+            if i > tail_start {
+                emit(Group::Edge, ns_hash(NS_TAIL_BI, pair(prev, h)));
+            }
+        }
+        prev = h;
+        last = h;
+        i += 1;
+    };
+    for_each_word(head, |h| word(h, false));
+    let mut first_tail = true;
+    for_each_word(tail, |h| {
+        word(h, first_tail);
+        first_tail = false;
+    });
+    if total_words > 0 {
+        emit(Group::Edge, ns_hash(NS_LAST, last));
+    }
+
+    // --- Character n-grams over a shorter head and tail.
+    let (ch, ct) = regions(text, CHAR_HEAD_BYTES, CHAR_TAIL_BYTES);
+    for_each_char_gram(ch, &mut emit);
+    if !ct.is_empty() {
+        for_each_char_gram(ct, &mut emit);
+    }
+
+    // --- Structure.
+    let mut flag = |name: &str, v: u32| {
+        emit(
+            Group::Structure,
+            ns_hash(NS_STRUCT, fnv_step(str_hash(name), v)),
+        );
+    };
+    flag("bias", 0);
+    let l = if tail.is_empty() {
+        scan_layout(head)
+    } else {
+        let mut a = scan_layout(head);
+        let b = scan_layout(tail);
+        a.lines += b.lines;
+        a.nonblank += b.nonblank;
+        a.paragraphs += b.paragraphs;
+        a.long_line_words = a.long_line_words.max(b.long_line_words);
+        a.dialogue_lines += b.dialogue_lines;
+        a.code_lines += b.code_lines;
+        a.fences += b.fences;
+        a.bullet_lines += b.bullet_lines;
+        a.option_lines += b.option_lines;
+        a.numbers += b.numbers;
+        a.equations += b.equations;
+        a.question_marks += b.question_marks;
+        a.quotes += b.quotes;
+        a
+    };
+    let words_approx = if tail.is_empty() {
+        total_words
+    } else {
+        total_words * text.len() / (head.len() + tail.len()).max(1)
+    };
+    flag("words", bucket(words_approx));
+    flag("lines", bucket(l.nonblank).min(6));
+    flag("paras", l.paragraphs.min(4) as u32);
+    // A pasted passage: a long line or paragraph plus something else around it, or a long text.
+    let passage = (l.long_line_words >= 35 && (l.paragraphs >= 2 || words_approx >= 60))
+        || words_approx >= 120 && l.nonblank >= 3;
+    flag("passage", passage as u32);
+    if passage {
+        let first_line_words = text
+            .lines()
+            .find(|s| !s.trim().is_empty())
+            .map(|s| s.split_whitespace().count())
+            .unwrap_or(0);
+        // Instruction first (short first line) or passage first.
+        flag("passage_instr_first", (first_line_words < 30) as u32);
+    }
+    flag("dialogue", bucket(l.dialogue_lines).min(4));
+    if l.dialogue_lines >= 2 {
+        flag("speakers", l.speakers_distinct.min(3) as u32);
+    }
+    flag("fence", (l.fences > 0) as u32);
+    flag("code_lines", bucket(l.code_lines).min(4));
+    if l.nonblank >= 3 {
+        flag(
+            "code_ratio",
+            (l.code_lines * 4 / l.nonblank.max(1)).min(4) as u32,
+        );
+    }
+    flag("bullets", bucket(l.bullet_lines).min(4));
+    flag("options", (l.option_lines >= 3) as u32);
+    flag("numbers", bucket(l.numbers).min(5));
+    flag("equations", bucket(l.equations).min(3));
+    flag("qmarks", bucket(l.question_marks).min(3));
+    let trimmed = text.trim_end();
+    flag(
+        "ends_q",
+        (trimmed.ends_with('?') || trimmed.ends_with('？')) as u32,
+    );
+    flag("quotes", bucket(l.quotes).min(3));
+    flag("colon_fields", bucket(l.colon_fields).min(3));
+    flag("urls", (l.urls > 0) as u32);
+    if l.letters > 0 {
+        let nl = l.non_latin * 8 / l.letters;
+        flag("non_latin", nl as u32);
+        flag("accented", (l.accented * 50 / l.letters).min(4) as u32);
+        flag("cjk", (l.cjk > 0) as u32);
+        flag("cyrillic", (l.cyrillic > 0) as u32);
+        flag("arabic_hebrew", (l.arabic_or_hebrew > 0) as u32);
+        flag("other_script", (l.other_script > 0) as u32);
+        // Mixed scripts: Latin instruction around a non-Latin passage (translation requests).
+        flag(
+            "mixed_script",
+            (l.non_latin > 3 && l.non_latin + 3 < l.letters - l.accented.min(l.letters)) as u32,
+        );
+    } else {
+        flag("no_letters", 1);
+    }
+    let upper_start = text.trim_start().chars().next().map(|c| c.is_uppercase());
+    flag("starts_upper", upper_start.unwrap_or(false) as u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(text: &str) -> Vec<(u8, u32)> {
+        let mut v = Vec::new();
+        for_each_feature(text, |g, h| v.push((g as u8, h)));
+        v
+    }
+
+    #[test]
+    fn deterministic_and_nonempty() {
+        let a = collect("Summarize this: the cat sat on the mat.");
+        let b = collect("Summarize this: the cat sat on the mat.");
+        assert_eq!(a, b);
+        assert!(a.iter().any(|f| f.0 == 0));
+        assert!(a.iter().any(|f| f.0 == 1));
+        assert!(a.iter().any(|f| f.0 == 2));
+    }
+
+    #[test]
+    fn empty_and_weird_inputs_do_not_panic() {
+        for t in [
+            "",
+            " ",
+            "\n\n",
+            "é",
+            "日本語",
+            "a:b",
+            "```",
+            "(A)",
+            "1+",
+            "\u{0}",
+        ] {
+            let _ = collect(t);
+        }
+        let long = "x".repeat(100_000) + "é" + &"y".repeat(5000);
+        assert!(collect(&long).len() < 20_000);
+    }
+
+    #[test]
+    fn recognises_dialogue_and_options() {
+        assert!(is_dialogue_line("#Person1#: Hi, how are you?").is_some());
+        assert!(is_dialogue_line("Customer: my order is late").is_some());
+        assert!(is_dialogue_line("https://example.com").is_none());
+        assert!(is_option_line("A) 12"));
+        assert!(is_option_line("(C) none of these"));
+        assert!(!is_option_line("Another line"));
+    }
+
+    #[test]
+    fn case_and_digits_are_folded() {
+        assert_eq!(collect("Call 555 NOW")[..2], collect("call 123 now")[..2]);
+    }
+}

@@ -1,0 +1,33 @@
+//! The routing classifier: task type (a probability per label) and complexity (how likely the
+//! prompt needs a strong model), in microseconds, deterministic, with no I/O.
+//!
+//! # Using a model
+//!
+//! ```no_run
+//! use routeplay_core::classifier::Model;
+//! let bytes: Vec<u8> = std::fs::read("public/model/task-classifier.bin").unwrap();
+//! let model = Model::from_bytes(&bytes).expect("a valid model file"); // never panics on bad bytes
+//! let p = model.predict("Summarize this thread for me: ...");
+//! println!("{} {:?} {}", p.label, p.scores, p.complexity);
+//! println!("{:?}", model.labels());
+//! ```
+//!
+//! The browser app fetches the same file asynchronously and calls [`Model::from_bytes`] then
+//! [`Model::predict`]. Nothing here hard-codes the label set: [`train()`] learns whatever labels
+//! the rows carry.
+//!
+//! Modules: [`features`] (hashed n-grams and structure), [`model`] (file format, prediction),
+//! [`train`](mod@train) (deterministic SGD), [`clean`] (label rules for the shared datasets),
+//! [`augment`] (instruction/passage recombination), [`metrics`] (F1, confusion, AUC).
+
+pub mod augment;
+pub mod clean;
+pub mod features;
+pub mod metrics;
+pub mod model;
+pub mod train;
+
+pub use clean::Row;
+pub use metrics::{roc_auc, Confusion};
+pub use model::{Model, ModelError};
+pub use train::{train, TrainConfig, TrainReport};

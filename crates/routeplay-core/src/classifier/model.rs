@@ -1,0 +1,453 @@
+//! The task-type and complexity model: a hashed linear softmax over [`super::features`], with
+//! i8-quantised weights, and its versioned binary file format.
+//!
+//! # File format (all integers little-endian)
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 4 | magic `RPTC` |
+//! | 2 | format version ([`FORMAT_VERSION`]) |
+//! | 2 | feature version ([`FEATURE_VERSION`]) |
+//! | 1 | log2 of the number of hash buckets `B` (10..=22) |
+//! | 1 | number of labels `L` (1..=[`MAX_LABELS`]) |
+//! | 2 | flags: bit 0 = the complexity head was trained |
+//! | L × (1 + n) | labels: length byte, then UTF-8 |
+//! | (L+1) × 8 | per output (labels, then complexity): f32 scale, f32 bias |
+//! | 3 × 4 | f32 weight of each feature group |
+//! | B × (L+1) | i8 weights, bucket-major |
+//! | 4 | FNV-1a 32-bit checksum of everything before it |
+//!
+//! Loading checks every length and the checksum and returns a [`ModelError`]; it never panics.
+
+pub use super::features::FEATURE_VERSION;
+use super::features::{for_each_feature, GROUPS};
+use crate::signals::TaskPrediction;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// File magic.
+pub const MAGIC: &[u8; 4] = b"RPTC";
+/// Current file format version.
+pub const FORMAT_VERSION: u16 = 1;
+/// Most labels a model can have.
+pub const MAX_LABELS: usize = 63;
+
+/// Why a model file could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// The bytes do not start with the `RPTC` magic: not a Routeplay model.
+    BadMagic,
+    /// The file ends before its declared content does.
+    Truncated {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes present.
+        found: usize,
+    },
+    /// A format version this build does not read.
+    UnsupportedVersion(u16),
+    /// Features of a different definition than this build computes.
+    UnsupportedFeatures(u16),
+    /// A header field out of range, or a bad label.
+    Invalid(String),
+    /// The checksum does not match: the file is corrupt.
+    Checksum,
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::BadMagic => write!(f, "not a Routeplay model file (bad magic)"),
+            ModelError::Truncated { needed, found } => {
+                write!(f, "model file truncated: needs {needed} bytes, has {found}")
+            }
+            ModelError::UnsupportedVersion(v) => write!(
+                f,
+                "model format version {v} is not supported (this build reads {FORMAT_VERSION})"
+            ),
+            ModelError::UnsupportedFeatures(v) => write!(
+                f,
+                "model uses feature version {v}; this build computes {FEATURE_VERSION}"
+            ),
+            ModelError::Invalid(m) => write!(f, "invalid model file: {m}"),
+            ModelError::Checksum => write!(f, "model file is corrupt (checksum mismatch)"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// A loaded classifier. Cheap to share; [`Model::predict`] takes `&self`.
+///
+/// ```ignore
+/// let model = Model::from_bytes(&bytes)?;      // bytes fetched from public/model/
+/// let p = model.predict("Translate 'good morning' into German");
+/// assert_eq!(p.label, "translation");
+/// let labels: &[String] = model.labels();
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    labels: Vec<String>,
+    log2_buckets: u8,
+    has_complexity: bool,
+    /// Per output (labels then complexity).
+    scales: Vec<f32>,
+    biases: Vec<f32>,
+    group_weights: [f32; GROUPS],
+    /// `buckets × (labels + 1)`, bucket-major.
+    weights: Vec<i8>,
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self.pos.checked_add(n).ok_or(ModelError::Truncated {
+            needed: usize::MAX,
+            found: self.b.len(),
+        })?;
+        if end > self.b.len() {
+            return Err(ModelError::Truncated {
+                needed: end,
+                found: self.b.len(),
+            });
+        }
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, ModelError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, ModelError> {
+        let s = self.take(2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]))
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        let s = self.take(4)?;
+        Ok(f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+}
+
+impl Model {
+    /// Builds a model from its parts (used by training). `weights` is bucket-major with
+    /// `labels.len() + 1` entries per bucket; `scales`/`biases` have `labels.len() + 1` entries.
+    pub fn from_parts(
+        labels: Vec<String>,
+        log2_buckets: u8,
+        has_complexity: bool,
+        scales: Vec<f32>,
+        biases: Vec<f32>,
+        group_weights: [f32; GROUPS],
+        weights: Vec<i8>,
+    ) -> Result<Model, ModelError> {
+        let m = Model {
+            labels,
+            log2_buckets,
+            has_complexity,
+            scales,
+            biases,
+            group_weights,
+            weights,
+        };
+        m.validate()?;
+        Ok(m)
+    }
+
+    fn validate(&self) -> Result<(), ModelError> {
+        let l = self.labels.len();
+        if l == 0 || l > MAX_LABELS {
+            return Err(ModelError::Invalid(format!(
+                "{l} labels (must be 1..={MAX_LABELS})"
+            )));
+        }
+        if !(10..=22).contains(&self.log2_buckets) {
+            return Err(ModelError::Invalid(format!(
+                "2^{} hash buckets (must be 2^10..=2^22)",
+                self.log2_buckets
+            )));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for lab in &self.labels {
+            if lab.is_empty() || lab.len() > 255 || !seen.insert(lab) {
+                return Err(ModelError::Invalid(format!(
+                    "bad or duplicate label {lab:?}"
+                )));
+            }
+        }
+        if self.scales.len() != l + 1
+            || self.biases.len() != l + 1
+            || self.weights.len() != (1usize << self.log2_buckets) * (l + 1)
+        {
+            return Err(ModelError::Invalid(
+                "array sizes do not match header".into(),
+            ));
+        }
+        let finite = self
+            .scales
+            .iter()
+            .chain(&self.biases)
+            .chain(&self.group_weights)
+            .all(|x| x.is_finite());
+        if !finite {
+            return Err(ModelError::Invalid("non-finite scale or bias".into()));
+        }
+        Ok(())
+    }
+
+    /// Loads a model from the bytes of a model file (e.g. `public/model/task-classifier.bin`,
+    /// fetched by the app). Never panics: a wrong, truncated or corrupt file gives an error.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < 4 || &bytes[..4] != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let mut r = Reader { b: bytes, pos: 4 };
+        let version = r.u16()?;
+        if version != FORMAT_VERSION {
+            return Err(ModelError::UnsupportedVersion(version));
+        }
+        let fv = r.u16()?;
+        if fv != FEATURE_VERSION {
+            return Err(ModelError::UnsupportedFeatures(fv));
+        }
+        let log2_buckets = r.u8()?;
+        let n_labels = r.u8()? as usize;
+        let flags = r.u16()?;
+        if !(10..=22).contains(&log2_buckets) {
+            return Err(ModelError::Invalid(format!(
+                "2^{log2_buckets} hash buckets"
+            )));
+        }
+        if n_labels == 0 || n_labels > MAX_LABELS {
+            return Err(ModelError::Invalid(format!("{n_labels} labels")));
+        }
+        let mut labels = Vec::with_capacity(n_labels);
+        for _ in 0..n_labels {
+            let n = r.u8()? as usize;
+            let s = r.take(n)?;
+            let s = std::str::from_utf8(s)
+                .map_err(|_| ModelError::Invalid("label is not UTF-8".into()))?;
+            labels.push(s.to_string());
+        }
+        let outputs = n_labels + 1;
+        let mut scales = Vec::with_capacity(outputs);
+        let mut biases = Vec::with_capacity(outputs);
+        for _ in 0..outputs {
+            scales.push(r.f32()?);
+            biases.push(r.f32()?);
+        }
+        let mut group_weights = [0f32; GROUPS];
+        for g in &mut group_weights {
+            *g = r.f32()?;
+        }
+        let n_weights = (1usize << log2_buckets) * outputs;
+        let w = r.take(n_weights)?;
+        let body_end = r.pos;
+        let sum = r.take(4)?;
+        if r.pos != bytes.len() {
+            return Err(ModelError::Invalid(format!(
+                "{} trailing bytes",
+                bytes.len() - r.pos
+            )));
+        }
+        let stored = u32::from_le_bytes([sum[0], sum[1], sum[2], sum[3]]);
+        if stored != fnv1a(&bytes[..body_end]) {
+            return Err(ModelError::Checksum);
+        }
+        let weights = w.iter().map(|&b| b as i8).collect();
+        Model::from_parts(
+            labels,
+            log2_buckets,
+            flags & 1 == 1,
+            scales,
+            biases,
+            group_weights,
+            weights,
+        )
+    }
+
+    /// Serialises the model in the file format above.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.weights.len() + 256);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
+        out.push(self.log2_buckets);
+        out.push(self.labels.len() as u8);
+        out.extend_from_slice(&(self.has_complexity as u16).to_le_bytes());
+        for l in &self.labels {
+            out.push(l.len() as u8);
+            out.extend_from_slice(l.as_bytes());
+        }
+        for (s, b) in self.scales.iter().zip(&self.biases) {
+            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&b.to_le_bytes());
+        }
+        for g in &self.group_weights {
+            out.extend_from_slice(&g.to_le_bytes());
+        }
+        out.extend(self.weights.iter().map(|&w| w as u8));
+        let sum = fnv1a(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    /// The labels this model predicts, in score order of [`Model::predict_into`].
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Whether the complexity head was trained (otherwise complexity is always 0.5).
+    pub fn has_complexity(&self) -> bool {
+        self.has_complexity
+    }
+
+    /// Number of hash buckets.
+    pub fn buckets(&self) -> usize {
+        1 << self.log2_buckets
+    }
+
+    /// Scores `text` without allocating: writes one probability per label into `probs`
+    /// (which must hold at least `labels().len()` values; extra entries are untouched) and
+    /// returns the complexity in [0, 1].
+    pub fn predict_into(&self, text: &str, probs: &mut [f32]) -> f32 {
+        let l = self.labels.len();
+        let outputs = l + 1;
+        let mask = (1u32 << self.log2_buckets) - 1;
+        let mut acc = [[0i32; MAX_LABELS + 1]; GROUPS];
+        let mut counts = [0u32; GROUPS];
+        let w = &self.weights;
+        for_each_feature(text, |g, h| {
+            let gi = g as usize;
+            counts[gi] += 1;
+            let base = (h & mask) as usize * outputs;
+            let row = &w[base..base + outputs];
+            for (a, &x) in acc[gi][..outputs].iter_mut().zip(row) {
+                *a += x as i32;
+            }
+        });
+        let mut norms = [0f32; GROUPS];
+        for g in 0..GROUPS {
+            norms[g] = self.group_weights[g] / (counts[g].max(1) as f32).sqrt();
+        }
+        let logit = |k: usize| -> f32 {
+            let mut s = 0f32;
+            for g in 0..GROUPS {
+                s += acc[g][k] as f32 * norms[g];
+            }
+            self.biases[k] + self.scales[k] * s
+        };
+        let mut max = f32::NEG_INFINITY;
+        for (k, p) in probs.iter_mut().take(l).enumerate() {
+            *p = logit(k);
+            max = max.max(*p);
+        }
+        let mut sum = 0f32;
+        for p in probs.iter_mut().take(l) {
+            *p = (*p - max).exp();
+            sum += *p;
+        }
+        for p in probs.iter_mut().take(l) {
+            *p /= sum;
+        }
+        if self.has_complexity {
+            let z = logit(l);
+            1.0 / (1.0 + (-z).exp())
+        } else {
+            0.5
+        }
+    }
+
+    /// Classifies one prompt: a probability per label and the complexity.
+    pub fn predict(&self, text: &str) -> TaskPrediction {
+        let mut probs = [0f32; MAX_LABELS];
+        let complexity = self.predict_into(text, &mut probs);
+        let l = self.labels.len();
+        let mut best = 0;
+        for k in 1..l {
+            if probs[k] > probs[best] {
+                best = k;
+            }
+        }
+        let scores: BTreeMap<String, f64> = self
+            .labels
+            .iter()
+            .zip(&probs[..l])
+            .map(|(name, &p)| (name.clone(), round4(p as f64)))
+            .collect();
+        TaskPrediction {
+            label: self.labels[best].clone(),
+            scores,
+            complexity: round4(complexity as f64),
+        }
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Model {
+        let labels = vec!["a".to_string(), "b".to_string()];
+        let weights = (0..(1usize << 10) * 3).map(|i| (i % 7) as i8 - 3).collect();
+        Model::from_parts(
+            labels,
+            10,
+            true,
+            vec![0.1; 3],
+            vec![0.0; 3],
+            [1.0; GROUPS],
+            weights,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn round_trips_and_predicts() {
+        let m = tiny();
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back, m);
+        let p = back.predict("hello there");
+        let total: f64 = p.scores.values().sum();
+        assert!((total - 1.0).abs() < 1e-3);
+        assert!((0.0..=1.0).contains(&p.complexity));
+        assert_eq!(back.labels(), &["a".to_string(), "b".to_string()]);
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        let bytes = tiny().to_bytes();
+        assert_eq!(Model::from_bytes(b"nope"), Err(ModelError::BadMagic));
+        assert_eq!(Model::from_bytes(&[]), Err(ModelError::BadMagic));
+        assert!(matches!(
+            Model::from_bytes(&bytes[..bytes.len() - 10]),
+            Err(ModelError::Truncated { .. })
+        ));
+        let mut flipped = bytes.clone();
+        flipped[200] ^= 1;
+        assert_eq!(Model::from_bytes(&flipped), Err(ModelError::Checksum));
+        let mut v2 = bytes.clone();
+        v2[4] = 9;
+        assert_eq!(
+            Model::from_bytes(&v2),
+            Err(ModelError::UnsupportedVersion(9))
+        );
+        for cut in 0..40 {
+            assert!(Model::from_bytes(&bytes[..cut]).is_err());
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Deterministic training: class-balanced SGD of a hashed softmax (task labels) and a logistic
+//! head (complexity), then i8 quantisation into a [`Model`].
+
+use super::clean::Row;
+use super::features::{for_each_feature, GROUPS};
+use super::model::{Model, MAX_LABELS};
+use std::collections::BTreeMap;
+
+/// A small seeded generator (SplitMix64): same seed, same model, on every platform.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Training settings. [`TrainConfig::default`] is what the shipped model uses.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// log2 of the hash buckets (16 → 65,536 buckets).
+    pub log2_buckets: u8,
+    /// Passes over the (rebalanced) data.
+    pub epochs: usize,
+    /// Initial learning rate (decays linearly to 10%).
+    pub lr: f32,
+    /// L2 penalty, applied to the weights an example touches.
+    pub l2: f32,
+    /// Examples drawn per label per epoch (small labels are oversampled, large ones subsampled).
+    pub per_label: usize,
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Epochs of the complexity head.
+    pub complexity_epochs: usize,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            log2_buckets: 16,
+            epochs: 8,
+            lr: 0.4,
+            l2: 1e-5,
+            per_label: 2000,
+            seed: 20_261_125,
+            complexity_epochs: 4,
+        }
+    }
+}
+
+/// Hashed features of one example: bucket ids with the group in the top two bits.
+struct Feats {
+    ids: Vec<u32>,
+    norms: [f32; GROUPS],
+}
+
+fn featurize(text: &str, mask: u32) -> Feats {
+    let mut ids = Vec::with_capacity(256);
+    let mut counts = [0u32; GROUPS];
+    for_each_feature(text, |g, h| {
+        counts[g as usize] += 1;
+        ids.push(((g as u32) << 30) | (h & mask));
+    });
+    let mut norms = [0f32; GROUPS];
+    for g in 0..GROUPS {
+        norms[g] = 1.0 / (counts[g].max(1) as f32).sqrt();
+    }
+    Feats { ids, norms }
+}
+
+/// What training did, for the report and the model card.
+#[derive(Debug, Clone, Default)]
+pub struct TrainReport {
+    /// Labelled examples per label (after cleaning, before rebalancing).
+    pub label_counts: BTreeMap<String, usize>,
+    /// Rows with a complexity target.
+    pub complexity_rows: usize,
+}
+
+/// The sampling group of a source: its first segment (`p3/xsum_...` → `p3`,
+/// `mmlu+routellm/law` → `mmlu`).
+pub fn sampling_group(source: &str) -> &str {
+    let end = source.find(['/', '+']).unwrap_or(source.len());
+    &source[..end]
+}
+
+fn quantize_column(w: &[f32], outputs: usize, k: usize) -> f32 {
+    // Scale from the 99.99th percentile of |w| so a few outliers do not flatten the rest.
+    let mut v: Vec<f32> = w.iter().skip(k).step_by(outputs).map(|x| x.abs()).collect();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let q = v[((v.len() as f64 * 0.9999) as usize).min(v.len() - 1)];
+    if q <= 0.0 {
+        1.0
+    } else {
+        q / 127.0
+    }
+}
+
+/// Trains a model on `rows`: rows with a label train the task head; rows with `hard` train the
+/// complexity head (skipped when there are none, then complexity is always 0.5).
+pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), String> {
+    let mut labels: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.label.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    labels.retain(|l| !l.is_empty());
+    if labels.len() < 2 {
+        return Err(format!(
+            "need at least 2 distinct labels to train, found {}",
+            labels.len()
+        ));
+    }
+    if labels.len() > MAX_LABELS {
+        return Err(format!(
+            "at most {MAX_LABELS} labels, found {}",
+            labels.len()
+        ));
+    }
+    if let Some(l) = labels.iter().find(|l| l.len() > 255) {
+        return Err(format!("label too long: {l:?}"));
+    }
+    let l = labels.len();
+    let outputs = l + 1;
+    let buckets = 1usize << cfg.log2_buckets;
+    let mask = (buckets - 1) as u32;
+    let index: BTreeMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+
+    let mut report = TrainReport::default();
+    let mut by_label: Vec<Vec<usize>> = vec![Vec::new(); l];
+    let mut feats = Vec::with_capacity(rows.len());
+    let mut hard_rows = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        feats.push(featurize(&r.text, mask));
+        if let Some(lab) = r.label.as_deref().filter(|s| !s.is_empty()) {
+            by_label[index[lab]].push(i);
+            *report.label_counts.entry(lab.to_string()).or_default() += 1;
+        }
+        if r.hard.is_some() {
+            hard_rows.push(i);
+        }
+    }
+    report.complexity_rows = hard_rows.len();
+    let by_label_group: Vec<Vec<Vec<usize>>> = by_label
+        .iter()
+        .map(|members| {
+            let mut g: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for &i in members {
+                g.entry(sampling_group(&rows[i].source))
+                    .or_default()
+                    .push(i);
+            }
+            g.into_values().collect()
+        })
+        .collect();
+
+    let mut w = vec![0f32; buckets * outputs];
+    let mut bias = vec![0f32; outputs];
+    let mut rng = Rng::new(cfg.seed);
+
+    // --- Task head: softmax regression, class-balanced sampling each epoch.
+    let total_steps = cfg.epochs * cfg.per_label * l;
+    let mut step = 0usize;
+    let mut logits = vec![0f32; l];
+    for _epoch in 0..cfg.epochs {
+        let mut order = Vec::with_capacity(cfg.per_label * l);
+        for groups in &by_label_group {
+            if groups.is_empty() {
+                continue;
+            }
+            // Source groups are drawn in proportion to the square root of their size, so one
+            // big templated source cannot define a label, and small hand-written sets count.
+            let weights: Vec<f64> = groups.iter().map(|g| (g.len() as f64).sqrt()).collect();
+            let total: f64 = weights.iter().sum();
+            for _ in 0..cfg.per_label {
+                let mut x = rng.unit() * total;
+                let mut gi = 0;
+                while gi + 1 < groups.len() && x >= weights[gi] {
+                    x -= weights[gi];
+                    gi += 1;
+                }
+                let members = &groups[gi];
+                order.push(members[rng.below(members.len())]);
+            }
+        }
+        for i in (1..order.len()).rev() {
+            let j = rng.below(i + 1);
+            order.swap(i, j);
+        }
+        for &ex in &order {
+            let lr = cfg.lr * (1.0 - 0.9 * step as f32 / total_steps.max(1) as f32);
+            step += 1;
+            let f = &feats[ex];
+            let y = index[rows[ex].label.as_deref().unwrap_or_default()];
+            logits.copy_from_slice(&bias[..l]);
+            for &id in &f.ids {
+                let v = f.norms[(id >> 30) as usize];
+                let row = &w[(id & mask) as usize * outputs..][..l];
+                for (z, &x) in logits.iter_mut().zip(row) {
+                    *z += x * v;
+                }
+            }
+            let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut sum = 0f32;
+            for z in logits.iter_mut() {
+                *z = (*z - max).exp();
+                sum += *z;
+            }
+            for (k, z) in logits.iter_mut().enumerate() {
+                *z = *z / sum - if k == y { 1.0 } else { 0.0 };
+            }
+            for (b, g) in bias.iter_mut().zip(&logits) {
+                *b -= lr * 0.1 * g;
+            }
+            for &id in &f.ids {
+                let v = f.norms[(id >> 30) as usize];
+                let row = &mut w[(id & mask) as usize * outputs..][..l];
+                for (x, g) in row.iter_mut().zip(&logits) {
+                    *x -= lr * (g * v + cfg.l2 * *x);
+                }
+            }
+        }
+    }
+
+    // --- Complexity head: logistic regression on the same features, column `l`.
+    if !hard_rows.is_empty() {
+        let pos: Vec<usize> = hard_rows
+            .iter()
+            .copied()
+            .filter(|&i| rows[i].hard == Some(true))
+            .collect();
+        let neg: Vec<usize> = hard_rows
+            .iter()
+            .copied()
+            .filter(|&i| rows[i].hard == Some(false))
+            .collect();
+        let per = hard_rows.len();
+        let total = cfg.complexity_epochs * per;
+        let mut step = 0usize;
+        for _ in 0..cfg.complexity_epochs {
+            for _ in 0..per {
+                // Balanced draw of positives and negatives.
+                let ex = if (rng.below(2) == 0 && !pos.is_empty()) || neg.is_empty() {
+                    pos[rng.below(pos.len())]
+                } else {
+                    neg[rng.below(neg.len())]
+                };
+                let lr = 0.1 * (1.0 - 0.9 * step as f32 / total.max(1) as f32);
+                step += 1;
+                let f = &feats[ex];
+                let mut z = bias[l];
+                for &id in &f.ids {
+                    z += w[(id & mask) as usize * outputs + l] * f.norms[(id >> 30) as usize];
+                }
+                let p = 1.0 / (1.0 + (-z).exp());
+                let g = p - if rows[ex].hard == Some(true) {
+                    1.0
+                } else {
+                    0.0
+                };
+                bias[l] -= lr * 0.1 * g;
+                for &id in &f.ids {
+                    let v = f.norms[(id >> 30) as usize];
+                    let x = &mut w[(id & mask) as usize * outputs + l];
+                    *x -= lr * (g * v + 1e-4 * *x);
+                }
+            }
+        }
+    }
+
+    // --- Quantise.
+    let scales: Vec<f32> = (0..outputs)
+        .map(|k| quantize_column(&w, outputs, k))
+        .collect();
+    let qw: Vec<i8> = w
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (x / scales[i % outputs]).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    let model = Model::from_parts(
+        labels,
+        cfg.log2_buckets,
+        !hard_rows.is_empty(),
+        scales,
+        bias,
+        [1.0; GROUPS],
+        qw,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok((model, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(t: &str, l: &str) -> Row {
+        Row {
+            text: t.into(),
+            label: Some(l.into()),
+            source: String::new(),
+            hard: None,
+        }
+    }
+
+    #[test]
+    fn learns_a_toy_task_deterministically() {
+        let rows = vec![
+            row("I love this, great product", "pos"),
+            row("wonderful and great", "pos"),
+            row("terrible, I hate it", "neg"),
+            row("awful and bad", "neg"),
+        ];
+        let cfg = TrainConfig {
+            log2_buckets: 12,
+            per_label: 50,
+            epochs: 4,
+            ..TrainConfig::default()
+        };
+        let (m1, rep) = train(&rows, &cfg).unwrap();
+        let (m2, _) = train(&rows, &cfg).unwrap();
+        assert_eq!(m1.to_bytes(), m2.to_bytes());
+        assert_eq!(rep.label_counts["pos"], 2);
+        assert_eq!(m1.predict("great, I love it").label, "pos");
+        assert_eq!(m1.predict("bad, I hate it").label, "neg");
+        assert_eq!(m1.predict("x").complexity, 0.5);
+    }
+
+    #[test]
+    fn needs_two_labels() {
+        assert!(train(&[row("a", "x")], &TrainConfig::default()).is_err());
+    }
+}
