@@ -4,6 +4,7 @@
 
 mod app;
 mod components;
+mod providers;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -144,6 +144,7 @@ pub fn classify_http(
     let lower = body.to_ascii_lowercase();
     let kind = match status {
         401 => ErrorKind::BadKey,
+        400 | 429 if lower.contains("credit balance is too low") => ErrorKind::OutOfQuota,
         400 if lower.contains("api_key_invalid")
             || lower.contains("api key not valid")
             || lower.contains("invalid api key")
@@ -376,6 +377,14 @@ mod tests {
         assert_eq!(c(OpenAiChat, 503, ""), ErrorKind::Overloaded);
         assert_eq!(c(OpenAiChat, 500, "oops"), ErrorKind::ServerError);
         assert_eq!(c(OpenAiChat, 404, ""), ErrorKind::NotFound);
+        assert_eq!(
+            c(
+                Anthropic,
+                400,
+                r#"{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}"#
+            ),
+            ErrorKind::OutOfQuota
+        );
     }
 
     #[test]

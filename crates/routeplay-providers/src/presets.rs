@@ -66,6 +66,7 @@ pub fn preset(id: &str) -> Option<&'static Preset> {
         "togetherai" | "together-ai" => "together",
         "lm-studio" | "lm_studio" => "lmstudio",
         "llama.cpp" | "llama-cpp" => "llamacpp",
+        "local" => "ollama",
         other => other,
     };
     PRESETS.iter().find(|p| p.id == id)

@@ -1,0 +1,671 @@
+//! Live runs: send the prompt to the routed model (executing the fallback chain) or compare it
+//! with chosen alternatives side by side; stream tokens in; measure and cost each run.
+// Unused until the lead mounts `LivePanel` in app.rs; drop this allow then.
+#![allow(dead_code)]
+
+use crate::components::keys_panel::KeysPanel;
+use crate::providers::client::{now_ms, Canceller, Progress, Provider};
+use crate::providers::keys::KeyStore;
+use crate::providers::{PlannedModel, RoutePlan};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use routeplay_providers::decode::Usage;
+use routeplay_providers::errors::{scrub_keys, should_fall_back, ErrorKind, ProviderError};
+use routeplay_providers::plan::{cost_usd, to_jsonl, tokens_for, Attempt, RunRecord, Tokens};
+use routeplay_providers::wire::ChatRequest;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// Where a card is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Waiting,
+    Running,
+    Served,
+    Failed,
+    Cancelled,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Running => "streaming…",
+            Status::Served => "done",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One column of results.
+#[derive(Clone, Copy)]
+struct Card {
+    id: usize,
+    role: &'static str,
+    provider: RwSignal<String>,
+    model: RwSignal<String>,
+    status: RwSignal<Status>,
+    text: RwSignal<String>,
+    ttft: RwSignal<Option<f64>>,
+    total: RwSignal<Option<f64>>,
+    usage: RwSignal<Usage>,
+    tokens: RwSignal<Option<Tokens>>,
+    cost: RwSignal<Option<f64>>,
+    estimate: RwSignal<Option<f64>>,
+    price_source: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    attempts: RwSignal<Vec<Attempt>>,
+}
+
+impl Card {
+    fn new(id: usize, role: &'static str, m: &PlannedModel) -> Self {
+        Self {
+            id,
+            role,
+            provider: RwSignal::new(m.provider.clone()),
+            model: RwSignal::new(m.model.clone()),
+            status: RwSignal::new(Status::Waiting),
+            text: RwSignal::new(String::new()),
+            ttft: RwSignal::new(None),
+            total: RwSignal::new(None),
+            usage: RwSignal::new(Usage::default()),
+            tokens: RwSignal::new(None),
+            cost: RwSignal::new(None),
+            estimate: RwSignal::new(m.estimated_cost_usd),
+            price_source: RwSignal::new(m.price_source.clone()),
+            error: RwSignal::new(None),
+            attempts: RwSignal::new(Vec::new()),
+        }
+    }
+}
+
+/// Settings a run needs.
+#[derive(Clone)]
+struct RunCtx {
+    store: KeyStore,
+    prompt: String,
+    stream: bool,
+    max_tokens: Option<u32>,
+    timeout: Duration,
+    mode: &'static str,
+    cancellers: StoredValue<Vec<Canceller>, LocalStorage>,
+    history: RwSignal<Vec<RunRecord>>,
+}
+
+/// Role of a line in the run list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Routed,
+    Fallback,
+    Compare,
+}
+
+/// The run list as text: one `role provider model [in_price out_price]` per line.
+fn plan_to_text(plan: &RoutePlan) -> String {
+    let line = |role: &str, m: &PlannedModel| {
+        if m.input_per_mtok.is_finite() && m.output_per_mtok.is_finite() {
+            format!(
+                "{role} {} {} {} {}\n",
+                m.provider, m.model, m.input_per_mtok, m.output_per_mtok
+            )
+        } else {
+            format!("{role} {} {}\n", m.provider, m.model)
+        }
+    };
+    let mut s = line("routed", &plan.routed);
+    for m in &plan.fallbacks {
+        s += &line("fallback", m);
+    }
+    for m in &plan.alternatives {
+        s += &line("compare", m);
+    }
+    s
+}
+
+/// Parse the run list; models known to `plan` keep its prices and estimates.
+fn parse_run_list(text: &str, plan: Option<&RoutePlan>) -> Vec<(Role, PlannedModel)> {
+    let known: Vec<PlannedModel> = plan
+        .map(|p| {
+            std::iter::once(p.routed.clone())
+                .chain(p.fallbacks.iter().cloned())
+                .chain(p.alternatives.iter().cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    text.lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let role = match w.next()? {
+                "routed" => Role::Routed,
+                "fallback" => Role::Fallback,
+                "compare" => Role::Compare,
+                _ => return None,
+            };
+            let provider = w.next()?.to_string();
+            let model = w.next()?.to_string();
+            let prices: Vec<f64> = w.filter_map(|x| x.parse().ok()).collect();
+            let base = known
+                .iter()
+                .find(|k| k.provider == provider && k.model == model)
+                .cloned();
+            let mut m = base.unwrap_or(PlannedModel {
+                provider: provider.clone(),
+                model: model.clone(),
+                input_per_mtok: f64::NAN,
+                output_per_mtok: f64::NAN,
+                estimated_cost_usd: None,
+                price_source: None,
+            });
+            if prices.len() == 2 {
+                m.input_per_mtok = prices[0];
+                m.output_per_mtok = prices[1];
+            }
+            Some((role, m))
+        })
+        .collect()
+}
+
+/// Run `chain` in order on `card`: the first model that serves wins; fallback-worthy errors move
+/// on, others stop. Every attempt lands in the card's trace and in the history.
+async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
+    let started_at = js_sys::Date::now();
+    let keys = ctx.store.all_keys();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let scrub = |s: String| scrub_keys(&s, &key_refs);
+    let n = chain.len();
+    let mut last = chain[0].clone();
+    for (i, m) in chain.into_iter().enumerate() {
+        last = m.clone();
+        card.provider.set(m.provider.clone());
+        card.model.set(m.model.clone());
+        card.estimate.set(m.estimated_cost_usd);
+        card.price_source.set(m.price_source.clone());
+        let more = i + 1 < n;
+        let attempt =
+            |outcome: &str, reason: Option<String>, error: Option<ProviderError>| Attempt {
+                provider: m.provider.clone(),
+                model: m.model.clone(),
+                outcome: outcome.to_string(),
+                reason,
+                error,
+            };
+        let Some((client, preset)) = ctx.store.provider(&m.provider) else {
+            let why = format!(
+                "Unknown provider \"{}\" or no endpoint configured.",
+                m.provider
+            );
+            card.attempts
+                .update(|a| a.push(attempt("skipped", Some(why.clone()), None)));
+            if more {
+                continue;
+            }
+            card.error.set(Some(why));
+            card.status.set(Status::Failed);
+            break;
+        };
+        let key = ctx.store.key(&m.provider);
+        if key.is_none() && preset.key_required {
+            let e = ProviderError::new(ErrorKind::MissingKey);
+            let why = e.user_message(preset.name);
+            card.attempts
+                .update(|a| a.push(attempt("skipped", Some(why.clone()), Some(e))));
+            if more {
+                continue;
+            }
+            card.error.set(Some(why));
+            card.status.set(Status::Failed);
+            break;
+        }
+        card.text.set(String::new());
+        card.ttft.set(None);
+        card.total.set(None);
+        card.usage.set(Usage::default());
+        card.tokens.set(None);
+        card.cost.set(None);
+        card.error.set(None);
+        card.status.set(Status::Running);
+        let canceller = Canceller::new();
+        ctx.cancellers.update_value(|c| c.push(canceller.clone()));
+        let t0 = now_ms();
+        let on_progress: Rc<dyn Fn(Progress)> = Rc::new(move |p| match p {
+            Progress::Delta(t) => {
+                if card.ttft.get_untracked().is_none() {
+                    card.ttft.set(Some(now_ms() - t0));
+                }
+                card.text.update(|s| s.push_str(&t));
+            }
+            Progress::Usage(u) => card.usage.set(u),
+        });
+        let req = ChatRequest {
+            model: m.model.clone(),
+            prompt: ctx.prompt.clone(),
+            system: None,
+            max_tokens: ctx.max_tokens,
+            stream: ctx.stream,
+        };
+        let res = client
+            .run(req, key, canceller, ctx.timeout, on_progress)
+            .await;
+        card.total.set(Some(now_ms() - t0));
+        let (answer, err) = match res {
+            Ok(a) => (a, None),
+            Err((e, partial)) => (partial, Some(e)),
+        };
+        let text = card.text.get_untracked();
+        let mut usage = answer.usage;
+        usage.merge(card.usage.get_untracked());
+        let tokens = tokens_for(usage, &ctx.prompt, &text);
+        card.tokens.set(Some(tokens));
+        let cost = cost_usd(
+            tokens.input,
+            tokens.output,
+            m.input_per_mtok,
+            m.output_per_mtok,
+        );
+        card.cost.set(cost.is_finite().then_some(cost));
+        match err {
+            None => {
+                card.attempts
+                    .update(|a| a.push(attempt("served", None, None)));
+                card.status.set(Status::Served);
+            }
+            Some(e) => {
+                let why = scrub(e.user_message(preset.name));
+                let outcome = if e.kind == ErrorKind::Cancelled {
+                    "cancelled"
+                } else {
+                    "failed"
+                };
+                card.attempts
+                    .update(|a| a.push(attempt(outcome, Some(why.clone()), Some(e.clone()))));
+                if e.kind == ErrorKind::Cancelled {
+                    card.status.set(Status::Cancelled);
+                } else if more && should_fall_back(&e) {
+                    continue;
+                } else {
+                    card.error.set(Some(why));
+                    card.status.set(Status::Failed);
+                }
+            }
+        }
+        break;
+    }
+    if card.status.get_untracked() == Status::Running {
+        card.status.set(Status::Failed);
+    }
+    let record = RunRecord {
+        started_at_ms: started_at,
+        mode: ctx.mode.to_string(),
+        prompt: ctx.prompt.clone(),
+        provider: last.provider,
+        model: last.model,
+        attempts: card.attempts.get_untracked(),
+        answer: card.text.get_untracked(),
+        complete: card.status.get_untracked() == Status::Served,
+        ttft_ms: card.ttft.get_untracked(),
+        total_ms: card.total.get_untracked(),
+        tokens: card.tokens.get_untracked(),
+        cost_usd: card.cost.get_untracked(),
+        estimated_cost_usd: card.estimate.get_untracked(),
+    };
+    ctx.history.update(|h| h.push(record));
+}
+
+fn fmt_ms(v: Option<f64>) -> String {
+    match v {
+        Some(ms) if ms >= 1000.0 => format!("{:.2} s", ms / 1000.0),
+        Some(ms) => format!("{ms:.0} ms"),
+        None => "—".into(),
+    }
+}
+
+fn fmt_usd(v: Option<f64>) -> String {
+    match v {
+        Some(c) if c < 0.01 => format!("${c:.6}"),
+        Some(c) => format!("${c:.4}"),
+        None => "—".into(),
+    }
+}
+
+/// Offer `text` as a file download.
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/x-ndjson");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The live-run panel the playground mounts: keys, the run list, run/compare/cancel, result
+/// cards side by side, and the session history with JSONL export.
+#[component]
+pub fn LivePanel(
+    /// The prompt to send.
+    #[prop(into)]
+    prompt: Signal<String>,
+    /// The route plan from the policy engine (routed model, fallbacks, alternatives).
+    #[prop(into)]
+    plan: Signal<Option<RoutePlan>>,
+) -> impl IntoView {
+    let store = KeyStore::load();
+    provide_context(store);
+    let run_list = RwSignal::new(String::new());
+    // Follows the routed plan until the user edits the list by hand.
+    let edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        let text = plan.get().as_ref().map(plan_to_text).unwrap_or_default();
+        if !edited.get_untracked() {
+            run_list.set(text);
+        }
+    });
+    let stream = RwSignal::new(true);
+    let timeout_s = RwSignal::new(30.0_f64);
+    let max_tokens = RwSignal::new(512_u32);
+    let cards = RwSignal::new(Vec::<Card>::new());
+    let history = RwSignal::new(Vec::<RunRecord>::new());
+    let cancellers = StoredValue::new_local(Vec::<Canceller>::new());
+    let running = Memo::new(move |_| {
+        cards.with(|c| {
+            c.iter()
+                .any(|c| matches!(c.status.get(), Status::Running | Status::Waiting))
+        })
+    });
+    let notice = RwSignal::new(None::<String>);
+
+    let start = move |mode: &'static str| {
+        let text = prompt.get_untracked();
+        if text.trim().is_empty() {
+            notice.set(Some("Type a prompt first.".into()));
+            return;
+        }
+        let list = parse_run_list(&run_list.get_untracked(), plan.get_untracked().as_ref());
+        let chain: Vec<PlannedModel> = list
+            .iter()
+            .filter(|(r, _)| matches!(r, Role::Routed | Role::Fallback))
+            .map(|(_, m)| m.clone())
+            .collect();
+        if chain.is_empty() {
+            notice.set(Some(
+                "No routed model: add a line like \"routed openai gpt-5.4-mini\" to the run list."
+                    .into(),
+            ));
+            return;
+        }
+        notice.set(None);
+        cancellers.update_value(|c| c.clear());
+        let ctx = RunCtx {
+            store,
+            prompt: text,
+            stream: stream.get_untracked(),
+            max_tokens: Some(max_tokens.get_untracked()).filter(|m| *m > 0),
+            timeout: Duration::from_secs_f64(timeout_s.get_untracked().clamp(1.0, 600.0)),
+            mode,
+            cancellers,
+            history,
+        };
+        let mut new_cards = Vec::new();
+        let base = history.with_untracked(|h| h.len()) * 100
+            + js_sys::Date::now() as usize % 100_000 * 1000;
+        if mode == "routed" {
+            let card = Card::new(base, "routed (with fallbacks)", &chain[0]);
+            new_cards.push(card);
+            cards.set(new_cards);
+            spawn_local(run_chain(chain, card, ctx));
+        } else {
+            let mut models = vec![("routed", chain[0].clone())];
+            models.extend(
+                list.iter()
+                    .filter(|(r, _)| *r == Role::Compare)
+                    .map(|(_, m)| ("alternative", m.clone())),
+            );
+            for (i, (role, m)) in models.iter().enumerate() {
+                new_cards.push(Card::new(base + i, role, m));
+            }
+            cards.set(new_cards.clone());
+            for (card, (_, m)) in new_cards.into_iter().zip(models) {
+                spawn_local(run_chain(vec![m], card, ctx.clone()));
+            }
+        }
+    };
+
+    let cancel_all = move |_| {
+        cancellers.with_value(|c| c.iter().for_each(Canceller::cancel));
+    };
+
+    let export = move |_| {
+        let keys = store.all_keys();
+        let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let jsonl = scrub_keys(&history.with_untracked(|h| to_jsonl(h)), &key_refs);
+        download("routeplay-runs.jsonl", &jsonl);
+    };
+
+    view! {
+        <section class="panel live-panel" id="live-panel" aria-labelledby="live-title">
+            <h2 id="live-title">"Run it for real"</h2>
+            <p class="live-note">
+                "Send the prompt to the routed model with your own key — or compare it with alternatives side by side — and see the real answer, time to first token, tokens and cost next to the router's estimate."
+            </p>
+            <details class="live-keys-details" open>
+                <summary>"Keys and endpoints"</summary>
+                <KeysPanel />
+            </details>
+            <div class="live-setup">
+                <label class="live-run-list">
+                    <span>"Run list — one per line: routed | fallback | compare, provider, model, optional $/1M in and out"</span>
+                    <textarea
+                        class="live-plan-editor"
+                        spellcheck="false"
+                        rows="5"
+                        placeholder="routed openai gpt-5.4-mini 0.75 4.5\nfallback anthropic claude-haiku-4-5 1 5\ncompare gemini gemini-2.5-flash 0.3 2.5"
+                        prop:value=move || run_list.get()
+                        on:input=move |ev| {
+                            edited.set(true);
+                            run_list.set(event_target_value(&ev));
+                        }
+                    ></textarea>
+                </label>
+                <Show when=move || edited.get()>
+                    <button
+                        class="live-plan-reset"
+                        type="button"
+                        on:click=move |_| {
+                            edited.set(false);
+                            run_list.set(plan.get_untracked().as_ref().map(plan_to_text).unwrap_or_default());
+                        }
+                    >
+                        "Back to the routed plan"
+                    </button>
+                </Show>
+                <div class="live-options">
+                    <label>
+                        <input
+                            type="checkbox"
+                            class="live-stream-toggle"
+                            prop:checked=move || stream.get()
+                            on:change=move |ev| stream.set(event_target_checked(&ev))
+                        />
+                        " Stream"
+                    </label>
+                    <label>
+                        "First-token timeout (s) "
+                        <input
+                            type="number"
+                            class="live-timeout"
+                            min="1"
+                            max="600"
+                            prop:value=move || timeout_s.get().to_string()
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                    timeout_s.set(v);
+                                }
+                            }
+                        />
+                    </label>
+                    <label>
+                        "Max output tokens "
+                        <input
+                            type="number"
+                            class="live-max-tokens"
+                            min="0"
+                            prop:value=move || max_tokens.get().to_string()
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<u32>() {
+                                    max_tokens.set(v);
+                                }
+                            }
+                        />
+                    </label>
+                </div>
+                <div class="live-actions">
+                    <button
+                        class="live-run-routed primary"
+                        type="button"
+                        disabled=move || running.get()
+                        on:click=move |_| start("routed")
+                    >
+                        "Run routed model"
+                    </button>
+                    <button
+                        class="live-run-compare"
+                        type="button"
+                        disabled=move || running.get()
+                        on:click=move |_| start("compare")
+                    >
+                        "Compare side by side"
+                    </button>
+                    <button
+                        class="live-cancel"
+                        type="button"
+                        disabled=move || !running.get()
+                        on:click=cancel_all
+                    >
+                        "Cancel"
+                    </button>
+                </div>
+                {move || notice.get().map(|n| view! { <p class="live-notice" role="status">{n}</p> })}
+            </div>
+            <div class="live-cards">
+                <For each=move || cards.get() key=|c| c.id let:card>
+                    <RunCardView card=card />
+                </For>
+            </div>
+            <div class="live-history">
+                <h3>"Session history"</h3>
+                <p class="live-history-count">
+                    {move || format!("{} run(s) this session.", history.with(|h| h.len()))}
+                </p>
+                <button
+                    class="live-export"
+                    type="button"
+                    disabled=move || history.with(|h| h.is_empty())
+                    on:click=export
+                >
+                    "Export JSONL"
+                </button>
+                <span class="live-note">" Exports prompts, answers, timings, tokens and costs — never keys."</span>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn RunCardView(card: Card) -> impl IntoView {
+    let tokens_text = move || match card.tokens.get() {
+        Some(t) => format!(
+            "{} in / {} out{}",
+            t.input,
+            t.output,
+            if t.estimated { " (estimated)" } else { "" }
+        ),
+        None => {
+            let u = card.usage.get();
+            match (u.input_tokens, u.output_tokens) {
+                (None, None) => "—".into(),
+                (i, o) => format!(
+                    "{} in / {} out",
+                    i.map(|v| v.to_string()).unwrap_or("?".into()),
+                    o.map(|v| v.to_string()).unwrap_or("?".into())
+                ),
+            }
+        }
+    };
+    view! {
+        <article
+            class="live-card"
+            data-status=move || card.status.get().label()
+            data-provider=move || card.provider.get()
+            data-model=move || card.model.get()
+        >
+            <header class="live-card-head">
+                <span class="live-card-role">{card.role}</span>
+                <span class="live-card-model">
+                    {move || format!("{} · {}", card.provider.get(), card.model.get())}
+                </span>
+                <span class=move || format!("live-status live-status-{:?}", card.status.get()).to_lowercase()>
+                    {move || card.status.get().label()}
+                </span>
+            </header>
+            <pre class="live-answer" aria-live="polite">{move || card.text.get()}</pre>
+            {move || card.error.get().map(|e| view! { <p class="live-error" role="alert">{e}</p> })}
+            <dl class="live-metrics">
+                <dt>"Time to first token"</dt>
+                <dd class="live-ttft">{move || fmt_ms(card.ttft.get())}</dd>
+                <dt>"Total time"</dt>
+                <dd class="live-total">{move || fmt_ms(card.total.get())}</dd>
+                <dt>"Tokens"</dt>
+                <dd class="live-tokens">{tokens_text}</dd>
+                <dt>"Actual cost"</dt>
+                <dd class="live-cost">
+                    {move || match (card.cost.get(), card.tokens.get()) {
+                        (Some(c), Some(t)) if t.estimated => format!("{} (from estimated tokens)", fmt_usd(Some(c))),
+                        (Some(c), _) => fmt_usd(Some(c)),
+                        (None, Some(_)) => "no catalog price".into(),
+                        (None, None) => "—".into(),
+                    }}
+                </dd>
+                <dt>"Router estimate"</dt>
+                <dd class="live-estimate">{move || fmt_usd(card.estimate.get())}</dd>
+            </dl>
+            {move || card.price_source.get().map(|s| view! { <p class="live-price-source">"Prices: " {s}</p> })}
+            <ol class="live-trace">
+                {move || {
+                    card.attempts
+                        .get()
+                        .into_iter()
+                        .map(|a| {
+                            let reason = a
+                                .reason
+                                .clone()
+                                .map(|r| view! { <span class="live-attempt-reason">" — " {r}</span> });
+                            view! {
+                                <li class=format!("live-attempt live-attempt-{}", a.outcome)>
+                                    <span class="live-attempt-model">
+                                        {format!("{} · {}", a.provider, a.model)}
+                                    </span>
+                                    ": "
+                                    <span class="live-attempt-outcome">{a.outcome.clone()}</span>
+                                    {reason}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+        </article>
+    }
+}

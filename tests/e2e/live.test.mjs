@@ -1,0 +1,303 @@
+// Live runs against a fake provider on 127.0.0.1 (tests/fake-provider/server.mjs): the real page
+// and the real Rust client code (fetch + ReadableStream + SSE parser) in headless Chromium.
+// Keys are obviously fake; nothing leaves 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { launch, openPage, screenshot } from './browser.mjs';
+import { startFakeProvider } from '../fake-provider/server.mjs';
+
+const KEYS = {
+  openai: 'test-key-openai-0001',
+  anthropic: 'test-key-anthropic-0002',
+  gemini: 'test-key-gemini-0003',
+  groq: 'test-key-groq-0004',
+};
+
+let browser;
+let fpA; // "OpenAI" and "Groq" host
+let fpB; // "Anthropic" and "Gemini" host: a second origin, to check each key reaches only its own
+before(async () => {
+  fpA = await startFakeProvider(0);
+  fpB = await startFakeProvider(0);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await fpA?.close();
+  await fpB?.close();
+});
+
+function endpoints({ openai = '', anthropic = '', gemini = '', groq = '/s/cors' } = {}) {
+  return {
+    openai: `${fpA.url}${openai}/v1`,
+    anthropic: `${fpB.url}${anthropic}/v1`,
+    gemini: `${fpB.url}${gemini}/v1beta`,
+    groq: `${fpA.url}${groq}/openai/v1`,
+  };
+}
+
+/** Open the page, point providers at the fake servers, enter keys, type the prompt and run list. */
+async function setup(page, { eps = endpoints(), keys = KEYS, prompt = 'Say hello in one sentence.', list, timeout } = {}) {
+  await page.waitForSelector('#live-panel');
+  for (const [id, url] of Object.entries(eps)) {
+    const row = page.locator(`.live-key-row[data-provider="${id}"]`);
+    await row.locator('.live-endpoint-input').fill(url);
+    await row.locator('.live-endpoint-input').press('Tab');
+  }
+  for (const [id, key] of Object.entries(keys)) {
+    const row = page.locator(`.live-key-row[data-provider="${id}"]`);
+    await row.locator('.live-key-input').fill(key);
+    await row.locator('.live-key-input').press('Tab');
+    await row.locator('.live-key-status.live-key-set').waitFor();
+  }
+  await page.fill('#prompt', prompt);
+  if (list) await page.fill('.live-plan-editor', list);
+  if (timeout) {
+    await page.fill('.live-timeout', String(timeout));
+    await page.press('.live-timeout', 'Tab');
+  }
+}
+
+const card = (page, provider, model) => page.locator(`.live-card[data-provider="${provider}"][data-model="${model}"]`);
+
+async function waitStatus(locator, status, timeout = 20000) {
+  await locator.and(locator.page().locator(`[data-status="${status}"]`)).waitFor({ timeout });
+}
+
+test('a streamed answer appears token by token, with usage, timings and cost', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai m1 2 8\n' });
+  await page.click('.live-run-routed');
+  const c = card(page, 'openai', 'm1');
+  // Sample the answer while it streams: several distinct partial lengths must be seen.
+  const seen = new Set();
+  const t0 = Date.now();
+  while (Date.now() - t0 < 15000) {
+    const text = (await c.locator('.live-answer').textContent()) ?? '';
+    seen.add(text.length);
+    if ((await c.getAttribute('data-status')) === 'done') break;
+    await page.waitForTimeout(15);
+  }
+  const expected = 'Hello from the fake openai server, model m1: streamed token by token.';
+  assert.equal(await c.locator('.live-answer').textContent(), expected);
+  const partial = [...seen].filter((n) => n > 0 && n < expected.length);
+  assert.ok(partial.length >= 3, `expected ≥3 partial renders, saw lengths ${[...seen].join(',')}`);
+  assert.match(await c.locator('.live-ttft').textContent(), /^\d+ ms$|^\d+\.\d+ s$/);
+  assert.match(await c.locator('.live-total').textContent(), /\d/);
+  // OpenAI preset asks for include_usage: reported counts, not estimated.
+  const tokens = await c.locator('.live-tokens').textContent();
+  assert.match(tokens, /^\d+ in \/ 11 out$/);
+  const [inTok] = tokens.match(/\d+/);
+  const cost = (Number(inTok) * 2 + 11 * 8) / 1e6;
+  assert.equal(await c.locator('.live-cost').textContent(), `$${cost.toFixed(6)}`);
+  assert.equal(await c.locator('.live-estimate').textContent(), '—');
+  assert.match(await c.locator('.live-trace').textContent(), /openai · m1: served/);
+  await screenshot(page, 'live-streamed');
+});
+
+test('without reported usage, tokens are estimated and marked so', async () => {
+  const page = await openPage(browser);
+  // Gemini reports usage; Groq preset sends no stream_options, and the fake sends no usage then.
+  await setup(page, { eps: endpoints({ groq: '' }), list: 'routed groq g1 0.59 0.79\n' });
+  await page.click('.live-run-routed');
+  const c = card(page, 'groq', 'g1');
+  await waitStatus(c, 'done');
+  assert.match(await c.locator('.live-tokens').textContent(), /\(estimated\)/);
+  assert.match(await c.locator('.live-cost').textContent(), /from estimated tokens/);
+});
+
+test('a 429 on the routed model makes the fallback serve, and the trace says so', async () => {
+  const page = await openPage(browser);
+  await setup(page, {
+    eps: endpoints({ openai: '/s/ratelimit' }),
+    list: 'routed openai gpt-routed 2 8\nfallback anthropic claude-fallback 1 5\n',
+  });
+  await page.click('.live-run-routed');
+  const c = page.locator('.live-card').first();
+  await waitStatus(c, 'done');
+  assert.equal(await c.getAttribute('data-provider'), 'anthropic');
+  assert.equal(await c.locator('.live-answer').textContent(), 'Hello from the fake anthropic server, model claude-fallback: streamed token by token.');
+  const items = await c.locator('.live-trace li').allTextContents();
+  assert.equal(items.length, 2);
+  assert.match(items[0], /openai · gpt-routed: failed — OpenAI is rate-limiting this key.*Retry after 7 s/);
+  assert.match(items[1], /anthropic · claude-fallback: served/);
+  await screenshot(page, 'live-fallback');
+});
+
+test('a first-token timeout and a CORS failure also fall back; a bad key does not', async () => {
+  const page = await openPage(browser);
+  await setup(page, {
+    eps: endpoints({ openai: '/s/hang' }),
+    timeout: 1,
+    list: 'routed openai hang-model\nfallback groq blocked\nfallback gemini gem-ok\n',
+  });
+  await page.click('.live-run-routed');
+  const c = page.locator('.live-card').first();
+  await waitStatus(c, 'done');
+  const items = await c.locator('.live-trace li').allTextContents();
+  assert.match(items[0], /openai · hang-model: failed — OpenAI did not answer in time/);
+  assert.match(items[1], /groq · blocked: failed — Could not reach Groq: the browser blocked the request \(CORS\) or the network is unreachable\. This is not a problem with your key/);
+  assert.match(items[2], /gemini · gem-ok: served/);
+
+  await page.fill('.live-plan-editor', 'routed openai badkey\nfallback anthropic never-tried\n');
+  await page.fill('.live-timeout', '30');
+  await page.press('.live-timeout', 'Tab');
+  // Point OpenAI back at a normal path (this forgets its key: re-enter it).
+  const row = page.locator('.live-key-row[data-provider="openai"]');
+  await row.locator('.live-endpoint-input').fill(`${fpA.url}/v1`);
+  await row.locator('.live-endpoint-input').press('Tab');
+  await row.locator('.live-key-error').waitFor();
+  assert.match(await row.locator('.live-key-error').textContent(), /key was forgotten/);
+  await row.locator('.live-key-input').fill(KEYS.openai);
+  await row.locator('.live-key-input').press('Tab');
+  await page.click('.live-run-routed');
+  const c2 = page.locator('.live-card').first();
+  await waitStatus(c2, 'failed');
+  assert.equal(await c2.locator('.live-trace li').count(), 1);
+  assert.match(await c2.locator('.live-error').textContent(), /OpenAI refused the key/);
+});
+
+test('each error case shows its own message', async () => {
+  const page = await openPage(browser);
+  const cases = [
+    ['openai', 'badkey', /OpenAI refused the key/],
+    ['anthropic', 'badkey', /Anthropic refused the key/],
+    ['gemini', 'badkey', /Google Gemini refused the key/], // a 400 API_KEY_INVALID
+    ['openai', 'ratelimit', /rate-limiting this key.*Retry after 7 s/],
+    ['openai', 'quota', /out of quota or credits/],
+    ['anthropic', 'quota', /out of quota or credits/],
+    ['openai', 'credits', /out of quota or credits/], // OpenRouter-style 402
+    ['anthropic', 'overloaded', /Anthropic is overloaded/],
+    ['gemini', 'overloaded', /overloaded/],
+    ['openai', 'servererror', /OpenAI had a server error/],
+    ['openai', 'midfail', /stream broke off midway: the partial answer is kept/],
+    ['anthropic', 'midfail', /overloaded.*broke off midway/],
+    ['gemini', 'midfail', /broke off midway/],
+    ['groq', 'any', /blocked the request \(CORS\).*not a problem with your key/],
+    ['mistral', 'nokey', /No key entered for Mistral/],
+  ];
+  const list = cases.map(([p, m], i) => `${i === 0 ? 'routed' : 'compare'} ${p} ${m}`).join('\n');
+  await setup(page, { list });
+  await page.click('.live-run-compare');
+  for (const [p, m, re] of cases) {
+    const c = card(page, p, m);
+    await waitStatus(c, 'failed');
+    const msg = await c.locator('.live-error').textContent();
+    assert.match(msg, re, `${p}/${m}: ${msg}`);
+    assert.doesNotMatch(msg, /test-key-/, 'no key in an error message');
+    if (m === 'midfail') {
+      assert.equal(await c.locator('.live-answer').textContent(), `Hello from the `, `${p} partial answer kept`);
+    }
+    if (m === 'any') assert.doesNotMatch(msg, /refused the key/);
+  }
+  await screenshot(page, 'live-errors');
+});
+
+test('cancel stops the stream', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai slow\n' });
+  await fetch(`${fpA.url}/__reset`, { method: 'POST' });
+  await page.click('.live-run-routed');
+  const c = card(page, 'openai', 'slow');
+  await page.waitForFunction(() => (document.querySelector('.live-card .live-answer')?.textContent ?? '').includes('slow2 '));
+  await page.click('.live-cancel');
+  await waitStatus(c, 'cancelled');
+  const atCancel = await c.locator('.live-answer').textContent();
+  await page.waitForTimeout(1500);
+  assert.equal(await c.locator('.live-answer').textContent(), atCancel, 'no text after cancel');
+  assert.match(await c.locator('.live-trace').textContent(), /cancelled/);
+  const req = fpA.log.find((e) => e.method === 'POST' && e.model === 'slow');
+  assert.ok(req.streamed < 10, `server stopped streaming after the abort (sent ${req.streamed} of 40)`);
+});
+
+test('compare: three models side by side (screenshot)', async () => {
+  const page = await openPage(browser, { viewport: { width: 1400, height: 1000 } });
+  await setup(page, {
+    prompt: 'Explain in two sentences why the sky is blue.',
+    list: 'routed openai gpt-5.4-mini 0.75 4.5\ncompare anthropic claude-haiku-4-5 1 5\ncompare gemini gemini-2.5-flash 0.3 2.5\n',
+  });
+  await page.click('.live-run-compare');
+  for (const [p, m] of [['openai', 'gpt-5.4-mini'], ['anthropic', 'claude-haiku-4-5'], ['gemini', 'gemini-2.5-flash']]) {
+    await waitStatus(card(page, p, m), 'done');
+  }
+  const boxes = await page.locator('.live-card').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+  assert.equal(boxes.length, 3);
+  assert.ok(Math.max(...boxes) - Math.min(...boxes) < 2, 'cards are side by side');
+  await page.locator('.live-panel').screenshot({ path: `${(await import('./browser.mjs')).ARTIFACTS}/live-compare.png` });
+  await screenshot(page, 'live-compare-page');
+});
+
+test('keys go only to their own host, never into URLs, storage (unless opted in), exports or logs', async () => {
+  await fetch(`${fpA.url}/__reset`, { method: 'POST' });
+  await fetch(`${fpB.url}/__reset`, { method: 'POST' });
+  const page = await openPage(browser);
+  const consoleText = [];
+  page.on('console', (m) => consoleText.push(m.text()));
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await setup(page, {
+    eps: endpoints({ groq: '' }),
+    list: 'routed openai o1\ncompare anthropic a1\ncompare gemini g1\ncompare groq q1\n',
+  });
+  await page.click('.live-run-compare');
+  for (const [p, m] of [['openai', 'o1'], ['anthropic', 'a1'], ['gemini', 'g1'], ['groq', 'q1']]) {
+    await waitStatus(card(page, p, m), 'done');
+  }
+  const all = Object.values(KEYS);
+  const keyIn = (s) => all.filter((k) => s.includes(k));
+  // Host A saw only the OpenAI and Groq keys, each on its own path; host B only Anthropic/Gemini.
+  const posts = (fp) => fp.log.filter((e) => e.method === 'POST');
+  for (const e of posts(fpA)) {
+    const auth = JSON.stringify(e.headers);
+    if (e.path.startsWith('/openai/')) assert.deepEqual(keyIn(auth), [KEYS.groq]);
+    else assert.deepEqual(keyIn(auth), [KEYS.openai]);
+  }
+  for (const e of posts(fpB)) {
+    const auth = JSON.stringify(e.headers);
+    if (e.format === 'anthropic') assert.deepEqual(keyIn(auth), [KEYS.anthropic]);
+    else assert.deepEqual(keyIn(auth), [KEYS.gemini]);
+    if (e.format === 'gemini') assert.ok(e.headers['x-goog-api-key'] && !e.url.includes('key='));
+  }
+  assert.equal(posts(fpA).length, 2);
+  assert.equal(posts(fpB).length, 2);
+  // No key in any URL the page requested, nor in the page URL, links, storage, console, or DOM.
+  for (const u of [...requested, page.url()]) assert.deepEqual(keyIn(u), [], u);
+  const hrefs = await page.evaluate(() => [...document.querySelectorAll('[href]')].map((a) => a.href).join(' '));
+  assert.deepEqual(keyIn(hrefs), []);
+  const storage = () => page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.deepEqual(keyIn(await storage()), [], 'nothing stored without opt-in');
+  assert.deepEqual(keyIn(consoleText.join('\n')), []);
+  assert.deepEqual(keyIn(await page.content()), [], 'key not left in the DOM');
+  // Export: JSONL with every run, no key.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.live-export')]);
+  const jsonl = fs.readFileSync(await download.path(), 'utf8');
+  const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 4);
+  assert.ok(lines.every((r) => r.mode === 'compare' && r.complete && r.answer.startsWith('Hello from the fake')));
+  assert.deepEqual(keyIn(jsonl), []);
+  // Opt in: stored (with the warning shown); forget all: gone everywhere.
+  await page.check('.live-remember-input');
+  await page.locator('.live-warning').waitFor();
+  assert.equal(keyIn(await storage()).length, 4, 'stored after opting in');
+  await page.click('.live-forget-all');
+  assert.deepEqual(keyIn(await storage()), []);
+  assert.equal(await page.locator('.live-key-status.live-key-set').count(), 0);
+  await page.reload();
+  await page.waitForSelector('#live-panel');
+  assert.equal(await page.locator('.live-key-status.live-key-set').count(), 0, 'nothing comes back after reload');
+});
+
+test('remembered keys survive a reload only after opting in', async () => {
+  const page = await openPage(browser);
+  await setup(page, { eps: {}, keys: { openai: KEYS.openai } });
+  await page.reload();
+  await page.waitForSelector('#live-panel');
+  assert.equal(await page.locator('.live-key-status.live-key-set').count(), 0, 'memory only by default');
+  await setup(page, { eps: {}, keys: { openai: KEYS.openai } });
+  await page.check('.live-remember-input');
+  await page.reload();
+  await page.waitForSelector('#live-panel');
+  assert.equal(await page.locator('.live-key-row[data-provider="openai"] .live-key-status.live-key-set').count(), 1);
+  await page.click('.live-forget-all');
+});
