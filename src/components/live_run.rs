@@ -255,15 +255,18 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         let text = card.text.get_untracked();
         let mut usage = answer.usage;
         usage.merge(card.usage.get_untracked());
-        let tokens = tokens_for(usage, &ctx.prompt, &text);
-        card.tokens.set(Some(tokens));
-        let cost = cost_usd(
-            tokens.input,
-            tokens.output,
-            m.input_per_mtok,
-            m.output_per_mtok,
-        );
-        card.cost.set(cost.is_finite().then_some(cost));
+        // A request refused before any answer is not billed: no tokens, no cost.
+        if err.is_none() || !text.is_empty() || usage != Usage::default() {
+            let tokens = tokens_for(usage, &ctx.prompt, &text);
+            card.tokens.set(Some(tokens));
+            let cost = cost_usd(
+                tokens.input,
+                tokens.output,
+                m.input_per_mtok,
+                m.output_per_mtok,
+            );
+            card.cost.set(cost.is_finite().then_some(cost));
+        }
         match err {
             None => {
                 card.attempts
@@ -348,7 +351,13 @@ fn download(name: &str, text: &str) {
         a.set_download(name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoke later: revoking at once can race the download starting.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        Duration::from_secs(30),
+    );
 }
 
 /// The live-run panel the playground mounts: keys, the run list, run/compare/cancel, result

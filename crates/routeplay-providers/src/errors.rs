@@ -76,7 +76,7 @@ impl ProviderError {
             ErrorKind::ServerError => format!("{provider} had a server error."),
             ErrorKind::BadRequest => format!("{provider} rejected the request as invalid."),
             ErrorKind::NotFound => format!("{provider} does not know this model (or the endpoint address is wrong)."),
-            ErrorKind::Network => format!("Could not reach {provider}: the browser blocked the request (CORS) or the network is unreachable. This is not a problem with your key."),
+            ErrorKind::Network => format!("Could not reach {provider}: the browser blocked the request (CORS, or this page's Content-Security-Policy) or the network is unreachable. This is not a problem with your key."),
             ErrorKind::Timeout => format!("{provider} did not answer in time."),
             ErrorKind::Cancelled => "Cancelled.".to_string(),
             ErrorKind::HostNotAllowed => format!("Not sent: the {provider} key is bound to another address. Re-enter the key for this endpoint."),
@@ -279,6 +279,8 @@ pub fn redact_secrets(s: &str) -> String {
             let looks_secret = ["sk-", "sk_", "AIza", "gsk_", "xai-", "pk-", "key-"]
                 .iter()
                 .any(|p| core.starts_with(p))
+                // A masked key echoed back ("sk-ab***yz", "te***ey").
+                || core.contains("**")
                 || (core.len() >= 24
                     && core
                         .chars()
@@ -453,6 +455,10 @@ mod tests {
         let d = e.detail.unwrap();
         assert!(!d.contains("sk-proj"), "{d}");
         assert!(d.contains("[redacted]. You can find"));
+        assert_eq!(
+            redact_secrets("provided: te***ey. You"),
+            "provided: [redacted]. You"
+        );
         assert_eq!(
             scrub_keys("x test-key-openai y", &["test-key-openai"]),
             "x [redacted] y"

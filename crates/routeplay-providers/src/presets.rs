@@ -47,7 +47,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { id: "lmstudio", name: "LM Studio (local)", format: WireFormat::OpenAiChat, base_url: "http://localhost:1234/v1", key_required: false, stream_usage_option: false, note: "Turn on \"Enable CORS\" (lms server start --cors)." },
     Preset { id: "llamacpp", name: "llama.cpp server (local)", format: WireFormat::OpenAiChat, base_url: "http://localhost:8080/v1", key_required: false, stream_usage_option: false, note: "Permissive CORS by default." },
     Preset { id: "vllm", name: "vLLM (local)", format: WireFormat::OpenAiChat, base_url: "http://localhost:8000/v1", key_required: false, stream_usage_option: true, note: "Start with --allowed-origins for this page." },
-    Preset { id: "custom", name: "Custom OpenAI-compatible", format: WireFormat::OpenAiChat, base_url: "", key_required: false, stream_usage_option: false, note: "Any OpenAI-compatible gateway or local proxy (also the way to reach Azure OpenAI or AWS Bedrock)." },
+    Preset { id: "custom", name: "Custom OpenAI-compatible", format: WireFormat::OpenAiChat, base_url: "", key_required: false, stream_usage_option: false, note: "Any OpenAI-compatible gateway or local proxy (also the way to reach Azure OpenAI or AWS Bedrock). The page's Content-Security-Policy allows addresses on this computer; a remote gateway must be added to its connect-src by whoever hosts the page." },
 ];
 
 /// Providers a web page cannot call directly, with the explanation shown to users.
