@@ -244,6 +244,82 @@ HAND["code"] = [
 "why does my react useEffect run twice", "write a python class for a bank account", "how to merge two branches in git",
 ]
 
+
+MORE = {}
+MORE["code"] = [
+"what does 'undefined is not a function' mean", "why do i get IndexError: list index out of range", "what is a null pointer exception in java",
+"how do i exit vim", "what does the static keyword mean in c#", "difference between == and === in js", "what is a race condition and how do i avoid it",
+"why is my for loop in python so slow", "what does this error mean: error[E0382]: borrow of moved value", "explain big O notation with code examples",
+"How do I fix 'permission denied (publickey)' when pushing to github?", "what's the best way to handle errors in go", "pandas: how to drop rows with NaN in one column",
+"npm install fails with ERESOLVE unable to resolve dependency tree", "how do I write a unit test with pytest", "what does `yield` do in python",
+"CORS error when calling my API from localhost:3000, how to fix", "what is dependency injection? show a small example", "why does 0.1 + 0.2 != 0.3 in javascript",
+"Review my code and suggest improvements:\n\nfunction getUser(id) {\n  return fetch('/api/users/' + id).then(r => r.json())\n}",
+"what's the time complexity of this?\n\nfor i in range(n):\n    for j in range(i):\n        print(i, j)", "how to make a python virtual environment",
+"my kotlin app crashes with NetworkOnMainThreadException", "SQL: what's the difference between LEFT JOIN and INNER JOIN", "how to reverse a string in c",
+"Write an Excel formula that returns the last non-empty cell in column A", "make this function faster: def f(n): return sum([i for i in range(n) if i % 3 == 0])",
+"Was bedeutet der Fehler 'Segmentation fault' in C?", "¿cómo hago un bucle for en javascript?",
+]
+MORE["translation"] = [
+"what does 'merci' mean", "how do you say 'cheers' in german", "what's 'good night' in italian", "what does 'hasta luego' mean in english",
+"how do I say 'excuse me' in japanese", "what is 'thank you' in arabic", "meaning of 'ciao bella' in english", "how to say 'I'm vegetarian' in spanish",
+"what's the english word for 'Fernweh'", "translate 'nice to meet you' into mandarin", "say 'where is the hotel' in french",
+"Переведи, пожалуйста: Good morning, how did you sleep?", "翻译成英文：我明天去上海出差。", "Übersetz mal: I'll call you back in five minutes.",
+"traduci in inglese: il treno è in ritardo", "can you put 'happy holidays' in 5 different languages", "what does 'danke schön' translate to",
+"How would a Spanish speaker say 'it's raining cats and dogs'?", "english to german please: the invoice is attached", "translate my text to french: see you at the station at 6",
+"Translate this paragraph into English:\n\nLa empresa anunció ayer que abrirá una nueva fábrica en el norte del país, lo que creará unos 500 empleos.",
+"What does this Japanese sign say? 立入禁止", "Translate 'Bon appétit' and explain when it's used",
+]
+MORE["math_reasoning"] = [
+"is 91 prime", "what is 15% of 240", "what's 7 times 8", "2+2*2 = ?", "how many seconds in a day", "convert 5/8 to a decimal",
+"what is the square root of 196", "if a = 3 and b = 4 what is a^2 + b^2", "solve x^2 - 5x + 6 = 0", "what is 3/4 divided by 2/3",
+"A pizza is cut into 8 slices and I eat 3. What fraction is left?", "how many minutes are in 3.5 hours", "what's the probability of getting two heads in a row",
+"If the premises 'no A are B' and 'some C are A' hold, what follows about C and B?", "prove by induction that 1+2+...+n = n(n+1)/2",
+"how many diagonals does a hexagon have", "what's the next number: 2, 6, 12, 20, 30, ?", "round 3.14159 to two decimal places and explain",
+"my bill is 86.40, how much is a 15% tip", "how long to drive 450 km at 90 km/h", "What is log base 2 of 1024?",
+"Knights always tell the truth and knaves always lie. A says 'B is a knave'. B says 'A and I are the same type'. Who is who?",
+"Berechne die Fläche eines Kreises mit Radius 5 cm.", "¿cuánto es el 20% de 150?",
+]
+MORE["classification"] = [
+"Classify each of the following as a mammal or a fish: salmon, dolphin, tuna, whale, shark", "Which of these are programming languages: Python, Cobra, Java, Ruby, Emerald",
+"Identify which instrument is string or woodwind: violin, flute, cello, clarinet", "Which is a bird: sparrow or spaniel?",
+"Tell me whether each of these is a city or a country: Peru, Lima, Oslo, Chad", "Classify these foods as sweet or savory: cake, chips, honey, pretzel",
+"Is each of the following a planet or a moon: Titan, Mars, Europa, Venus", "Categorize these cars by country of origin: Volvo, Fiat, Toyota, Ford",
+"which of these are vegetables: potato, grape, kale, cherry", "Sort these sports into team sports and individual sports: tennis, rugby, golf, hockey",
+"Label each number as odd or even: 14, 7, 22, 35", "is this sentence positive, negative or neutral: 'the update changed nothing'",
+"Here is a customer email. Tag it as 'refund', 'shipping' or 'other'.\n\nHi, my parcel has been stuck in customs for 2 weeks, any news?",
+"Decide if each headline is clickbait (yes/no):\n1. '10 tricks doctors hate'\n2. 'City council approves budget'",
+]
+MORE["brainstorming"] = [
+"Give me a list of things to pack for a beach holiday", "What are some good books for a long flight? give me a few options",
+"Name some ways to say hello without words", "list some good icebreakers for a first day of class", "What are good ways to stay warm without turning up the heat?",
+"Give me some ideas for what to name my sourdough starter", "what are fun things to do in amsterdam", "What are the best ways to relax after work? list a few",
+"Suggest ten ways I could use a free afternoon", "Think of 5 taglines for an eco-friendly detergent", "what are some alternatives to a traditional wedding cake",
+"What are creative ways to tell my parents I'm pregnant", "list of possible names for a productivity app",
+]
+MORE["qa"] = [
+"why is the sea blue", "how do bees make honey", "what's the tallest building in the world", "who invented the light bulb", "how does wifi work",
+"what is the capital of mongolia", "why do we dream", "how old is the universe", "what's the difference between a lake and a pond", "how do vaccines work",
+"who was napoleon", "what is a leap year", "when did the cold war end", "what's the population of tokyo", "how hot is the sun",
+"What is the difference between an LLC and a corporation?", "Why did the Roman Republic become an empire?", "How does a refrigerator keep things cold?",
+"What are the main causes of climate change?", "Which vitamins are fat-soluble?", "Who wrote the Odyssey?", "What is inflation and why does it happen?",
+]
+MORE["extraction"] = [
+"From this receipt, what did I pay for parking? 'Fuel 52.10 | Parking 6.00 | Snacks 4.35 | Total 62.45'",
+"how many people are on the team according to this: 'Our team of 14 engineers and 3 designers ships weekly.'",
+"Extract the times and places from this itinerary: 'Depart Lyon 08:10, arrive Geneva 10:05, bus to Chamonix 11:00.'",
+"Pull the scores out of this match report: 'Lakers beat the Celtics 112-104; Warriors lost to the Suns 98-101.'",
+"What's the price of the premium plan according to this page? 'Basic $5/month, Premium $12/month, Team $30/month (up to 10 users).'",
+"Which year did she graduate, based on this bio? 'Dr. Amara Singh earned her PhD from Edinburgh in 2009 and joined the institute in 2015.'",
+"Get all the amounts and what they're for from this text: 'Rent is 950, utilities about 120, internet 35, and I save 300 a month.'",
+]
+MORE["planning"] = [
+"plan a 2 week itinerary for thailand on a backpacker budget", "What's a good daily schedule for studying 6 hours a day?",
+"how should I structure a 4 day work week for my team", "steps to prepare my house for selling", "plan meals for a week for a family of four under 100 dollars",
+"help me plan a 5k training schedule for a complete beginner", "Make a packing and prep timeline for a camping trip next weekend",
+]
+for label, items in MORE.items():
+    HAND.setdefault(label, []).extend(items)
+
 def expand(label, spec, n):
     out = set()
     tries = 0

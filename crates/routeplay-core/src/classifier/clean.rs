@@ -233,7 +233,7 @@ pub fn clean(rows: Vec<Row>) -> (Vec<Row>, CleanReport) {
             if r.text.trim_end().ends_with("Answer:") {
                 *report.entry("mmlu_answer_suffix").or_default() += 1;
             }
-            if stable_hash(&r.text) % 2 == 0 {
+            if stable_hash(&r.text).is_multiple_of(2) {
                 let stem = strip_mmlu_options(&r.text);
                 if stem.len() >= 15 {
                     r.text = stem;

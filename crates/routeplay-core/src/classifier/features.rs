@@ -4,7 +4,7 @@
 //! cannot drown the short instruction around it):
 //!
 //! - [`Group::Body`]: word unigrams and bigrams over the whole (capped) text, and character
-//!   3–5-grams over its head and tail. Digits are folded to `0`, letters are lowercased.
+//!   3- and 5-grams over its head and tail. Digits are folded to `0`, letters are lowercased.
 //! - [`Group::Edge`]: the *instruction* region: the first [`HEAD_WORDS`] words and the last
 //!   [`TAIL_WORDS`] words (unigrams and bigrams, in their own namespaces), plus the very first and
 //!   last word. Instructions sit at the start or end of a prompt; a pasted passage sits between.
@@ -20,9 +20,9 @@ pub const HEAD_BYTES: usize = 3072;
 /// Bytes read from the end of a long prompt.
 pub const TAIL_BYTES: usize = 1024;
 /// Character n-grams are taken from this many leading bytes...
-pub const CHAR_HEAD_BYTES: usize = 640;
+pub const CHAR_HEAD_BYTES: usize = 400;
 /// ...and this many trailing bytes.
-pub const CHAR_TAIL_BYTES: usize = 256;
+pub const CHAR_TAIL_BYTES: usize = 160;
 /// Words at the start of the prompt that count as its instruction head.
 pub const HEAD_WORDS: usize = 12;
 /// Words at the end of the prompt that count as its instruction tail.
@@ -176,7 +176,7 @@ fn for_each_word(s: &str, mut emit: impl FnMut(u32)) {
     }
 }
 
-/// Character 3-, 4- and 5-grams of `s` (whitespace runs collapse to one space), with
+/// Character 3- and 5-grams of `s` (whitespace runs collapse to one space), with
 /// boundary spaces at both ends.
 fn for_each_char_gram(s: &str, emit: &mut impl FnMut(Group, u32)) {
     let mut ring = [0u32; 5];
@@ -186,13 +186,13 @@ fn for_each_char_gram(s: &str, emit: &mut impl FnMut(Group, u32)) {
         ring.copy_within(1..5, 0);
         ring[4] = c;
         *n += 1;
-        for len in 3..=5 {
-            if *n >= len {
-                let mut h = FNV_OFFSET ^ len as u32;
-                for &x in &ring[5 - len..] {
-                    h = fnv_step(h, x);
-                }
-                emit(Group::Body, ns_hash(NS_CHAR, h));
+        // Hash suffix-first so the 3-, 4- and 5-gram hashes share work.
+        if *n >= 3 {
+            let mut h = fnv_step(fnv_step(fnv_step(FNV_OFFSET, ring[4]), ring[3]), ring[2]);
+            emit(Group::Body, ns_hash(NS_CHAR, h));
+            if *n >= 5 {
+                h = fnv_step(fnv_step(h, ring[1]), ring[0]);
+                emit(Group::Body, ns_hash(NS_CHAR ^ 5, h));
             }
         }
     };
@@ -245,7 +245,7 @@ struct Layout {
 
 fn is_dialogue_line(line: &str) -> Option<&str> {
     // "A: hi", "#Person1#: ...", "Customer: ...", "[10:02] Bob: ...", "Agent - ..." (colon form only)
-    let t = line.trim_start_matches(|c: char| c == '-' || c == '*' || c == ' ' || c == '>');
+    let t = line.trim_start_matches(['-', '*', ' ', '>']);
     let t = if t.starts_with('[') {
         match t.find(']') {
             Some(i) => t[i + 1..].trim_start(),
@@ -393,6 +393,13 @@ fn scan_layout(text: &str) -> Layout {
     let mut prev_digit = false;
     let mut prev_op_after_digit = false;
     for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            // Fast path for the most common case.
+            l.letters += 1;
+            prev_digit = false;
+            prev_op_after_digit = false;
+            continue;
+        }
         let d = c.is_ascii_digit();
         if d && !prev_digit {
             l.numbers += 1;
@@ -413,9 +420,9 @@ fn scan_layout(text: &str) -> Layout {
             '"' | '“' | '”' | '«' | '»' | '「' | '」' => l.quotes += 1,
             _ => {}
         }
-        if c.is_alphabetic() {
+        if !c.is_ascii() && c.is_alphabetic() {
             l.letters += 1;
-            if !c.is_ascii() {
+            {
                 let u = c as u32;
                 if (0x00C0..=0x024F).contains(&u) {
                     l.accented += 1;
@@ -578,8 +585,7 @@ pub fn for_each_feature(text: &str, mut emit: impl FnMut(Group, u32)) {
     flag("quotes", bucket(l.quotes).min(3));
     flag("colon_fields", bucket(l.colon_fields).min(3));
     flag("urls", (l.urls > 0) as u32);
-    if l.letters > 0 {
-        let nl = l.non_latin * 8 / l.letters;
+    if let Some(nl) = (l.non_latin * 8).checked_div(l.letters) {
         flag("non_latin", nl as u32);
         flag("accented", (l.accented * 50 / l.letters).min(4) as u32);
         flag("cjk", (l.cjk > 0) as u32);

@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn confusion_scores() {
-        let pairs = vec![("a", "a"), ("a", "b"), ("b", "b"), ("b", "b")];
+        let pairs = [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b")];
         let c = Confusion::from_pairs(pairs.iter().copied());
         assert_eq!(c.total(), 4);
         assert!((c.accuracy() - 0.75).abs() < 1e-9);

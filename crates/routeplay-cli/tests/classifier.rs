@@ -1,0 +1,184 @@
+//! `routeplay classify`, `eval` and `train`, run as real processes on committed data only.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn routeplay() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_routeplay"))
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = routeplay()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn repo(path: &str) -> String {
+    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn classify_outputs_one_object_per_line() {
+    let out = run_stdin(
+        &["classify"],
+        b"{\"text\": \"Translate 'thank you' into Spanish\"}\n{\"text\": \"write a python function that sorts a list\"}\n",
+    );
+    assert!(out.status.success());
+    let v = lines(&out);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0]["label"], "translation");
+    assert_eq!(v[1]["label"], "code");
+    let scores = v[0]["scores"].as_object().unwrap();
+    assert_eq!(scores.len(), 11);
+    let sum: f64 = scores.values().map(|x| x.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 0.01);
+    let c = v[0]["complexity"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&c));
+}
+
+#[test]
+fn classify_survives_malformed_lines_empty_text_invalid_utf8_and_huge_text() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"text\": \"hello there\"}\n");
+    input.extend_from_slice(b"{not json at all\n");
+    input.extend_from_slice(b"{\"text\": \"\"}\n");
+    input.extend_from_slice(b"{\"text\": \"caf\xff\xfe au lait, translate to French\"}\n");
+    input.extend_from_slice(b"[1, 2, 3]\n");
+    input.extend_from_slice(b"{\"prompt\": \"no text field\"}\n");
+    input.extend_from_slice(b"\n");
+    let big = "All work and no play makes Jack a dull boy. ".repeat(1_048_576 / 44 + 1);
+    input.extend_from_slice(serde_json::json!({ "text": big }).to_string().as_bytes());
+    input.extend_from_slice(b"\n{\"text\": \"what's the capital of Peru?\"}\n");
+    let out = run_stdin(&["classify"], &input);
+    // Bad lines make the exit code 1, but every line gets an answer, in order.
+    assert_eq!(out.status.code(), Some(1));
+    let v = lines(&out);
+    assert_eq!(v.len(), 9, "{v:?}");
+    assert!(v[0]["label"].is_string());
+    assert_eq!(v[1]["line"], 2);
+    assert!(v[1]["error"].as_str().unwrap().contains("invalid JSON"));
+    assert!(v[2]["label"].is_string(), "empty text is classified");
+    assert!(
+        v[3]["label"].is_string(),
+        "invalid UTF-8 is replaced, then classified"
+    );
+    assert_eq!(v[4]["line"], 5);
+    assert_eq!(v[5]["line"], 6);
+    assert!(v[5]["error"].as_str().unwrap().contains("text"));
+    assert_eq!(v[6]["line"], 7);
+    assert!(v[7]["label"].is_string(), "1 MB text is classified");
+    assert!(v[8]["label"].is_string());
+}
+
+#[test]
+fn classify_reads_a_file_and_rejects_a_bad_model() {
+    let dir = std::env::temp_dir().join(format!("rp-cls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.bin");
+    std::fs::write(&bad, b"RPTC\x01\x00garbage").unwrap();
+    let out = routeplay()
+        .args([
+            "classify",
+            &repo("data/eval/routeplay-eval.jsonl"),
+            "--model",
+        ])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("model"), "{err}");
+    let out = routeplay()
+        .args(["classify", &repo("data/eval/routeplay-eval.jsonl")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(lines(&out).len() >= 440);
+}
+
+#[test]
+fn eval_prints_report_with_last_line() {
+    let out = routeplay()
+        .args(["eval", &repo("data/eval/routeplay-eval.jsonl")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("confusion matrix"));
+    assert!(text.contains("brainstorming"));
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with("macro_f1=0."), "{last}");
+    assert!(
+        last.contains(" accuracy=0.") && last.contains(" n="),
+        "{last}"
+    );
+}
+
+#[test]
+fn train_on_custom_labels_then_classify_with_that_model() {
+    let dir = std::env::temp_dir().join(format!("rp-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("mine.jsonl");
+    let mut rows = String::new();
+    for (t, l) in [
+        ("refund my order please", "billing"),
+        ("I was charged twice", "billing"),
+        ("the invoice amount is wrong", "billing"),
+        ("app crashes on start", "bug"),
+        ("button does nothing when clicked", "bug"),
+        ("error 500 when saving", "bug"),
+    ] {
+        rows.push_str(&serde_json::json!({"text": t, "label": l}).to_string());
+        rows.push('\n');
+    }
+    rows.push_str("this line is broken\n");
+    std::fs::write(&data, rows).unwrap();
+    let model = dir.join("m.bin");
+    let run = |out: &std::path::Path| {
+        routeplay()
+            .args(["train", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(out)
+            .args(["--log2-buckets", "12", "--per-label", "200"])
+            .output()
+            .unwrap()
+    };
+    let out = run(&model);
+    assert_eq!(out.status.code(), Some(1), "a skipped bad line is reported");
+    let again = dir.join("m2.bin");
+    run(&again);
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        std::fs::read(&again).unwrap(),
+        "training is deterministic"
+    );
+    let out = run_stdin(
+        &["classify", "--model", model.to_str().unwrap()],
+        b"{\"text\": \"I want a refund, charged twice\"}\n{\"text\": \"it crashes with error 500\"}\n",
+    );
+    assert!(out.status.success());
+    let v = lines(&out);
+    assert_eq!(v[0]["label"], "billing");
+    assert_eq!(v[1]["label"], "bug");
+    assert_eq!(v[0]["scores"].as_object().unwrap().len(), 2);
+    assert_eq!(v[0]["complexity"], 0.5);
+}
