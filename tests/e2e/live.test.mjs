@@ -108,6 +108,23 @@ test('without reported usage, tokens are estimated and marked so', async () => {
   assert.match(await c.locator('.live-cost').textContent(), /from estimated tokens/);
 });
 
+test('non-streamed answers work for all three wire formats', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai n1 1 1\ncompare anthropic n2 1 1\ncompare gemini n3 1 1\n' });
+  await page.uncheck('.live-stream-toggle');
+  await fetch(`${fpB.url}/__reset`, { method: 'POST' });
+  await page.click('.live-run-compare');
+  for (const [p, m] of [['openai', 'n1'], ['anthropic', 'n2'], ['gemini', 'n3']]) {
+    const c = card(page, p, m);
+    await waitStatus(c, 'done');
+    assert.equal(await c.locator('.live-answer').textContent(), `Hello from the fake ${p} server, model ${m}: streamed token by token.`);
+    assert.match(await c.locator('.live-tokens').textContent(), /^\d+ in \/ 12 out$/);
+  }
+  const gem = fpB.log.find((e) => e.method === 'POST' && e.format === 'gemini');
+  assert.equal(gem.path, '/v1beta/models/n3:generateContent');
+  assert.equal(gem.stream, false);
+});
+
 test('a 429 on the routed model makes the fallback serve, and the trace says so', async () => {
   const page = await openPage(browser);
   await setup(page, {
