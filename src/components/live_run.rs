@@ -53,6 +53,7 @@ struct Card {
     tokens: RwSignal<Option<Tokens>>,
     cost: RwSignal<Option<f64>>,
     estimate: RwSignal<Option<f64>>,
+    latency_estimate: RwSignal<Option<f64>>,
     price_source: RwSignal<Option<String>>,
     error: RwSignal<Option<String>>,
     attempts: RwSignal<Vec<Attempt>>,
@@ -73,6 +74,7 @@ impl Card {
             tokens: RwSignal::new(None),
             cost: RwSignal::new(None),
             estimate: RwSignal::new(m.estimated_cost_usd),
+            latency_estimate: RwSignal::new(m.estimated_latency_ms),
             price_source: RwSignal::new(m.price_source.clone()),
             error: RwSignal::new(None),
             attempts: RwSignal::new(Vec::new()),
@@ -155,6 +157,7 @@ fn parse_run_list(text: &str, plan: Option<&RoutePlan>) -> Vec<(Role, PlannedMod
                 input_per_mtok: f64::NAN,
                 output_per_mtok: f64::NAN,
                 estimated_cost_usd: None,
+                estimated_latency_ms: None,
                 price_source: None,
             });
             if prices.len() == 2 {
@@ -180,6 +183,7 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         card.provider.set(m.provider.clone());
         card.model.set(m.model.clone());
         card.estimate.set(m.estimated_cost_usd);
+        card.latency_estimate.set(m.estimated_latency_ms);
         card.price_source.set(m.price_source.clone());
         let more = i + 1 < n;
         let attempt =
@@ -311,6 +315,7 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         tokens: card.tokens.get_untracked(),
         cost_usd: card.cost.get_untracked(),
         estimated_cost_usd: card.estimate.get_untracked(),
+        estimated_latency_ms: card.latency_estimate.get_untracked(),
     };
     ctx.history.update(|h| h.push(record));
 }
@@ -648,7 +653,12 @@ fn RunCardView(card: Card) -> impl IntoView {
                     }}
                 </dd>
                 <dt>"Router estimate"</dt>
-                <dd class="live-estimate">{move || fmt_usd(card.estimate.get())}</dd>
+                <dd class="live-estimate">
+                    {move || match card.latency_estimate.get() {
+                        Some(ms) => format!("{} · {}", fmt_usd(card.estimate.get()), fmt_ms(Some(ms))),
+                        None => fmt_usd(card.estimate.get()),
+                    }}
+                </dd>
             </dl>
             {move || card.price_source.get().map(|s| view! { <p class="live-price-source">"Prices: " {s}</p> })}
             <ol class="live-trace">

@@ -23,6 +23,7 @@ pub fn planned_model(m: &Model, input_tokens: f64, output_tokens: f64) -> Planne
         input_per_mtok: m.input_price.value,
         output_per_mtok: m.output_price.value,
         estimated_cost_usd: Some(m.cost(input_tokens, output_tokens)),
+        estimated_latency_ms: Some(m.latency_ms(output_tokens)),
         price_source: Some(format!(
             "{} ({}) / {} ({})",
             m.input_price.source, m.input_price.date, m.output_price.source, m.output_price.date
@@ -44,6 +45,7 @@ pub fn plan_from_decision(
     let mut routed = pm(routed_id)?;
     if let Some(e) = &decision.estimate {
         routed.estimated_cost_usd = Some(e.cost_usd);
+        routed.estimated_latency_ms = Some(e.latency_ms);
     }
     Some(RoutePlan {
         routed,

@@ -17,6 +17,9 @@ pub struct PlannedModel {
     /// The router's cost estimate for this prompt, USD, if it made one.
     #[serde(default)]
     pub estimated_cost_usd: Option<f64>,
+    /// The router's latency estimate for the whole answer, ms, if it made one.
+    #[serde(default)]
+    pub estimated_latency_ms: Option<f64>,
     /// Where and when the prices were seen (shown next to costs).
     #[serde(default)]
     pub price_source: Option<String>,
@@ -124,6 +127,9 @@ pub struct RunRecord {
     pub cost_usd: Option<f64>,
     /// The router's estimate, USD.
     pub estimated_cost_usd: Option<f64>,
+    /// The router's latency estimate, ms.
+    #[serde(default)]
+    pub estimated_latency_ms: Option<f64>,
 }
 
 /// Serialise records as JSON Lines.
@@ -170,6 +176,7 @@ mod tests {
             tokens: None,
             cost_usd: None,
             estimated_cost_usd: None,
+            estimated_latency_ms: None,
         };
         let s = to_jsonl(&[r.clone(), r]);
         assert_eq!(s.lines().count(), 2);
