@@ -132,6 +132,8 @@ fn scan_digit_runs(text: &str, add: &mut impl FnMut(PiiKind)) {
         }
         // Must not continue a word or number (e.g. inside "abc123").
         if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.') {
+            // Always advance: bytes[i] may be `(` (as in `push(4)`), which is not alphanumeric.
+            i += 1;
             while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
                 i += 1;
             }
@@ -243,5 +245,11 @@ mod tests {
         assert!(detect_pii("In 2024 we sold 1,500,000 units for $3.5 million.").is_empty());
         assert!(detect_pii("Solve 12345 * 6789 and 4111111111111112.").is_empty());
         assert!(detect_pii("version 1.2.3 and the @mention").is_empty());
+    }
+
+    #[test]
+    fn a_parenthesis_after_a_word_terminates() {
+        // Used to loop forever: `(` after an alphanumeric never advanced the scanner.
+        assert!(detect_pii("v.push(4); f(2) and 3^(2x+1)").is_empty());
     }
 }
