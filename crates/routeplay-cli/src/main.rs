@@ -33,6 +33,16 @@ enum Command {
     Eval(commands::eval::Args),
     /// Train a task/complexity model on labelled JSON Lines.
     Train(commands::train::Args),
+    /// Check routing policies against the catalog: syntax, CEL types, unknown models, shadowed rules.
+    Check(commands::check::Args),
+    /// Route one prompt under one or more policies and print the decision with its trace.
+    Route(commands::route::Args),
+    /// Simulate a JSONL prompt set under policies: cost, quality, latency, shares, rule coverage.
+    Simulate(commands::simulate::Args),
+    /// Compare two policies over a JSONL prompt set: which prompts change route, with deltas.
+    Diff(commands::diff::Args),
+    /// Run expected-route test cases (JSONL) against a policy; exit 1 when one fails.
+    Test(commands::test::Args),
     // New subcommands: add a variant here and an arm in `run` below.
 }
 
@@ -47,6 +57,11 @@ pub enum Outcome {
 fn run(cli: Cli) -> Result<Outcome, String> {
     match cli.command {
         Command::Signals(args) => commands::signals::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Route(args) => commands::route::run(args),
+        Command::Simulate(args) => commands::simulate::run(args),
+        Command::Diff(args) => commands::diff::run(args),
+        Command::Test(args) => commands::test::run(args),
         Command::Classify(args) => commands::classify::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Train(args) => commands::train::run(args),

@@ -1,0 +1,67 @@
+//! `routeplay check POLICY...`: parse and check policies against the catalog.
+//!
+//! Prints each diagnostic as `FILE:LINE:COL: error[code]: message` with the source line, a
+//! caret and a help line. Exit 0 when no policy has an error (warnings allowed), 1 when one
+//! has, 2 when a file cannot be read. `--json` prints the diagnostics as JSON instead.
+
+use super::routing::{load_catalog, print_diagnostics, read_policy, CatalogArg};
+use crate::Outcome;
+use routeplay_core::policy::Policy;
+
+/// Arguments of `routeplay check`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Policy files (TOML), or preset names (cost-saver, quality-first, ...).
+    #[arg(required = true)]
+    policies: Vec<String>,
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// Print diagnostics as JSON (one object per policy) on standard output.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Checks every policy.
+pub fn run(args: Args) -> Result<Outcome, String> {
+    let catalog = load_catalog(args.catalog.catalog.as_deref())?;
+    let mut failed = false;
+    for spec in &args.policies {
+        let src = read_policy(spec)?;
+        let (rules, diags) = match Policy::parse(&src.text) {
+            Ok(p) => (Some(p.rules.len()), p.check(&catalog)),
+            Err(d) => (None, d),
+        };
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        let warnings = diags.len() - errors;
+        failed |= errors > 0;
+        if args.json {
+            let v = serde_json::json!({
+                "policy": src.name, "ok": errors == 0, "rules": rules,
+                "errors": errors, "warnings": warnings, "diagnostics": diags,
+            });
+            println!("{v}");
+        } else {
+            print_diagnostics(&src, &diags);
+            if errors == 0 {
+                println!(
+                    "{}: ok ({} rules, {warnings} warning{})",
+                    src.name,
+                    rules.unwrap_or(0),
+                    if warnings == 1 { "" } else { "s" }
+                );
+            } else {
+                println!(
+                    "{}: {errors} error{}, {warnings} warning{}",
+                    src.name,
+                    if errors == 1 { "" } else { "s" },
+                    if warnings == 1 { "" } else { "s" }
+                );
+            }
+        }
+    }
+    Ok(if failed {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    })
+}

@@ -1,0 +1,153 @@
+//! `routeplay simulate --policy P... PROMPTS.jsonl`: every prompt under every policy.
+//!
+//! Prints per policy: total and mean estimated cost, mean quality, latency percentiles, the
+//! share per model / provider / maker, and rule coverage (how often each rule chose, the rules
+//! that never did). With outcomes in the prompt set, also the realized score against the
+//! oracle and the best single model. `--json` prints the report (and, with `--decisions`, every
+//! prompt's decisions). Bad input lines are reported with their line numbers and skipped;
+//! exit 1 then, or when a policy has errors; 2 on usage or I/O errors.
+
+use super::routing::{
+    load_catalog, load_policies, load_prompts, secs, usd, CatalogArg, ClassifierArgs,
+};
+use crate::Outcome;
+use routeplay_core::simulate::{PolicyReport, Simulation, SimulationReport};
+use std::path::PathBuf;
+
+/// Arguments of `routeplay simulate`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Policy file or preset name; repeat for several.
+    #[arg(long = "policy", short = 'p', required = true)]
+    policies: Vec<String>,
+    /// JSON Lines prompt set: {"text": ..., "label"?: ..., "metadata"?: {...}, "outcomes"?: {model: score}}.
+    prompts: PathBuf,
+    /// Use each prompt's `label` as its task type (an ideal classifier).
+    #[arg(long)]
+    use_labels: bool,
+    #[command(flatten)]
+    classifier: ClassifierArgs,
+    #[command(flatten)]
+    catalog: CatalogArg,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// With --json, include every prompt's decisions.
+    #[arg(long)]
+    decisions: bool,
+}
+
+/// Runs the simulation.
+pub fn run(args: Args) -> Result<Outcome, String> {
+    let catalog = load_catalog(args.catalog.catalog.as_deref())?;
+    let Some(policies) = load_policies(&args.policies, &catalog)? else {
+        return Ok(Outcome::Problems);
+    };
+    let source = args.classifier.source()?;
+    let (prompts, bad) = load_prompts(&args.prompts, &source, args.use_labels)?;
+    let mut sim = Simulation::new(policies, catalog);
+    for p in &prompts {
+        sim.add(&p.id, &p.facts, p.outcomes.as_ref());
+    }
+    let report = sim.report();
+    if args.json {
+        let v = if args.decisions {
+            serde_json::json!({ "report": report, "decisions": sim.all_decisions(), "bad_lines": bad })
+        } else {
+            serde_json::json!({ "report": report, "bad_lines": bad })
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", render(&report));
+        if bad > 0 {
+            println!(
+                "{bad} bad input line{} skipped (see above)",
+                if bad == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(if bad > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn shares(list: &[routeplay_core::simulate::Share], n: usize) -> String {
+    let mut parts: Vec<String> = list
+        .iter()
+        .take(n)
+        .map(|s| format!("{} {:.0}%", s.name, s.share * 100.0))
+        .collect();
+    if list.len() > n {
+        parts.push(format!("+{} more", list.len() - n));
+    }
+    parts.join(", ")
+}
+
+/// One policy's section of the report.
+pub fn render_policy(p: &PolicyReport) -> String {
+    let mut s = format!("== {} ({} prompts", p.policy, p.prompts);
+    if p.unrouted > 0 {
+        s.push_str(&format!(", {} unrouted", p.unrouted));
+    }
+    s.push_str(")\n");
+    s.push_str(&format!(
+        "  cost {} total, {} per prompt · mean quality {:.1} · latency p50 {} p90 {} p99 {}\n",
+        usd(p.total_cost_usd),
+        usd(p.mean_cost_usd),
+        p.mean_quality,
+        secs(p.latency_p50_ms),
+        secs(p.latency_p90_ms),
+        secs(p.latency_p99_ms)
+    ));
+    s.push_str(&format!("  models: {}\n", shares(&p.by_model, 6)));
+    s.push_str(&format!("  providers: {}\n", shares(&p.by_provider, 8)));
+    s.push_str(&format!("  makers: {}\n", shares(&p.by_maker, 8)));
+    s.push_str("  rule coverage:\n");
+    for c in &p.coverage {
+        s.push_str(&format!(
+            "    {:>5} {:>5.1}%  {} (line {})\n",
+            c.fired,
+            c.share * 100.0,
+            c.rule,
+            c.line
+        ));
+    }
+    if !p.never_fired.is_empty() {
+        s.push_str(&format!("  never fired: {}\n", p.never_fired.join(", ")));
+    }
+    if let Some(r) = &p.realized {
+        s.push_str(&format!(
+            "  realized: mean score {:.1} over {} prompts ({} without an outcome for the chosen model), cost {}\n",
+            r.mean_score,
+            r.prompts,
+            r.missing,
+            usd(r.cost_usd)
+        ));
+    }
+    s
+}
+
+/// The whole report as text.
+pub fn render(r: &SimulationReport) -> String {
+    let mut s = String::new();
+    for p in &r.policies {
+        s.push_str(&render_policy(p));
+    }
+    if let Some(o) = &r.outcomes {
+        s.push_str(&format!(
+            "== outcomes ({} prompts): oracle mean {:.1} for {}; best single model {} mean {:.1} for {}\n",
+            o.prompts,
+            o.oracle_mean_score,
+            usd(o.oracle_cost_usd),
+            o.best_single_model.as_deref().unwrap_or("-"),
+            o.best_single_mean_score,
+            usd(o.best_single_cost_usd)
+        ));
+    }
+    s
+}
