@@ -516,7 +516,7 @@ pub fn LivePanel(
                         " Stream"
                     </label>
                     <label>
-                        "First-token timeout (s) "
+                        "Timeout (s), with no new text "
                         <input
                             type="number"
                             class="live-timeout"

@@ -112,7 +112,7 @@ pub trait Provider {
         req: ChatRequest,
         key: Option<BoundKey>,
         cancel: Canceller,
-        first_token_timeout: Duration,
+        idle_timeout: Duration,
         on_progress: Rc<dyn Fn(Progress)>,
     ) -> RunFuture<'a>;
 }
@@ -130,7 +130,7 @@ impl Provider for HttpProvider {
         req: ChatRequest,
         key: Option<BoundKey>,
         cancel: Canceller,
-        first_token_timeout: Duration,
+        idle_timeout: Duration,
         on_progress: Rc<dyn Fn(Progress)>,
     ) -> RunFuture<'a> {
         Box::pin(run_http(
@@ -138,7 +138,7 @@ impl Provider for HttpProvider {
             req,
             key,
             cancel,
-            first_token_timeout,
+            idle_timeout,
             on_progress,
         ))
     }
@@ -149,7 +149,7 @@ async fn run_http(
     req: ChatRequest,
     key: Option<BoundKey>,
     cancel: Canceller,
-    first_token_timeout: Duration,
+    idle_timeout: Duration,
     on_progress: Rc<dyn Fn(Progress)>,
 ) -> Result<Answer, (ProviderError, Answer)> {
     let mut answer = Answer::default();
@@ -175,15 +175,31 @@ async fn run_http(
     init.set_body(&JsValue::from_str(&built.body));
     init.set_signal(Some(&cancel.controller.signal()));
 
-    let timer = {
-        let c = cancel.clone();
-        leptos::prelude::set_timeout_with_handle(move || c.time_out(), first_token_timeout).ok()
-    };
-    let clear_timer = move || {
-        if let Some(t) = timer {
-            t.clear();
+    // Aborts the run when no new text arrives for `idle_timeout` (before the first token, or
+    // between tokens): re-armed on every piece of text, cleared at the end.
+    let timer: Rc<Cell<Option<leptos::prelude::TimeoutHandle>>> = Rc::new(Cell::new(None));
+    let clear_timer = {
+        let timer = timer.clone();
+        move || {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
         }
     };
+    let arm_timer = {
+        let timer = timer.clone();
+        let c = cancel.clone();
+        move || {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
+            let c = c.clone();
+            timer.set(
+                leptos::prelude::set_timeout_with_handle(move || c.time_out(), idle_timeout).ok(),
+            );
+        }
+    };
+    arm_timer();
 
     let window = web_sys::window().expect("window");
     let resp = match JsFuture::from(window.fetch_with_str_and_init(&built.url, &init)).await {
@@ -249,7 +265,6 @@ async fn run_http(
     };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut dec = StreamDecoder::new(ep.format);
-    let mut timer_cleared = false;
     loop {
         let chunk = match JsFuture::from(reader.read()).await {
             Ok(c) => c,
@@ -282,10 +297,7 @@ async fn run_http(
         for item in items {
             match item {
                 StreamItem::Delta(t) => {
-                    if !timer_cleared {
-                        clear_timer();
-                        timer_cleared = true;
-                    }
+                    arm_timer();
                     answer.text.push_str(&t);
                     on_progress(Progress::Delta(t));
                 }

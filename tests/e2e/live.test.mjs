@@ -154,7 +154,7 @@ test('a first-token timeout and a CORS failure also fall back; a bad key does no
   const c = page.locator('.live-card').first();
   await waitStatus(c, 'done');
   const items = await c.locator('.live-trace li').allTextContents();
-  assert.match(items[0], /openai · hang-model: failed — OpenAI did not answer in time/);
+  assert.match(items[0], /openai · hang-model: failed — OpenAI sent no answer text within the timeout/);
   assert.match(items[1], /groq · blocked: failed — Could not reach Groq: the browser blocked the request \(CORS, or this page's Content-Security-Policy\) or the network is unreachable\. This is not a problem with your key/);
   assert.match(items[2], /gemini · gem-ok: served/);
 
@@ -174,6 +174,18 @@ test('a first-token timeout and a CORS failure also fall back; a bad key does no
   await waitStatus(c2, 'failed');
   assert.equal(await c2.locator('.live-trace li').count(), 1);
   assert.match(await c2.locator('.live-error').textContent(), /OpenAI refused the key/);
+});
+
+test('a stream that stalls midway times out, keeps the partial answer and does not fall back', async () => {
+  const page = await openPage(browser);
+  await setup(page, { timeout: 1, list: 'routed openai stall\nfallback anthropic not-used\n' });
+  await page.click('.live-run-routed');
+  const c = card(page, 'openai', 'stall');
+  await waitStatus(c, 'failed');
+  assert.equal(await c.locator('.live-answer').textContent(), 'Hello from the ');
+  assert.match(await c.locator('.live-error').textContent(), /sent no answer text within the timeout.*broke off midway: the partial answer is kept/);
+  assert.equal(await c.locator('.live-trace li').count(), 1, 'no fallback after text was shown');
+  assert.match(await c.locator('.live-tokens').textContent(), /\(estimated\)/);
 });
 
 test('each error case shows its own message', async () => {

@@ -19,6 +19,7 @@
 //   slow        a token every 400 ms (40 tokens) — for cancel tests
 //   midfail     three tokens, then an in-stream error (OpenRouter-style error chunk under 200 /
 //               Anthropic `event: error` overloaded / Gemini error chunk)
+//   stall       three tokens, then silence (connection kept open) — for idle timeouts
 //   ratelimit   429 with `retry-after: 7` (exposed to the page via CORS)
 //   badkey      OpenAI/Anthropic 401; Gemini 400 INVALID_ARGUMENT API_KEY_INVALID
 //   quota       OpenAI 429 insufficient_quota; Anthropic 400 "credit balance is too low"; Gemini 429 quota
@@ -31,7 +32,7 @@
 
 import http from 'node:http';
 
-const SCENARIOS = ['ok', 'slow', 'midfail', 'ratelimit', 'badkey', 'quota', 'credits', 'overloaded', 'servererror', 'cors', 'hang'];
+const SCENARIOS = ['ok', 'slow', 'midfail', 'stall', 'ratelimit', 'badkey', 'quota', 'credits', 'overloaded', 'servererror', 'cors', 'hang'];
 const AUTH_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key', 'api-key'];
 
 function corsHeaders(req) {
@@ -197,6 +198,10 @@ export function startFakeProvider(port = 0) {
     if (format === 'anthropic') named('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     for (let i = 0; i < toks.length; i++) {
       if (closed) return;
+      if (scenario === 'stall' && i === 3) {
+        while (!closed) await sleep(100);
+        return;
+      }
       if (i >= failAfter) {
         if (format === 'openai') data({ id: 'gen-fake', object: 'chat.completion.chunk', error: { code: 502, message: 'Upstream provider returned an error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] });
         else if (format === 'anthropic') named('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });

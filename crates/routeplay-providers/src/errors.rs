@@ -77,7 +77,7 @@ impl ProviderError {
             ErrorKind::BadRequest => format!("{provider} rejected the request as invalid."),
             ErrorKind::NotFound => format!("{provider} does not know this model (or the endpoint address is wrong)."),
             ErrorKind::Network => format!("Could not reach {provider}: the browser blocked the request (CORS, or this page's Content-Security-Policy) or the network is unreachable. This is not a problem with your key."),
-            ErrorKind::Timeout => format!("{provider} did not answer in time."),
+            ErrorKind::Timeout => format!("{provider} sent no answer text within the timeout."),
             ErrorKind::Cancelled => "Cancelled.".to_string(),
             ErrorKind::HostNotAllowed => format!("Not sent: the {provider} key is bound to another address. Re-enter the key for this endpoint."),
             ErrorKind::BadResponse => format!("{provider} sent an answer that could not be read."),
