@@ -1024,4 +1024,4 @@ pub fn task_types() -> &'static [&'static str] {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

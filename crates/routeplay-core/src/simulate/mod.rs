@@ -659,3 +659,119 @@ impl Simulation {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::tests::{CATALOG, PRESETS};
+    use crate::policy::Metadata;
+    use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
+
+    const SAMPLES: &str = include_str!("../../../../public/samples/prompts.jsonl");
+
+    fn sim() -> Simulation {
+        let catalog = Catalog::from_json(CATALOG).unwrap();
+        let policies = PRESETS
+            .iter()
+            .map(|(_, s)| Policy::load(s, &catalog).unwrap().0)
+            .collect();
+        Simulation::new(policies, catalog)
+    }
+
+    fn facts(text: &str, label: Option<&str>) -> Facts {
+        let s = PromptSignals {
+            cheap: CheapSignals::compute(text),
+            task: label.map(|l| TaskPrediction {
+                label: l.into(),
+                scores: [(l.to_string(), 0.9)].into_iter().collect(),
+                complexity: 0.4,
+            }),
+        };
+        Facts::new(text, &s, &Metadata::new())
+    }
+
+    #[test]
+    fn sample_set_has_200_prompts_over_all_task_types() {
+        let (ok, bad) = parse_prompts_jsonl(SAMPLES);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert!(ok.len() >= 200);
+        for t in crate::catalog::TASK_TYPES {
+            let n = ok
+                .iter()
+                .filter(|(_, r)| r.label.as_deref() == Some(t))
+                .count();
+            assert!(n >= 15, "{t}: {n}");
+        }
+    }
+
+    #[test]
+    fn reports_coverage_shares_and_diff_on_the_sample_set() {
+        let mut s = sim();
+        let (ok, _) = parse_prompts_jsonl(SAMPLES);
+        for (_, r) in &ok {
+            s.add(
+                r.id.as_deref().unwrap(),
+                &facts(&r.text, r.label.as_deref()),
+                None,
+            );
+        }
+        let rep = s.report();
+        assert_eq!(rep.prompts, ok.len());
+        for p in &rep.policies {
+            assert_eq!(p.unrouted, 0, "{}", p.policy);
+            let fired: usize = p.coverage.iter().map(|c| c.fired).sum();
+            assert_eq!(fired, ok.len());
+            let share: f64 = p.by_model.iter().map(|m| m.share).sum();
+            assert!((share - 1.0).abs() < 1e-9);
+            assert!(p.latency_p50_ms <= p.latency_p90_ms && p.latency_p90_ms <= p.latency_p99_ms);
+        }
+        // task-specialist (index 4) vs cost-saver (index 0).
+        let d = s.diff(4, 0).unwrap();
+        assert!(d.changed > ok.len() / 2);
+        assert!(d.delta_total_cost_usd < 0.0 && d.delta_mean_quality < 0.0);
+        assert_eq!(
+            d.transitions.iter().map(|t| t.count).sum::<usize>(),
+            d.changed
+        );
+        assert_eq!(s.decisions(0).unwrap().choices.len(), PRESETS.len());
+        assert!(s.diff(0, 99).is_none());
+    }
+
+    #[test]
+    fn realized_scores_against_oracle_and_best_single_model() {
+        let catalog = Catalog::from_json(CATALOG).unwrap();
+        let cheap = Policy::load("[default]\nmodel = \"gpt-5-mini\"\n", &catalog)
+            .unwrap()
+            .0;
+        let strong = Policy::load("[default]\nmodel = \"claude-opus-5\"\n", &catalog)
+            .unwrap()
+            .0;
+        let mut s = Simulation::new(vec![cheap, strong], catalog);
+        let o1: BTreeMap<String, f64> =
+            [("gpt-5-mini".into(), 60.0), ("claude-opus-5".into(), 90.0)]
+                .into_iter()
+                .collect();
+        let o2: BTreeMap<String, f64> =
+            [("gpt-5-mini".into(), 80.0), ("claude-opus-5".into(), 80.0)]
+                .into_iter()
+                .collect();
+        let o3: BTreeMap<String, f64> = [("gemini-2.5-flash".into(), 70.0)].into_iter().collect();
+        s.add(
+            "a",
+            &facts("hard question", Some("math_reasoning")),
+            Some(&o1),
+        );
+        s.add("b", &facts("easy question", Some("qa")), Some(&o2));
+        s.add("c", &facts("other", Some("qa")), Some(&o3));
+        let r = s.report();
+        let cheap = r.policies[0].realized.clone().unwrap();
+        assert_eq!((cheap.prompts, cheap.missing), (2, 1));
+        assert!((cheap.mean_score - 70.0).abs() < 1e-9);
+        let strong = r.policies[1].realized.clone().unwrap();
+        assert!((strong.mean_score - 85.0).abs() < 1e-9);
+        let o = r.outcomes.unwrap();
+        assert_eq!(o.prompts, 3);
+        assert!((o.oracle_mean_score - 80.0).abs() < 1e-9); // 90, 80 (cheaper of the tie), 70
+        assert_eq!(o.best_single_model.as_deref(), Some("claude-opus-5"));
+    }
+}
