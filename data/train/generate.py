@@ -320,6 +320,68 @@ MORE["planning"] = [
 for label, items in MORE.items():
     HAND.setdefault(label, []).extend(items)
 
+MORE2 = {
+"creative_writing": [
+"Schreib eine Geschichte über einen Roboter, der Angst vor Wasser hat.", "Écris un poème sur la pluie à Paris.",
+"Escribe un poema corto sobre el mar.", "Scrivi una breve storia su un gatto che parla.", "Escreva um poema sobre saudade.",
+"Write a humorous eulogy for my broken phone", "Write a legend about how the river got its name", "Write a creation myth for a desert tribe",
+"Continue this story: 'She opened the letter and froze.'", "Write the next chapter: the heroes finally reach the castle gates",
+"Write a toast for my parents' 40th anniversary", "Write a short speech for my sister's graduation, make it funny",
+"Write an obituary for the villain of my novel", "Write a funny review of a haunted hotel from the ghost's perspective",
+],
+"brainstorming": [
+"Possible names for my new puppy?", "What are some good questions to ask a mentor?", "Trouve-moi des idées de cadeaux pour mon frère.",
+"Dame ideas para decorar mi salón.", "Ideen für einen Kindergeburtstag?", "Idee per una cena romantica a casa?",
+"Brainstorm possible reasons our website traffic dropped last month", "What are some possible explanations for why my plants keep dying? list a few",
+"What are some good opening lines for a cover letter?", "What are some good podcasts topics for teens?",
+"Possible themes for a wedding?", "Gift ideas for a coworker?", "Name ideas for a fitness app?",
+],
+"planning": [
+"Planifica mi semana de estudio para el examen de historia.", "Plane meinen Umzug nach München, Schritt für Schritt.",
+"Organise un week-end à Rome pour deux personnes.", "Pianifica un viaggio di 3 giorni a Firenze.",
+"What order should I do the tasks in to renovate my kitchen?", "How do I go about organizing a charity run, from start to finish?",
+"Plan my day: dentist at 9, work 10-5, gym, cook dinner, call mom", "Make a schedule for a 2-day workshop with 6 sessions and breaks",
+],
+"math_reasoning": [
+"All cats are animals. Some animals are black. Can we conclude some cats are black? Explain.", "Prove that there are infinitely many primes.",
+"What is the sum of all even numbers from 2 to 200?", "How many trailing zeros does 50! have?", "Show that n^2 + n is always even.",
+"What's the expected number of rolls of a die to get a 6?", "Is the argument valid: if P then Q; not Q; therefore not P?",
+],
+"code": [
+"What does the `?` operator do in Swift?", "What does `:=` mean in Go?", "what does the spread operator do in js",
+"git push says 'rejected, non-fast-forward', what do i do", "why does my SQL query return duplicate rows after a join",
+"def is_prime(n: int) -> bool:\n    \"\"\"Return True if n is a prime number.\"\"\"\n",
+"def two_sum(nums, target):\n    \"\"\"Given a list of integers and a target, return indices of the two numbers that add up to target.\"\"\"",
+"from typing import List\n\ndef median(xs: List[float]) -> float:\n    \"\"\" Return the median of the list.\n    >>> median([3, 1, 2])\n    2\n    \"\"\"\n",
+],
+"summarization": [
+"What is this email basically saying? 'Due to maintenance, the office will be closed on Friday; please work from home and keep your phone on.'",
+"Résume cet article en deux phrases : Le festival de musique a attiré 80 000 personnes cette année, un record, malgré la pluie du samedi.",
+"Resume: La empresa ganó 3 millones de euros en 2023, un 12% más que el año anterior, gracias a las exportaciones.",
+"Shorten this for a tweet: we're hiring 3 engineers and 1 designer in Lisbon, remote friendly, apply by June 30",
+"Make a summary of my notes: photosynthesis = light + co2 + water -> glucose + o2, happens in chloroplasts, two stages",
+],
+"chat": [
+"I'm feeling down today", "do you ever get bored?", "ok cool", "interesting", "wow ok", "you're so helpful, thanks!!",
+"i can't sleep", "just wanted to say hi", "what do you think of humans?", "are you happy?",
+],
+"translation": [
+"Traduis en français : The store opens at nine.", "Traduce esto al inglés: Necesito una habitación para dos noches.",
+"Übersetze ins Spanische: Wo ist der Bahnhof?", "What does 'grazie mille' mean?", "what does 'arigato' mean",
+],
+"classification": [
+"Which of these are fruits and which are vegetables: pear, leek, plum, celery", "Is this message for or against the proposal? 'I think the plan is too expensive.'",
+"Given the categories praise, complaint, question — which fits: 'Why is my order late?'", "Which of these tickets is high priority? A) 'site down' B) 'typo on about page'",
+],
+"extraction": [
+"Extrae los nombres y las edades: Marta tiene 34 años y su hijo Leo tiene 6.", "Extrais toutes les dates de ce texte : Le contrat commence le 1er mars et finit le 31 août.",
+"From these notes, list the decisions:\n- we go with AWS\n- hiring freeze until Q3\n- Ana leads the migration",
+"Given this table:\nProduct | Price | Stock\nPen | 1.20 | 300\nBook | 9.90 | 12\nwhich product has the lowest stock?",
+],
+}
+for label, items in MORE2.items():
+    HAND.setdefault(label, []).extend(items)
+
 def expand(label, spec, n):
     out = set()
     tries = 0
@@ -350,7 +412,8 @@ for label, spec, n in [("brainstorming", GRAM["brainstorming"], 300), ("creative
         rows.append({"text": t, "label": label, "source": "routeplay/grammar"})
 # Never train on the evaluation set: drop exact (case-insensitive) matches.
 here = __file__.rsplit("/", 1)[0]
-ev = {json.loads(l)["text"].lower().strip() for l in open(here + "/../eval/routeplay-eval.jsonl")}
+import glob
+ev = {json.loads(l)["text"].lower().strip() for f in glob.glob(here + "/../eval/*.jsonl") for l in open(f)}
 rows = [r for r in rows if r["text"].lower().strip() not in ev]
 with open(here + "/routeplay-own.jsonl", "w") as f:
     for r in rows:
