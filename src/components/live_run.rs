@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use routeplay_providers::decode::Usage;
 use routeplay_providers::errors::{scrub_keys, should_fall_back, ErrorKind, ProviderError};
-use routeplay_providers::plan::{cost_usd, to_jsonl, tokens_for, Attempt, RunRecord, Tokens};
+use routeplay_providers::plan::{
+    cost_usd, parse_run_list, plan_to_text, to_jsonl, tokens_for, Attempt, Role, RunRecord, Tokens,
+};
 use routeplay_providers::wire::ChatRequest;
 use std::rc::Rc;
 use std::time::Duration;
@@ -93,80 +95,6 @@ struct RunCtx {
     mode: &'static str,
     cancellers: StoredValue<Vec<Canceller>, LocalStorage>,
     history: RwSignal<Vec<RunRecord>>,
-}
-
-/// Role of a line in the run list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Routed,
-    Fallback,
-    Compare,
-}
-
-/// The run list as text: one `role provider model [in_price out_price]` per line.
-fn plan_to_text(plan: &RoutePlan) -> String {
-    let line = |role: &str, m: &PlannedModel| {
-        if m.input_per_mtok.is_finite() && m.output_per_mtok.is_finite() {
-            format!(
-                "{role} {} {} {} {}\n",
-                m.provider, m.model, m.input_per_mtok, m.output_per_mtok
-            )
-        } else {
-            format!("{role} {} {}\n", m.provider, m.model)
-        }
-    };
-    let mut s = line("routed", &plan.routed);
-    for m in &plan.fallbacks {
-        s += &line("fallback", m);
-    }
-    for m in &plan.alternatives {
-        s += &line("compare", m);
-    }
-    s
-}
-
-/// Parse the run list; models known to `plan` keep its prices and estimates.
-fn parse_run_list(text: &str, plan: Option<&RoutePlan>) -> Vec<(Role, PlannedModel)> {
-    let known: Vec<PlannedModel> = plan
-        .map(|p| {
-            std::iter::once(p.routed.clone())
-                .chain(p.fallbacks.iter().cloned())
-                .chain(p.alternatives.iter().cloned())
-                .collect()
-        })
-        .unwrap_or_default();
-    text.lines()
-        .filter_map(|l| {
-            let mut w = l.split_whitespace();
-            let role = match w.next()? {
-                "routed" => Role::Routed,
-                "fallback" => Role::Fallback,
-                "compare" => Role::Compare,
-                _ => return None,
-            };
-            let provider = w.next()?.to_string();
-            let model = w.next()?.to_string();
-            let prices: Vec<f64> = w.filter_map(|x| x.parse().ok()).collect();
-            let base = known
-                .iter()
-                .find(|k| k.provider == provider && k.model == model)
-                .cloned();
-            let mut m = base.unwrap_or(PlannedModel {
-                provider: provider.clone(),
-                model: model.clone(),
-                input_per_mtok: f64::NAN,
-                output_per_mtok: f64::NAN,
-                estimated_cost_usd: None,
-                estimated_latency_ms: None,
-                price_source: None,
-            });
-            if prices.len() == 2 {
-                m.input_per_mtok = prices[0];
-                m.output_per_mtok = prices[1];
-            }
-            Some((role, m))
-        })
-        .collect()
 }
 
 /// Run `chain` in order on `card`: the first model that serves wins; fallback-worthy errors move
@@ -407,7 +335,12 @@ pub fn LivePanel(
             notice.set(Some("Type a prompt first.".into()));
             return;
         }
-        let list = parse_run_list(&run_list.get_untracked(), plan.get_untracked().as_ref());
+        let parsed = parse_run_list(&run_list.get_untracked(), plan.get_untracked().as_ref());
+        if !parsed.errors.is_empty() {
+            notice.set(Some(format!("Run list: {}.", parsed.errors.join("; "))));
+            return;
+        }
+        let list = parsed.entries;
         let chain: Vec<PlannedModel> = list
             .iter()
             .filter(|(r, _)| matches!(r, Role::Routed | Role::Fallback))

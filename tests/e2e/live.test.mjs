@@ -229,6 +229,14 @@ test('each error case shows its own message', async () => {
   await screenshot(page, 'live-errors');
 });
 
+test('an unreadable run list line is reported, nothing runs', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai m1\ncompare gemini\n' });
+  await page.click('.live-run-routed');
+  assert.match(await page.locator('.live-notice').textContent(), /line 2: expected "compare provider model"/);
+  assert.equal(await page.locator('.live-card').count(), 0);
+});
+
 test('cancel stops the stream', async () => {
   const page = await openPage(browser);
   await setup(page, { list: 'routed openai slow\n' });

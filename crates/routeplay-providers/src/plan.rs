@@ -47,6 +47,130 @@ impl RoutePlan {
     }
 }
 
+/// The role of a line in the editable run list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The model the policy chose (first of the fallback chain).
+    Routed,
+    /// Tried in order after the routed model.
+    Fallback,
+    /// Run in parallel in compare mode.
+    Compare,
+}
+
+/// The plan as editable text: one `routed|fallback|compare provider model [in out]` per line,
+/// prices in USD per 1M tokens.
+pub fn plan_to_text(plan: &RoutePlan) -> String {
+    let line = |role: &str, m: &PlannedModel| {
+        if m.input_per_mtok.is_finite() && m.output_per_mtok.is_finite() {
+            format!(
+                "{role} {} {} {} {}\n",
+                m.provider, m.model, m.input_per_mtok, m.output_per_mtok
+            )
+        } else {
+            format!("{role} {} {}\n", m.provider, m.model)
+        }
+    };
+    let mut s = line("routed", &plan.routed);
+    for m in &plan.fallbacks {
+        s += &line("fallback", m);
+    }
+    for m in &plan.alternatives {
+        s += &line("compare", m);
+    }
+    s
+}
+
+/// A parsed run list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunList {
+    /// Entries in order.
+    pub entries: Vec<(Role, PlannedModel)>,
+    /// One message per line that could not be read (1-based line numbers).
+    pub errors: Vec<String>,
+}
+
+/// Parse the run list. Models also in `plan` keep its prices, estimates and price source;
+/// prices typed on the line override them (the source then says so). Blank lines and lines
+/// starting with `#` are skipped. Prices may be omitted (cost then shows "no catalog price").
+pub fn parse_run_list(text: &str, plan: Option<&RoutePlan>) -> RunList {
+    let known: Vec<&PlannedModel> = plan
+        .map(|p| {
+            std::iter::once(&p.routed)
+                .chain(p.fallbacks.iter())
+                .chain(p.alternatives.iter())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = RunList::default();
+    for (n, l) in text.lines().enumerate() {
+        let l = l.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let w: Vec<&str> = l.split_whitespace().collect();
+        let role = match w[0] {
+            "routed" => Role::Routed,
+            "fallback" => Role::Fallback,
+            "compare" => Role::Compare,
+            other => {
+                out.errors.push(format!(
+                    "line {}: \"{other}\" is not routed, fallback or compare",
+                    n + 1
+                ));
+                continue;
+            }
+        };
+        if w.len() != 3 && w.len() != 5 {
+            out.errors.push(format!(
+                "line {}: expected \"{} provider model\" and optionally two prices",
+                n + 1,
+                w[0]
+            ));
+            continue;
+        }
+        let prices: Option<(f64, f64)> = if w.len() == 5 {
+            match (w[3].parse::<f64>(), w[4].parse::<f64>()) {
+                (Ok(i), Ok(o)) if i >= 0.0 && o >= 0.0 && i.is_finite() && o.is_finite() => {
+                    Some((i, o))
+                }
+                _ => {
+                    out.errors.push(format!(
+                        "line {}: prices must be two non-negative numbers",
+                        n + 1
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let (provider, model) = (w[1], w[2]);
+        let mut m = known
+            .iter()
+            .find(|k| k.provider == provider && k.model == model)
+            .map(|k| (*k).clone())
+            .unwrap_or(PlannedModel {
+                provider: provider.to_string(),
+                model: model.to_string(),
+                input_per_mtok: f64::NAN,
+                output_per_mtok: f64::NAN,
+                estimated_cost_usd: None,
+                estimated_latency_ms: None,
+                price_source: None,
+            });
+        if let Some((i, o)) = prices {
+            if i != m.input_per_mtok || o != m.output_per_mtok {
+                m.input_per_mtok = i;
+                m.output_per_mtok = o;
+                m.price_source = Some("typed in the run list".to_string());
+            }
+        }
+        out.entries.push((role, m));
+    }
+    out
+}
+
 /// Rough token estimate used when a provider reports no usage (about 4 characters per token);
 /// always shown marked as an estimate.
 pub fn estimate_tokens(text: &str) -> u64 {
@@ -158,6 +282,49 @@ mod tests {
             "answer text",
         );
         assert_eq!((t.input, t.output, t.estimated), (10, 3, true));
+    }
+
+    fn pm(p: &str, m: &str, i: f64, o: f64) -> PlannedModel {
+        PlannedModel {
+            provider: p.into(),
+            model: m.into(),
+            input_per_mtok: i,
+            output_per_mtok: o,
+            estimated_cost_usd: Some(0.5),
+            estimated_latency_ms: None,
+            price_source: Some("catalog".into()),
+        }
+    }
+
+    #[test]
+    fn run_list_round_trip_and_errors() {
+        let plan = RoutePlan {
+            routed: pm("openai", "gpt-5.4-mini", 0.75, 4.5),
+            fallbacks: vec![pm("anthropic", "claude-haiku-4-5", 1.0, 5.0)],
+            alternatives: vec![pm("google", "gemini-2.5-flash", 0.3, 2.5)],
+        };
+        let text = plan_to_text(&plan);
+        assert_eq!(
+            text,
+            "routed openai gpt-5.4-mini 0.75 4.5\nfallback anthropic claude-haiku-4-5 1 5\ncompare google gemini-2.5-flash 0.3 2.5\n"
+        );
+        let back = parse_run_list(&text, Some(&plan));
+        assert!(back.errors.is_empty());
+        assert_eq!(back.entries.len(), 3);
+        assert_eq!(back.entries[0], (Role::Routed, plan.routed.clone()));
+        assert_eq!(back.entries[2].0, Role::Compare);
+
+        let edited = "# mine\n\nrouted openai gpt-5.4-mini 1 4.5\ncompare groq llama\nbogus x y\ncompare a b 1\nfallback a b x y\n";
+        let r = parse_run_list(edited, Some(&plan));
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(
+            r.entries[0].1.price_source.as_deref(),
+            Some("typed in the run list")
+        );
+        assert_eq!(r.entries[0].1.estimated_cost_usd, Some(0.5));
+        assert!(r.entries[1].1.input_per_mtok.is_nan());
+        assert_eq!(r.errors.len(), 3, "{:?}", r.errors);
+        assert!(r.errors[0].starts_with("line 5:"));
     }
 
     #[test]
