@@ -49,4 +49,8 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Trunk runs offline (it must never download a tool), which also makes it call cargo with
+# --offline: fetch every crate first, from crates.io.
+cargo fetch --quiet
+
 log "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(tools/node_modules/.bin/wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1)"

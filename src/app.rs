@@ -18,7 +18,7 @@ pub fn App() -> impl IntoView {
             </div>
             <p class="tagline">"See how a prompt gets routed — computed in your browser, no server."</p>
         </header>
-        <main class="layout">
+        <main class="layout" data-ready="true">
             <PromptEditor prompt=prompt />
             <SignalsPanel signals=signals />
         </main>
