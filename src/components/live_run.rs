@@ -329,6 +329,19 @@ pub fn LivePanel(
     });
     let notice = RwSignal::new(None::<String>);
 
+    // Compare lines the user unticked ("provider model").
+    let excluded = RwSignal::new(Vec::<String>::new());
+    let compare_lines = Memo::new(move |_| {
+        run_list.with(|t| {
+            parse_run_list(t, None)
+                .entries
+                .into_iter()
+                .filter(|(r, _)| *r == Role::Compare)
+                .map(|(_, m)| format!("{} {}", m.provider, m.model))
+                .collect::<Vec<_>>()
+        })
+    });
+
     let start = move |mode: &'static str| {
         let text = prompt.get_untracked();
         if text.trim().is_empty() {
@@ -378,6 +391,10 @@ pub fn LivePanel(
             models.extend(
                 list.iter()
                     .filter(|(r, _)| *r == Role::Compare)
+                    .filter(|(_, m)| {
+                        excluded
+                            .with_untracked(|x| !x.contains(&format!("{} {}", m.provider, m.model)))
+                    })
                     .map(|(_, m)| ("alternative", m.clone())),
             );
             for (i, (role, m)) in models.iter().enumerate() {
@@ -478,6 +495,41 @@ pub fn LivePanel(
                         />
                     </label>
                 </div>
+                <Show when=move || !compare_lines.with(|c| c.is_empty())>
+                    <fieldset class="live-compare-pick">
+                        <legend>"Compare the routed model with"</legend>
+                        {move || {
+                            compare_lines
+                                .get()
+                                .into_iter()
+                                .map(|name| {
+                                    let n2 = name.clone();
+                                    let n3 = name.clone();
+                                    view! {
+                                        <label class="live-compare-option">
+                                            <input
+                                                type="checkbox"
+                                                data-model=name.clone()
+                                                prop:checked=move || excluded.with(|x| !x.contains(&n2))
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    excluded.update(|x| {
+                                                        x.retain(|y| y != &n3);
+                                                        if !on {
+                                                            x.push(n3.clone());
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            " "
+                                            {name.replace(' ', " · ")}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </fieldset>
+                </Show>
                 <div class="live-actions">
                     <button
                         class="live-run-routed primary"
@@ -516,6 +568,50 @@ pub fn LivePanel(
                 <p class="live-history-count">
                     {move || format!("{} run(s) this session.", history.with(|h| h.len()))}
                 </p>
+                <Show when=move || !history.with(|h| h.is_empty())>
+                    <table class="live-history-table">
+                        <thead>
+                            <tr>
+                                <th>"Mode"</th>
+                                <th>"Model"</th>
+                                <th>"Outcome"</th>
+                                <th>"TTFT"</th>
+                                <th>"Total"</th>
+                                <th>"Cost"</th>
+                                <th>"Estimate"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || {
+                                history
+                                    .get()
+                                    .into_iter()
+                                    .rev()
+                                    .map(|r| {
+                                        let outcome = if r.complete {
+                                            "answered"
+                                        } else if r.attempts.last().is_some_and(|a| a.outcome == "cancelled") {
+                                            "cancelled"
+                                        } else {
+                                            "failed"
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{r.mode.clone()}</td>
+                                                <td>{format!("{} · {}", r.provider, r.model)}</td>
+                                                <td>{outcome}</td>
+                                                <td>{fmt_ms(r.ttft_ms)}</td>
+                                                <td>{fmt_ms(r.total_ms)}</td>
+                                                <td>{fmt_usd(r.cost_usd)}</td>
+                                                <td>{fmt_usd(r.estimated_cost_usd)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </tbody>
+                    </table>
+                </Show>
                 <button
                     class="live-export"
                     type="button"

@@ -267,6 +267,19 @@ test('compare: three models side by side (screenshot)', async () => {
   const boxes = await page.locator('.live-card').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
   assert.equal(boxes.length, 3);
   assert.ok(Math.max(...boxes) - Math.min(...boxes) < 2, 'cards are side by side');
+  assert.equal(await page.locator('.live-history-table tbody tr').count(), 3);
+  // Unticking an alternative leaves it out of the next compare run.
+  await page.uncheck('.live-compare-option input[data-model="gemini gemini-2.5-flash"]');
+  await page.click('.live-run-compare');
+  await waitStatus(card(page, 'anthropic', 'claude-haiku-4-5'), 'done');
+  await waitStatus(card(page, 'openai', 'gpt-5.4-mini'), 'done');
+  assert.equal(await page.locator('.live-card').count(), 2);
+  await page.check('.live-compare-option input[data-model="gemini gemini-2.5-flash"]');
+  await page.click('.live-run-compare');
+  for (const [p, m] of [['openai', 'gpt-5.4-mini'], ['anthropic', 'claude-haiku-4-5'], ['gemini', 'gemini-2.5-flash']]) {
+    await waitStatus(card(page, p, m), 'done');
+  }
+  assert.equal(await page.locator('.live-card').count(), 3);
   await page.locator('.live-panel').screenshot({ path: `${(await import('./browser.mjs')).ARTIFACTS}/live-compare.png` });
   await screenshot(page, 'live-compare-page');
 });
