@@ -93,11 +93,14 @@ pub struct Decision {
     pub trace: Vec<RuleTrace>,
 }
 
-/// The compact result used by simulation: indices instead of names, no trace.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Lean {
+/// The compact result used by simulation: catalog and rule indices instead of names, no trace.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Lean {
+    /// Index of the rule that chose, in [`Policy::rules`].
     pub rule: Option<usize>,
+    /// Index of the chosen model in the catalog's models.
     pub model: Option<usize>,
+    /// Estimates for the chosen model.
     pub estimate: Option<Estimate>,
 }
 
@@ -331,8 +334,10 @@ impl Policy {
         }
     }
 
-    /// Decides without building a trace (what simulation uses).
-    pub(crate) fn decide_lean(
+    /// Decides without building a trace (what simulation uses): the fastest path. The
+    /// fallback chain is written to `fallbacks` as catalog indices (cleared first), so a caller
+    /// deciding many prompts can reuse one buffer.
+    pub fn decide_lean(
         &self,
         facts: &Facts,
         catalog: &Catalog,

@@ -63,7 +63,9 @@ mod decide;
 mod diag;
 mod expr;
 
-pub use decide::{CandidateTrace, Decision, Estimate, RuleOutcome, RuleTrace};
+pub use decide::{
+    expected_output_tokens, CandidateTrace, Decision, Estimate, Lean, RuleOutcome, RuleTrace,
+};
 pub use diag::{Diagnostic, Severity};
 pub use expr::{
     heuristic_complexity, split_key, Facts, Metadata, Variable, FUNCTIONS, MAX_CONDITION_BYTES,
