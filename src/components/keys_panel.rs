@@ -67,34 +67,37 @@ pub fn KeysPanel() -> impl IntoView {
                             "Clear"
                         </button>
                     </div>
-                    <label class="live-endpoint">
-                        <span>"Endpoint"</span>
-                        <input
-                            type="url"
-                            class="live-endpoint-input"
-                            spellcheck="false"
-                            placeholder=if p.base_url.is_empty() { "https://gateway.example/v1" } else { p.base_url }
-                            prop:value=move || store.slots.with(|s| s.get(id).map(|x| x.base_url.clone()).unwrap_or_default())
-                            on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                let had_key = store.has_key(id);
-                                match store.set_base_url(id, &v) {
-                                    Ok(()) if had_key && !store.has_key(id) => error.set(Some(
-                                        "Endpoint changed: the key was forgotten, because a key is only sent to the address it was entered for. Enter it again.".into(),
-                                    )),
-                                    Ok(()) => error.set(None),
-                                    Err(e) => error.set(Some(format!("Endpoint not accepted: {e}."))),
+                    <details class="live-endpoint-details" open=p.base_url.is_empty()>
+                        <summary>"Endpoint and notes"</summary>
+                        <label class="live-endpoint">
+                            <span>"Endpoint"</span>
+                            <input
+                                type="url"
+                                class="live-endpoint-input"
+                                spellcheck="false"
+                                placeholder=if p.base_url.is_empty() { "https://gateway.example/v1" } else { p.base_url }
+                                prop:value=move || store.slots.with(|s| s.get(id).map(|x| x.base_url.clone()).unwrap_or_default())
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    let had_key = store.has_key(id);
+                                    match store.set_base_url(id, &v) {
+                                        Ok(()) if had_key && !store.has_key(id) => error.set(Some(
+                                            "Endpoint changed: the key was forgotten, because a key is only sent to the address it was entered for. Enter it again.".into(),
+                                        )),
+                                        Ok(()) => error.set(None),
+                                        Err(e) => error.set(Some(format!("Endpoint not accepted: {e}."))),
+                                    }
                                 }
-                            }
-                        />
-                    </label>
-                    <p class="live-key-note">
-                        {p.note}
-                        {move || {
-                            let b = store.base_url(id);
-                            key_origin_for(&b).ok().map(|o| format!(" Key goes only to {o}."))
-                        }}
-                    </p>
+                            />
+                        </label>
+                        <p class="live-key-note">
+                            {p.note}
+                            {move || {
+                                let b = store.base_url(id);
+                                key_origin_for(&b).ok().map(|o| format!(" Key goes only to {o}."))
+                            }}
+                        </p>
+                    </details>
                     {move || error.get().map(|e| view! { <p class="live-key-error" role="alert">{e}</p> })}
                 </div>
             }

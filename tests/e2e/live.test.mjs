@@ -42,6 +42,7 @@ async function setup(page, { eps = endpoints(), keys = KEYS, prompt = 'Say hello
   await page.waitForSelector('#live-panel');
   for (const [id, url] of Object.entries(eps)) {
     const row = page.locator(`.live-key-row[data-provider="${id}"]`);
+    await row.locator('.live-endpoint-details').evaluate((d) => { d.open = true; });
     await row.locator('.live-endpoint-input').fill(url);
     await row.locator('.live-endpoint-input').press('Tab');
   }
