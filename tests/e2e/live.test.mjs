@@ -39,7 +39,9 @@ function endpoints({ openai = '', anthropic = '', gemini = '', groq = '/s/cors' 
 
 /** Open the page, point providers at the fake servers, enter keys, type the prompt and run list. */
 async function setup(page, { eps = endpoints(), keys = KEYS, prompt = 'Say hello in one sentence.', list, timeout } = {}) {
-  await page.waitForSelector('#live-panel');
+  await page.waitForSelector('#live-panel', { timeout: 10000 }).catch(() => {
+    throw new Error('#live-panel not found: LivePanel is not mounted in src/app.rs (see docs/live-runs.md, "Mounting")');
+  });
   for (const [id, url] of Object.entries(eps)) {
     const row = page.locator(`.live-key-row[data-provider="${id}"]`);
     await row.locator('.live-endpoint-details').evaluate((d) => { d.open = true; });
