@@ -30,10 +30,17 @@ const SUMMARIZE: &[&str] = &[
     "Recap the main points of the following.",
     "give me a quick summary",
     "Summarize the text below in plain language for a 10 year old.",
-    "Résumez le texte suivant.", "Fais-moi un résumé de ce texte.", "Fasse das bitte in drei Sätzen zusammen.",
-    "Hazme un resumen de esto.", "Riassumi questo testo.", "Resuma este texto em poucas linhas.",
-    "Kannst du mir eine Zusammenfassung davon geben?", "Puedes resumir el siguiente artículo?",
-    "Key takeaways?", "Summarize for a slide: 3 bullet points max.", "TL;DR this for me",
+    "Résumez le texte suivant.",
+    "Fais-moi un résumé de ce texte.",
+    "Fasse das bitte in drei Sätzen zusammen.",
+    "Hazme un resumen de esto.",
+    "Riassumi questo testo.",
+    "Resuma este texto em poucas linhas.",
+    "Kannst du mir eine Zusammenfassung davon geben?",
+    "Puedes resumir el siguiente artículo?",
+    "Key takeaways?",
+    "Summarize for a slide: 3 bullet points max.",
+    "TL;DR this for me",
 ];
 
 const SUMMARIZE_DIALOGUE: &[&str] = &[
@@ -66,10 +73,14 @@ const EXTRACT: &[&str] = &[
     "Answer from the passage: what happened first?",
     "Identify all the people and their job titles in the following.",
     "Extract any email addresses, phone numbers or URLs from this.",
-    "Extrae todas las fechas y cantidades de este texto.", "Extrais les noms des personnes mentionnées.",
-    "Liste alle Orte auf, die im Text vorkommen.", "Estrai i nomi delle aziende da questo testo.",
-    "Extraia os valores numéricos deste texto.", "Who is mentioned first in the text, and in what role?",
-    "Make a table of every figure and percentage mentioned below.", "What's the deadline mentioned here?",
+    "Extrae todas las fechas y cantidades de este texto.",
+    "Extrais les noms des personnes mentionnées.",
+    "Liste alle Orte auf, die im Text vorkommen.",
+    "Estrai i nomi delle aziende da questo testo.",
+    "Extraia os valores numéricos deste texto.",
+    "Who is mentioned first in the text, and in what role?",
+    "Make a table of every figure and percentage mentioned below.",
+    "What's the deadline mentioned here?",
 ];
 
 const EXTRACT_DIALOGUE: &[&str] = &[
@@ -94,8 +105,10 @@ const CLASSIFY: &[&str] = &[
     "Is this fact or opinion?",
     "Rate the urgency of this message: low, medium or high.",
     "Would you say the author is for or against the idea? Answer for/against.",
-    "Ce texte est-il positif ou négatif ?", "Ist dieser Text positiv oder negativ?",
-    "¿Este texto es positivo, negativo o neutral?", "Which label fits best: news, opinion, advertisement?",
+    "Ce texte est-il positif ou négatif ?",
+    "Ist dieser Text positiv oder negativ?",
+    "¿Este texto es positivo, negativo o neutral?",
+    "Which label fits best: news, opinion, advertisement?",
 ];
 
 const CLASSIFY_DIALOGUE: &[&str] = &[

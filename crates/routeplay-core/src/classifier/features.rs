@@ -20,9 +20,9 @@ pub const HEAD_BYTES: usize = 3072;
 /// Bytes read from the end of a long prompt.
 pub const TAIL_BYTES: usize = 1024;
 /// Character n-grams are taken from this many leading bytes...
-pub const CHAR_HEAD_BYTES: usize = 400;
+pub const CHAR_HEAD_BYTES: usize = 256;
 /// ...and this many trailing bytes.
-pub const CHAR_TAIL_BYTES: usize = 160;
+pub const CHAR_TAIL_BYTES: usize = 128;
 /// Words at the start of the prompt that count as its instruction head.
 pub const HEAD_WORDS: usize = 12;
 /// Words at the end of the prompt that count as its instruction tail.
