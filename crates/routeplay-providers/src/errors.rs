@@ -100,9 +100,10 @@ impl ProviderError {
 /// Should a fallback chain move on to the next model after this error?
 ///
 /// Yes for transient or availability problems tied to this model/provider: rate limit, overload,
-/// 5xx, timeout, network/CORS failure, a missing key, and the key bound elsewhere. No for a bad
-/// key, quota, invalid request, unknown model, cancel, or any error after text was already shown
-/// (the partial answer is kept instead of silently paying twice).
+/// 5xx, timeout, network/CORS failure, a missing key, the key bound elsewhere, and a model the
+/// provider does not know (404: a catalog/API name mismatch the next model may not have). No for
+/// a bad key, quota/credits, an invalid request, cancel, or any error after text was already
+/// shown (the partial answer is kept instead of silently paying twice).
 pub fn should_fall_back(e: &ProviderError) -> bool {
     if e.mid_stream {
         return false;
@@ -116,6 +117,7 @@ pub fn should_fall_back(e: &ProviderError) -> bool {
             | ErrorKind::Network
             | ErrorKind::MissingKey
             | ErrorKind::HostNotAllowed
+            | ErrorKind::NotFound
     )
 }
 
@@ -421,6 +423,7 @@ mod tests {
             ErrorKind::Timeout,
             ErrorKind::Network,
             ErrorKind::MissingKey,
+            ErrorKind::NotFound,
         ] {
             assert!(should_fall_back(&ProviderError::new(k)), "{k:?}");
         }
@@ -429,7 +432,6 @@ mod tests {
             ErrorKind::OutOfQuota,
             ErrorKind::BadRequest,
             ErrorKind::Cancelled,
-            ErrorKind::NotFound,
         ] {
             assert!(!should_fall_back(&ProviderError::new(k)), "{k:?}");
         }
