@@ -764,6 +764,10 @@ fn short_value(v: &Value) -> String {
                     .unwrap_or(std::cmp::Ordering::Equal)
                     .then(a.0.cmp(&b.0))
             });
+            // A score map: leave out the zero entries.
+            if m.map.values().all(|v| matches!(v, Value::Float(_))) {
+                items.retain(|(_, _, n)| *n != 0.0);
+            }
             let shown: Vec<String> = items
                 .iter()
                 .take(4)

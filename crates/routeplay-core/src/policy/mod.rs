@@ -417,7 +417,7 @@ impl Policy {
                     unknown = true;
                     let help = match catalog.suggest(id) {
                         Some(s) => Some(format!("did you mean `{s}`?")),
-                        None => Some("model ids are listed in the catalog (`routeplay catalog` or the Catalog tab)".into()),
+                        None => Some("model ids are the `id` fields of the catalog (public/catalog.json by default)".into()),
                     };
                     out.push(idx.diag(
                         Severity::Error,

@@ -434,7 +434,7 @@ fn randomized_inputs_never_panic() {
     ];
     let mut cases = 0;
     let mut parsed = 0;
-    let mut exercise = |src: &str, parsed: &mut usize| {
+    let exercise = |src: &str, parsed: &mut usize| {
         if let Ok(p) = Policy::parse(src) {
             *parsed += 1;
             let d = p.check(&cat);
