@@ -160,6 +160,17 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         eprintln!("augmentation: {} re-wrapped rows", extra.len());
         train_rows.extend(extra);
     }
+    let mut per_source: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for r in &train_rows {
+        let e = per_source
+            .entry(routeplay_core::classifier::train::sampling_group(&r.source))
+            .or_default();
+        e.0 += r.label.is_some() as usize;
+        e.1 += r.hard.is_some() as usize;
+    }
+    for (g, (labelled, hard)) in &per_source {
+        eprintln!("train rows: {g}: {labelled} labelled, {hard} with a complexity target");
+    }
     let cfg = TrainConfig {
         epochs: args.epochs,
         per_label: args.per_label,
