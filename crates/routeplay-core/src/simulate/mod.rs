@@ -12,6 +12,9 @@
 //! report also gives the realized score of each policy against the oracle (the best model per
 //! prompt) and the best single model.
 
+pub mod input;
+pub use input::{flow, pareto_frontier, parse_prompt_set, Flow, ParsedSet, SetFormat};
+
 use crate::catalog::Catalog;
 use crate::policy::{Estimate, Facts, Policy};
 use serde::{Deserialize, Serialize};
