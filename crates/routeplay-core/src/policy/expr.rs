@@ -20,6 +20,9 @@ pub type Metadata = BTreeMap<String, serde_json::Value>;
 pub const MAX_CONDITION_BYTES: usize = 2000;
 /// The deepest bracket nesting accepted in a condition.
 pub const MAX_CONDITION_NESTING: usize = 24;
+/// The deepest expression tree accepted (e.g. `a + b + c + ...` nests one level per `+`). The
+/// `cel` evaluator recurses once per level; this keeps it far from the stack limit, in wasm too.
+pub const MAX_CONDITION_DEPTH: usize = 32;
 
 /// A CEL type, as far as the static check can tell.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,6 +263,15 @@ pub(crate) fn compile(
             return Err(out);
         }
     };
+    let depth = tree_depth(program.expression());
+    if depth > MAX_CONDITION_DEPTH {
+        return Err(vec![issue(
+            all,
+            "cel-syntax",
+            format!("the condition nests {depth} levels deep; the limit is {MAX_CONDITION_DEPTH}"),
+            Some("split it into several rules, or use `x in [...]` instead of long chains".into()),
+        )]);
+    }
     let mut checker = Checker {
         program: &program,
         meta,
@@ -299,6 +311,47 @@ pub(crate) fn compile(
         },
         issues,
     ))
+}
+
+/// The depth of an expression tree, computed without recursion.
+fn tree_depth(root: &IdedExpr) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(root, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        max = max.max(d);
+        if d > MAX_CONDITION_DEPTH {
+            continue;
+        }
+        match &e.expr {
+            Expr::Call(c) => {
+                stack.extend(c.target.as_deref().map(|t| (t, d + 1)));
+                stack.extend(c.args.iter().map(|a| (a, d + 1)));
+            }
+            Expr::Select(s) => stack.push((&s.operand, d + 1)),
+            Expr::List(l) => stack.extend(l.elements.iter().map(|x| (x, d + 1))),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    if let cel::common::ast::EntryExpr::MapEntry(me) = &entry.expr {
+                        stack.push((&me.key, d + 1));
+                        stack.push((&me.value, d + 1));
+                    }
+                }
+            }
+            Expr::Comprehension(c) => {
+                for x in [
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ] {
+                    stack.push((x, d + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    max
 }
 
 fn explain_parse_error(msg: &str) -> (String, Option<String>) {

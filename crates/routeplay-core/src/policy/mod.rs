@@ -69,7 +69,7 @@ pub use decide::{
 pub use diag::{Diagnostic, Severity};
 pub use expr::{
     heuristic_complexity, split_key, Facts, Metadata, Variable, FUNCTIONS, MAX_CONDITION_BYTES,
-    MAX_CONDITION_NESTING, VARIABLES,
+    MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, VARIABLES,
 };
 
 use crate::catalog::{Catalog, CAPABILITIES, TASK_TYPES};

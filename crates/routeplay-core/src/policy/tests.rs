@@ -475,3 +475,54 @@ fn randomized_inputs_never_panic() {
     assert_eq!(cases, 12_000);
     assert!(parsed > 500, "{parsed}");
 }
+
+#[test]
+fn longest_allowed_condition_parses_and_evaluates() {
+    let cat = catalog();
+    for unit in ["has_code || ", "-", "!", "tokens + "] {
+        let mut cond = String::new();
+        while cond.len() + unit.len() + 8 < MAX_CONDITION_BYTES {
+            cond.push_str(unit);
+        }
+        cond.push_str(if unit == "tokens + " { "1 > 0" } else { "true" });
+        let src = format!(
+            "[[rule]]\nwhen = '{cond}'\nmodel = \"gpt-5.4\"\n[default]\nmodel = \"gpt-5-mini\"\n"
+        );
+        match Policy::parse(&src) {
+            Ok(p) => {
+                let _ = p.check(&cat);
+                let _ = p.decide(&facts(CODE, None), &cat);
+            }
+            Err(d) => assert!(!d.is_empty()),
+        }
+    }
+}
+
+#[test]
+fn pathological_files_are_rejected_without_crashing() {
+    let deep_array = format!("x = {}{}", "[".repeat(5000), "]".repeat(5000));
+    let deep_table = format!("x = {}{}", "{ a = ".repeat(3000), "}".repeat(3000));
+    let deep_cel = format!(
+        "[[rule]]\nwhen = '{}true{}'\nmodel = \"gpt-5.4\"\n[default]\nmodel = \"gpt-5-mini\"\n",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    );
+    let many_rules = "[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5.4\"\n".repeat(3000)
+        + "[default]\nmodel = \"gpt-5-mini\"\n";
+    for src in [
+        deep_array,
+        deep_table,
+        deep_cel,
+        many_rules,
+        "\u{feff}".into(),
+        "\0\0\0".into(),
+    ] {
+        match Policy::parse(&src) {
+            Ok(p) => {
+                let _ = p.check(&catalog());
+                let _ = p.decide(&facts(CODE, None), &catalog());
+            }
+            Err(d) => assert!(d.iter().all(|x| x.line >= 1)),
+        }
+    }
+}

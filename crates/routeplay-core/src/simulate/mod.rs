@@ -778,3 +778,18 @@ mod tests {
         assert_eq!(o.best_single_model.as_deref(), Some("claude-opus-5"));
     }
 }
+
+#[cfg(test)]
+mod thread_safety {
+    /// The app keeps these in reactive state, which wants `Send + Sync`.
+    #[test]
+    fn engine_types_are_send_and_sync() {
+        fn assert<T: Send + Sync>() {}
+        assert::<crate::policy::Policy>();
+        assert::<crate::catalog::Catalog>();
+        assert::<crate::policy::Facts>();
+        assert::<super::Simulation>();
+        assert::<crate::policy::Decision>();
+        assert::<super::SimulationReport>();
+    }
+}
