@@ -42,7 +42,8 @@ HAND["brainstorming"] = [
 ]
 GRAM["brainstorming"] = (
     ["Give me {n} ideas for {x}.", "what are some ideas for {x}?", "Brainstorm {x}.", "suggest some {x}",
-     "I need ideas for {x}", "Can you come up with {n} {x}?", "list a few {x}", "help me brainstorm {x}",
+     "I need ideas for {x}", "Can you come up with {n} {x}?", "list a few {x}", "Generate a list of {n} {x}.", "Give me a list of {x}",
+     "Make a list of {n} {x}", "Come up with {n} {x}.", "help me brainstorm {x}",
      "any suggestions for {x}?", "throw some ideas at me for {x}", "What are {n} creative {x}?",
      "I'm out of ideas. {x}?", "Need some inspiration: {x}"],
     ["names for a food truck selling tacos", "gift ideas for my sister who loves yoga", "themes for a baby shower",
@@ -57,7 +58,9 @@ GRAM["brainstorming"] = (
      "thesis topics in psychology", "team offsite activities", "gifts under 20 euros",
      "healthy breakfast ideas", "cool names for a robot", "halloween party food ideas",
      "volunteering ideas for a company", "product names for a smart water bottle", "ways to learn a language for free",
-     "anniversary gift ideas", "ideas for a garden party", "newsletter names", "novel premises with a twist"],
+     "anniversary gift ideas", "ideas for a garden party", "newsletter names", "novel premises with a twist",
+     "adjectives to describe the ocean", "verbs that mean to walk slowly", "must-watch documentaries", "good books for a beach holiday",
+     "words that rhyme with light", "reasons to learn chess", "questions to ask on a first date", "tips for a first marathon"],
 )
 HAND["creative_writing"] = [
 "write a poem about coffee", "write me a short story about a haunted library",
@@ -363,7 +366,7 @@ MORE2 = {
 ],
 "chat": [
 "I'm feeling down today", "do you ever get bored?", "ok cool", "interesting", "wow ok", "you're so helpful, thanks!!",
-"i can't sleep", "just wanted to say hi", "what do you think of humans?", "are you happy?",
+"i can't sleep", "just wanted to say hi", "can you be my best friend?", "will you remember me tomorrow?", "what do you think of humans?", "are you happy?",
 ],
 "translation": [
 "Traduis en français : The store opens at nine.", "Traduce esto al inglés: Necesito una habitación para dos noches.",

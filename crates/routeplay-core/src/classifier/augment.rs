@@ -131,6 +131,59 @@ const TRANSLATE: &[&str] = &[
     "Translate to Chinese (simplified).",
 ];
 
+/// Question templates about one entity of the passage (`{}`), for extraction rows.
+const ENTITY_QUESTIONS: &[&str] = &[
+    "What does the passage say about {}?",
+    "According to the text, who or what is {}?",
+    "When is {} mentioned, and in what context?",
+    "What is {} according to this paragraph?",
+    "Based on the text, what happened to {}?",
+    "How is {} described?",
+    "Where is {} according to the passage?",
+    "What role does {} play in the text?",
+    "Which facts are given about {}?",
+    "how many times is {} mentioned?",
+];
+
+/// Layouts for a passage and a question about it.
+fn qa_layout(rng: &mut Rng, passage: &str, q: &str, entity: &str) -> String {
+    match rng.below(7) {
+        0 => format!("Passage: {passage}\nQuestion: {q}"),
+        1 => format!("Context: {passage}\n\nQ: {q}"),
+        2 => format!("{passage}\n\nBased on this paragraph, {}", lower_first(q)),
+        3 => format!(
+            "Given this reference text about {entity}, {}\n\n{passage}",
+            lower_first(q)
+        ),
+        4 => format!("{q}\n\n{passage}"),
+        5 => format!("Read the text and answer the question.\n\n{passage}\n\n{q}"),
+        _ => format!("{passage}\n{q}"),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A capitalised word or number from the middle of the passage (not the first word).
+fn pick_entity(rng: &mut Rng, passage: &str) -> Option<String> {
+    let words: Vec<&str> = passage
+        .split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| {
+            w.len() >= 3
+                && (w.chars().next().is_some_and(char::is_uppercase)
+                    || w.chars().all(|c| c.is_ascii_digit()))
+        })
+        .collect();
+    (!words.is_empty()).then(|| words[rng.below(words.len())].to_string())
+}
+
 /// A text used as the pasted part: paragraph or dialogue.
 struct Piece {
     text: String,
@@ -226,13 +279,32 @@ pub fn augment(rows: &[Row], per_label: usize, seed: u64) -> Vec<Row> {
             per_label
         };
         for _ in 0..n {
+            if label == "extraction" && rng.below(2) == 0 {
+                // A passage (often short) with a question about one of its entities.
+                let p = &pieces[rng.below(pieces.len())];
+                if !p.dialogue {
+                    let words = 12 + rng.below(120);
+                    let passage = truncate_words(&p.text, words);
+                    if let Some(e) = pick_entity(&mut rng, &passage) {
+                        let q =
+                            ENTITY_QUESTIONS[rng.below(ENTITY_QUESTIONS.len())].replace("{}", &e);
+                        out.push(Row {
+                            text: qa_layout(&mut rng, &passage, &q, &e),
+                            label: Some(label.to_string()),
+                            source: format!("augment/{label}"),
+                            hard: None,
+                        });
+                        continue;
+                    }
+                }
+            }
             let use_dialogue = !dialogues.is_empty() && !dinstrs.is_empty() && rng.below(3) == 0;
             let (instr, piece) = if use_dialogue {
                 let p = &pieces[dialogues[rng.below(dialogues.len())]];
                 (dinstrs[rng.below(dinstrs.len())], p.text.clone())
             } else {
                 let p = &pieces[rng.below(pieces.len())];
-                let words = 25 + rng.below(200);
+                let words = 15 + rng.below(200);
                 (
                     instrs[rng.below(instrs.len())],
                     truncate_words(&p.text, words),
