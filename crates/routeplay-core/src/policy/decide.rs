@@ -718,6 +718,16 @@ fn rank(cands: &mut [Cand], objective: Objective) {
 }
 
 fn var_text(name: &str, ctx: &Context) -> String {
+    if let Some((var, field)) = name.split_once('.') {
+        return match ctx.get_variable(var).map(|v| Value::try_from(v.as_ref())) {
+            Some(Ok(Value::Map(m))) => match m.map.get(&cel::objects::Key::from(field.to_string()))
+            {
+                Some(v) => short_value(v),
+                None => "(absent)".into(),
+            },
+            _ => "?".into(),
+        };
+    }
     match ctx.get_variable(name) {
         Some(v) => match Value::try_from(v.as_ref()) {
             Ok(v) => short_value(&v),
@@ -766,7 +776,7 @@ fn short_value(v: &Value) -> String {
             });
             // A score map: leave out the zero entries.
             if m.map.values().all(|v| matches!(v, Value::Float(_))) {
-                items.retain(|(_, _, n)| *n != 0.0);
+                items.retain(|(_, _, n)| *n >= 0.005);
             }
             let shown: Vec<String> = items
                 .iter()

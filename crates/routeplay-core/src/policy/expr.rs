@@ -313,6 +313,43 @@ pub(crate) fn compile(
     ))
 }
 
+/// The `scores.X` and `meta.X` fields an expression reads, in order of first use, deduplicated.
+pub(crate) fn field_refs(root: &IdedExpr) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        match &e.expr {
+            Expr::Select(s) => {
+                if let Expr::Ident(v) = &s.operand.expr {
+                    if v == "scores" || v == "meta" {
+                        let f = format!("{v}.{}", s.field);
+                        if !out.contains(&f) {
+                            out.push(f);
+                        }
+                    }
+                }
+                stack.push(&s.operand);
+            }
+            Expr::Call(c) => {
+                stack.extend(c.args.iter().rev());
+                stack.extend(c.target.as_deref());
+            }
+            Expr::List(l) => stack.extend(l.elements.iter()),
+            Expr::Comprehension(c) => {
+                stack.extend([
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ]);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The depth of an expression tree, computed without recursion.
 fn tree_depth(root: &IdedExpr) -> usize {
     let mut max = 0;

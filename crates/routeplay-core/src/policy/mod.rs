@@ -175,7 +175,8 @@ pub struct Rule {
     /// Whether this is the `[default]` rule.
     pub is_default: bool,
     condition: Option<Condition>,
-    cond_vars: Vec<&'static str>,
+    /// What the trace shows the values of: variables, or `scores.X` / `meta.X` fields.
+    cond_vars: Vec<String>,
     spans: RuleSpans,
 }
 
@@ -799,11 +800,21 @@ impl Builder<'_> {
                             let sp = to_bytes(&wi.chars);
                             self.warning(wi.code, sp, wi.message, wi.help);
                         }
-                        cond_vars = VARIABLES
-                            .iter()
-                            .map(|v| v.name)
-                            .filter(|v| cond.program.references().has_variable(v))
-                            .collect();
+                        let fields = expr::field_refs(cond.program.expression());
+                        for v in VARIABLES.iter().map(|v| v.name) {
+                            if !cond.program.references().has_variable(v) {
+                                continue;
+                            }
+                            let own: Vec<&String> = fields
+                                .iter()
+                                .filter(|f| f.split('.').next() == Some(v))
+                                .collect();
+                            if own.is_empty() {
+                                cond_vars.push(v.to_string());
+                            } else {
+                                cond_vars.extend(own.into_iter().cloned());
+                            }
+                        }
                         condition = Some(cond);
                     }
                     Err(issues) => {
