@@ -385,6 +385,31 @@ MORE2 = {
 for label, items in MORE2.items():
     HAND.setdefault(label, []).extend(items)
 
+GRAM["roleplay"] = (
+    ["let's roleplay. you're {r} and {s}", "Pretend you are {r} and {s}", "Act as {r}. {S}",
+     "I want you to act as {r}. {S}", "You are {r}. Stay in character: {s}", "roleplay as {r}, {s}",
+     "Can you pretend to be {r}? {S}", "Imagine you're {r}. {S}", "be {r} for a bit and {s}"],
+    ["a grumpy pirate", "Sherlock Holmes", "my strict piano teacher", "a medieval queen", "a cowboy in 1870",
+     "a tired barista", "a dragon guarding gold", "an alien tourist", "my favourite anime villain", "a ghost in an old hotel",
+     "Napoleon", "a noir detective", "a fairy godmother", "a space station AI gone slightly rogue", "a sarcastic cat",
+     "an elf blacksmith", "a game show host", "a Victorian butler", "a time traveller from 3000", "a zombie who wants to be vegan"],
+    ["tell me about your day", "greet me as I walk in", "I'm asking you for directions", "describe your home",
+     "I challenge you to a duel", "react to me stealing your parking spot", "tell me a secret", "answer my questions in character",
+     "convince me to join your quest", "we're stuck in an elevator together", "welcome me to your kingdom", "narrate what happens next"],
+)
+GRAM["qa"] = (
+    ["tell me about {t}", "what do you know about {t}?", "explain {t}", "explain {t} like I'm five", "Can you explain {t}?",
+     "give me an overview of {t}", "i'd like to understand {t}", "what's the deal with {t}?", "Quick question: what is {t}?",
+     "what is {t} and why does it matter"],
+    ["the french revolution", "black holes", "the stock market", "photosynthesis", "the cold war", "machine learning",
+     "inflation", "the roman empire", "climate change", "the immune system", "quantum computing", "the renaissance",
+     "plate tectonics", "cryptocurrency", "the electoral college", "the water cycle", "general relativity", "the silk road",
+     "string theory", "the industrial revolution", "DNA replication", "keynesian economics", "the big bang", "antibiotic resistance"],
+)
+QA_TRUE = ["goldfish have a 3 second memory", "we only use 10% of our brains", "lightning never strikes the same place twice",
+           "bulls hate the color red", "cracking knuckles causes arthritis", "bats are blind", "sugar makes kids hyper",
+           "the great wall is visible from space", "humans have five senses", "chameleons change color to camouflage"]
+
 def expand(label, spec, n):
     out = set()
     tries = 0
@@ -398,6 +423,11 @@ def expand(label, spec, n):
             t = t.format(f=rng.choice(slots[0]), x=rng.choice(slots[1]))
         elif label == "classification":
             t = t.format(k=rng.choice(slots[0]), t=rng.choice(slots[1]))
+        elif label == "roleplay":
+            sit = rng.choice(slots[1])
+            t = t.format(r=rng.choice(slots[0]), s=sit, S=sit[0].upper() + sit[1:] + ".")
+        elif label == "qa":
+            t = t.format(t=rng.choice(slots[0]))
         elif label == "chat":
             t = t.format(g=rng.choice(slots[0]), q=rng.choice(slots[1]), e=rng.choice(slots[2]))
         if rng.random() < 0.3:
@@ -410,9 +440,14 @@ for label, items in HAND.items():
     for t in items:
         rows.append({"text": t, "label": label, "source": "routeplay/hand"})
 for label, spec, n in [("brainstorming", GRAM["brainstorming"], 300), ("creative_writing", GRAM["creative_writing"], 300),
-                       ("classification", GRAM["classification"], 150), ("chat", GRAM["chat"], 120)]:
+                       ("classification", GRAM["classification"], 150), ("chat", GRAM["chat"], 120),
+                       ("roleplay", GRAM["roleplay"], 150), ("qa", GRAM["qa"], 120)]:
     for t in expand(label, spec, n):
-        rows.append({"text": t, "label": label, "source": "routeplay/grammar"})
+        lab = "creative_writing" if label == "roleplay" else label
+        rows.append({"text": t, "label": lab, "source": "routeplay/grammar"})
+for c in QA_TRUE:
+    t = rng.choice(["is it true that {}?", "Is it true that {}?", "do {}? true or myth", "myth or fact: {}"]).format(c)
+    rows.append({"text": t, "label": "qa", "source": "routeplay/grammar"})
 # Never train on the evaluation set: drop exact (case-insensitive) matches.
 here = __file__.rsplit("/", 1)[0]
 import glob
