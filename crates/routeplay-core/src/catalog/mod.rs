@@ -276,12 +276,17 @@ impl Catalog {
 
     /// The model with `id`.
     pub fn get(&self, id: &str) -> Option<&Model> {
-        self.index.get(id).map(|&i| &self.models[i])
+        self.position(id).map(|i| &self.models[i])
     }
 
-    /// The position of the model with `id` in [`Catalog::models`].
+    /// The position of the model with `id` in [`Catalog::models`]. Uses the index built by
+    /// [`Catalog::new`]; falls back to a scan when `models` was changed without
+    /// [`Catalog::revalidate`] (or the catalog was deserialized directly).
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        match self.index.get(id) {
+            Some(&i) if self.models.get(i).is_some_and(|m| m.id == id) => Some(i),
+            _ => self.models.iter().position(|m| m.id == id),
+        }
     }
 
     /// Ids of the models, in catalog order.
@@ -362,6 +367,9 @@ mod tests {
         assert!(e.message.contains("twice"), "{e}");
         let one = Catalog::from_json(&format!("{{\"models\": [{m}]}}")).unwrap();
         assert_eq!(one.get("a").unwrap().quality_for("qa"), 50.0);
+        // Deserialized without `new`: lookups still work.
+        let raw: Catalog = serde_json::from_str(&format!("{{\"models\": [{m}]}}")).unwrap();
+        assert_eq!(raw.position("a"), Some(0));
         assert_eq!(one.get("a").unwrap().quality_for("unknown"), 50.0);
     }
 }
