@@ -334,6 +334,19 @@ impl Policy {
         }
     }
 
+    /// Convenience for one prompt: prepares its [`Facts`] and decides with a full trace.
+    /// `text` feeds only the split key; when deciding one prompt under several policies,
+    /// build the [`Facts`] once and call [`Policy::decide`] instead.
+    pub fn decide_prompt(
+        &self,
+        text: &str,
+        signals: &crate::signals::PromptSignals,
+        metadata: &expr::Metadata,
+        catalog: &Catalog,
+    ) -> Decision {
+        self.decide(&Facts::new(text, signals, metadata), catalog)
+    }
+
     /// Decides without building a trace (what simulation uses): the fastest path. The
     /// fallback chain is written to `fallbacks` as catalog indices (cleared first), so a caller
     /// deciding many prompts can reuse one buffer.

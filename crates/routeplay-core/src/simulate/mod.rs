@@ -663,6 +663,26 @@ impl Simulation {
     }
 }
 
+/// The diff of two policies over prompts already prepared as [`Facts`] (a two-policy
+/// [`Simulation`] under the hood).
+pub fn diff(a: &Policy, b: &Policy, prompts: &[(String, Facts)], catalog: &Catalog) -> PolicyDiff {
+    let mut sim = Simulation::new(vec![a.clone(), b.clone()], catalog.clone());
+    for (id, f) in prompts {
+        sim.add(id, f, None);
+    }
+    sim.diff(0, 1).unwrap_or(PolicyDiff {
+        a: a.name.clone(),
+        b: b.name.clone(),
+        prompts: 0,
+        changed: 0,
+        delta_total_cost_usd: 0.0,
+        delta_mean_quality: 0.0,
+        delta_mean_latency_ms: 0.0,
+        transitions: Vec::new(),
+        changes: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,6 +757,14 @@ mod tests {
             d.changed
         );
         assert_eq!(s.decisions(0).unwrap().choices.len(), PRESETS.len());
+        let prepared: Vec<(String, Facts)> = ok
+            .iter()
+            .take(30)
+            .map(|(_, r)| (r.id.clone().unwrap(), facts(&r.text, r.label.as_deref())))
+            .collect();
+        let d2 = diff(&s.policies()[4], &s.policies()[0], &prepared, s.catalog());
+        assert_eq!(d2.prompts, 30);
+        assert!(d2.changed > 0);
         assert!(s.diff(0, 99).is_none());
     }
 
