@@ -247,22 +247,36 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
 
     // --- Complexity head: logistic regression on the same features, column `l`.
     if !hard_rows.is_empty() {
-        let pos: Vec<usize> = hard_rows
+        // Per source group, positives and negatives; groups drawn by sqrt(size) so the large
+        // MMLU set does not drown the open-ended AlpacaEval instructions.
+        let mut by_group: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for &i in &hard_rows {
+            let e = by_group.entry(sampling_group(&rows[i].source)).or_default();
+            if rows[i].hard == Some(true) {
+                e.0.push(i);
+            } else {
+                e.1.push(i);
+            }
+        }
+        let groups: Vec<(Vec<usize>, Vec<usize>)> = by_group.into_values().collect();
+        let gw: Vec<f64> = groups
             .iter()
-            .copied()
-            .filter(|&i| rows[i].hard == Some(true))
+            .map(|(p, n)| ((p.len() + n.len()) as f64).sqrt())
             .collect();
-        let neg: Vec<usize> = hard_rows
-            .iter()
-            .copied()
-            .filter(|&i| rows[i].hard == Some(false))
-            .collect();
+        let gw_total: f64 = gw.iter().sum();
         let per = hard_rows.len();
         let total = cfg.complexity_epochs * per;
         let mut step = 0usize;
         for _ in 0..cfg.complexity_epochs {
             for _ in 0..per {
-                // Balanced draw of positives and negatives.
+                let mut x = rng.unit() * gw_total;
+                let mut gi = 0;
+                while gi + 1 < groups.len() && x >= gw[gi] {
+                    x -= gw[gi];
+                    gi += 1;
+                }
+                let (pos, neg) = &groups[gi];
+                // Balanced draw of positives and negatives within the group.
                 let ex = if (rng.below(2) == 0 && !pos.is_empty()) || neg.is_empty() {
                     pos[rng.below(pos.len())]
                 } else {
