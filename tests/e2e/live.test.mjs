@@ -37,11 +37,26 @@ function endpoints({ openai = '', anthropic = '', gemini = '', groq = '/s/cors' 
   };
 }
 
-/** Open the page, point providers at the fake servers, enter keys, type the prompt and run list. */
-async function setup(page, { eps = endpoints(), keys = KEYS, prompt = 'Say hello in one sentence.', list, timeout } = {}) {
-  await page.waitForSelector('#live-panel', { timeout: 10000 }).catch(() => {
+/** Switch to a view tab (`prompt`, `live`, …) when the page has tabs. */
+async function showView(page, v) {
+  const tab = page.locator(`button.tab[data-view="${v}"]`);
+  if (await tab.count()) await tab.click();
+}
+
+/** Wait for the live panel to be in the page (possibly in a hidden tab). */
+async function livePanel(page) {
+  await page.waitForSelector('#live-panel', { state: 'attached', timeout: 10000 }).catch(() => {
     throw new Error('#live-panel not found: LivePanel is not mounted in src/app.rs (see docs/live-runs.md, "Mounting")');
   });
+}
+
+/** Open the page, point providers at the fake servers, enter keys, type the prompt and run list. */
+async function setup(page, { eps = endpoints(), keys = KEYS, prompt = 'Say hello in one sentence.', list, timeout } = {}) {
+  await livePanel(page);
+  await showView(page, 'prompt');
+  await page.fill('#prompt', prompt);
+  await showView(page, 'live');
+  await page.waitForSelector('#live-panel');
   for (const [id, url] of Object.entries(eps)) {
     const row = page.locator(`.live-key-row[data-provider="${id}"]`);
     await row.locator('.live-endpoint-details').evaluate((d) => { d.open = true; });
@@ -54,7 +69,6 @@ async function setup(page, { eps = endpoints(), keys = KEYS, prompt = 'Say hello
     await row.locator('.live-key-input').press('Tab');
     await row.locator('.live-key-status.live-key-set').waitFor();
   }
-  await page.fill('#prompt', prompt);
   if (list) await page.fill('.live-plan-editor', list);
   if (timeout) {
     await page.fill('.live-timeout', String(timeout));
@@ -343,7 +357,7 @@ test('keys go only to their own host, never into URLs, storage (unless opted in)
   assert.deepEqual(keyIn(await storage()), []);
   assert.equal(await page.locator('.live-key-status.live-key-set').count(), 0);
   await page.reload();
-  await page.waitForSelector('#live-panel');
+  await livePanel(page);
   assert.equal(await page.locator('.live-key-status.live-key-set').count(), 0, 'nothing comes back after reload');
 });
 
@@ -351,12 +365,14 @@ test('remembered keys survive a reload only after opting in', async () => {
   const page = await openPage(browser);
   await setup(page, { eps: {}, keys: { openai: KEYS.openai } });
   await page.reload();
-  await page.waitForSelector('#live-panel');
+  await livePanel(page);
   assert.equal(await page.locator('.live-key-status.live-key-set').count(), 0, 'memory only by default');
   await setup(page, { eps: {}, keys: { openai: KEYS.openai } });
   await page.check('.live-remember-input');
   await page.reload();
-  await page.waitForSelector('#live-panel');
+  await livePanel(page);
   assert.equal(await page.locator('.live-key-row[data-provider="openai"] .live-key-status.live-key-set').count(), 1);
+  await showView(page, 'live');
   await page.click('.live-forget-all');
+  assert.equal(await page.evaluate(() => localStorage.getItem('routeplay.keys.v1')), null);
 });
