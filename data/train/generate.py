@@ -410,6 +410,30 @@ QA_TRUE = ["goldfish have a 3 second memory", "we only use 10% of our brains", "
            "bulls hate the color red", "cracking knuckles causes arthritis", "bats are blind", "sugar makes kids hyper",
            "the great wall is visible from space", "humans have five senses", "chameleons change color to camouflage"]
 
+# Everyday questions people type without capitals or question marks: qa, not chat.
+HAND["qa"].extend([
+"can you freeze milk", "can you eat chicken that was left out overnight", "can you get a cold from being cold", "can you mix bleach and vinegar",
+"do you need a passport to fly within the eu", "do you have to declare cash at customs", "do cats need baths", "do plants grow at night",
+"is it safe to fly while pregnant", "is it bad to drink coffee on an empty stomach", "is it ok to run every day", "is rice healthy",
+"is honey better than sugar", "is pluto a planet", "are bananas radioactive", "are spiders insects", "are electric cars really greener",
+"how long do eggs last in the fridge", "how long does a passport take to renew", "how long can a person go without sleep", "how long is a flight from london to new york",
+"how do i remove a wine stain", "how do i know if my phone has a virus", "how do i lower my cholesterol", "how do i get rid of fruit flies",
+"how do you treat a bee sting", "how do you know if milk has gone bad", "how much water should i drink a day", "how much does it cost to charge a tesla",
+"how many calories in an avocado", "how many hours of sleep do adults need", "how many people live in london", "how far is mars",
+"what happens if you don't sleep for 3 days", "what happens if you eat expired yogurt", "what happens when you mix baking soda and vinegar", "what happens to your body when you fast",
+"what does a high heart rate mean", "what does it mean if my dog eats grass", "what does the fox say actually", "what causes hiccups",
+"what's the best time to visit japan", "whats the difference between a cold and the flu", "whats a good credit score", "whats the healthiest cooking oil",
+"who is elon musk", "who was martin luther king", "who won the super bowl in 2020", "who invented the internet", "who is the richest person in the world",
+"where is the great barrier reef", "where do bananas come from", "where does the word robot come from", "where is the mona lisa kept",
+"when is the best time to plant tomatoes", "when did smartphones become popular", "when does daylight saving time start in the us",
+"why do my knees crack", "why does my eye twitch", "why is my dog shaking", "why do cats knead", "why does coffee make me sleepy", "why do we sneeze",
+"should i take ibuprofen or paracetamol for a headache", "should i stretch before running", "does cracking your back hurt you", "does the moon rotate",
+"does drinking water help you lose weight", "does caffeine dehydrate you", "which is healthier brown or white rice", "which country has the best healthcare",
+"tipping etiquette in germany", "normal body temperature", "symptoms of dehydration", "side effects of melatonin", "best way to store avocados",
+"can dogs eat chocolate", "can you see the great wall from space", "do you lose heat through your head", "how do you become a pilot",
+"wie lange hält gekochter reis im kühlschrank", "est-ce que le café est mauvais pour la santé", "cuántas horas hay que dormir", "quanto costa un passaporto in italia",
+])
+
 def expand(label, spec, n):
     out = set()
     tries = 0
