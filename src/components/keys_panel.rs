@@ -1,6 +1,4 @@
 //! Keys per provider: memory by default, opt-in persistence, forget-all, endpoints.
-// Unused until the lead mounts `LivePanel` in app.rs; drop this allow then.
-#![allow(dead_code)]
 
 use crate::providers::keys::{presets, KeyStore};
 use leptos::prelude::*;

@@ -1,7 +1,5 @@
 //! Live runs: send the prompt to the routed model (executing the fallback chain) or compare it
 //! with chosen alternatives side by side; stream tokens in; measure and cost each run.
-// Unused until the lead mounts `LivePanel` in app.rs; drop this allow then.
-#![allow(dead_code)]
 
 use crate::components::keys_panel::KeysPanel;
 use crate::providers::client::{now_ms, Canceller, Progress, Provider};

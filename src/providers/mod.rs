@@ -3,8 +3,6 @@
 //! The wire formats, SSE parsing, error classes and fallback rules live in the pure
 //! `routeplay-providers` crate (tested natively); this module only does the browser I/O
 //! (`fetch`, reading the body stream, `AbortController`) and keeps keys.
-// Unused until the lead mounts `LivePanel` in app.rs; drop this allow then.
-#![allow(dead_code)]
 
 pub mod client;
 pub mod keys;
@@ -24,10 +22,21 @@ pub fn planned_model(m: &Model, input_tokens: f64, output_tokens: f64) -> Planne
         output_per_mtok: m.output_price.value,
         estimated_cost_usd: Some(m.cost(input_tokens, output_tokens)),
         estimated_latency_ms: Some(m.latency_ms(output_tokens)),
-        price_source: Some(format!(
-            "{} ({}) / {} ({})",
-            m.input_price.source, m.input_price.date, m.output_price.source, m.output_price.date
-        )),
+        price_source: Some(
+            if m.input_price.source == m.output_price.source
+                && m.input_price.date == m.output_price.date
+            {
+                format!("{} ({})", m.input_price.source, m.input_price.date)
+            } else {
+                format!(
+                    "input: {} ({}); output: {} ({})",
+                    m.input_price.source,
+                    m.input_price.date,
+                    m.output_price.source,
+                    m.output_price.date
+                )
+            },
+        ),
     }
 }
 
@@ -52,8 +61,14 @@ pub fn plan_from_decision(
         fallbacks: decision.fallbacks.iter().filter_map(|id| pm(id)).collect(),
         alternatives: alternatives
             .iter()
-            .filter(|id| id.as_str() != routed_id && !decision.fallbacks.contains(id))
-            .filter_map(|id| pm(id))
+            .enumerate()
+            // Each once, and not the routed model or a fallback again.
+            .filter(|(k, id)| {
+                id.as_str() != routed_id
+                    && !decision.fallbacks.contains(id)
+                    && !alternatives[..*k].contains(id)
+            })
+            .filter_map(|(_, id)| pm(id))
             .collect(),
     })
 }
