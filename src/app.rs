@@ -1,26 +1,217 @@
-//! The page: state shared between panels, and their layout.
+//! The page: creates the shared state, syncs it with storage and the URL, lays out the views.
 
-use crate::components::{prompt_editor::PromptEditor, signals_panel::SignalsPanel};
+use crate::assets;
+use crate::components::{
+    catalog_view::CatalogView, decision_cards::DecisionCards, live_run::LivePanel,
+    policy_editor::PolicyEditor, policy_picker::PolicyPicker, prompt_editor::PromptEditor,
+    share_bar::ShareBar, signals_panel::SignalsPanel,
+};
+use crate::engine::{Load, Playground};
+use crate::providers::plan_from_decision;
+use crate::state::{share, ShareState, View, Workspace};
 use leptos::prelude::*;
-use routeplay_core::signals::CheapSignals;
+
+/// The presets selected on a first visit.
+pub const DEFAULT_SELECTION: [&str; 3] = ["cost-saver", "task-specialist", "quality-first"];
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Loads the stored workspace; an unreadable one is kept aside (never lost) and reported.
+fn load_workspace() -> (Workspace, Option<String>) {
+    let Some(store) = storage() else {
+        return (Workspace::new(&DEFAULT_SELECTION), None);
+    };
+    match store
+        .get_item(crate::state::workspace::STORAGE_KEY)
+        .ok()
+        .flatten()
+    {
+        None => (Workspace::new(&DEFAULT_SELECTION), None),
+        Some(json) => match Workspace::from_stored(&json) {
+            Ok(w) => (w, None),
+            Err(e) => {
+                let _ = store.set_item(crate::state::workspace::BACKUP_KEY, &json);
+                (
+                    Workspace::new(&DEFAULT_SELECTION),
+                    Some(format!("Your saved workspace could not be read ({e}); it was kept under “{}” in this browser's storage.", crate::state::workspace::BACKUP_KEY)),
+                )
+            }
+        },
+    }
+}
+
+fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
 
 /// The whole playground.
 #[component]
 pub fn App() -> impl IntoView {
-    let prompt = RwSignal::new(String::new());
-    let signals = Memo::new(move |_| prompt.with(|p| CheapSignals::compute(p)));
+    let (workspace, storage_notice) = load_workspace();
+    let pg = Playground::new(workspace);
+    provide_context(pg);
+    let notice = RwSignal::new(storage_notice);
+
+    // The URL fragment: embed mode and share links.
+    let frag = fragment();
+    pg.embed.set(share::is_embed(&frag));
+    match ShareState::from_fragment(&frag) {
+        Ok(Some(s)) => pg.apply_share(s),
+        Ok(None) => pg
+            .prompt
+            .set(crate::components::prompt_editor::EXAMPLES[0].1.to_string()),
+        Err(e) => notice.set(Some(format!("This link could not be opened: {e}."))),
+    }
+    assets::load_all(pg);
+
+    // Persist the workspace whenever it changes.
+    Effect::new(move |_| {
+        let json = pg.workspace.with(|w| w.to_stored());
+        if let Some(s) = storage() {
+            let _ = s.set_item(crate::state::workspace::STORAGE_KEY, &json);
+        }
+    });
+
+    let ready = move || {
+        !matches!(pg.load_catalog.get(), Load::Loading)
+            && !matches!(pg.load_policies.get(), Load::Loading)
+    };
+    let view = move || pg.view.get();
+    let embed = move || pg.embed.get();
+
+    // The live panel runs the first selected policy's decision.
+    let prompt_signal = Signal::derive(move || pg.prompt.get());
+    let plan = Signal::derive(move || {
+        let cat = pg.catalog.get()?;
+        let decisions = pg.decisions.get();
+        let d = decisions.iter().find_map(|d| d.decision.as_ref().ok())?;
+        let alternatives: Vec<String> = decisions
+            .iter()
+            .filter_map(|d| d.decision.as_ref().ok()?.model.clone())
+            .collect();
+        plan_from_decision(d, &cat, &alternatives)
+    });
 
     view! {
-        <header class="topbar">
-            <div class="brand">
-                <span class="logo" aria-hidden="true">"◆"</span>
-                <span class="name">"Routeplay"</span>
-            </div>
-            <p class="tagline">"See how a prompt gets routed — computed in your browser, no server."</p>
-        </header>
-        <main class="layout" data-ready="true">
-            <PromptEditor prompt=prompt />
-            <SignalsPanel signals=signals />
-        </main>
+        <div class="app" class:embed=embed data-ready=move || ready().to_string() data-view=move || format!("{:?}", view()).to_lowercase()>
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">"◆"</span>
+                    <span class="name">"Routeplay"</span>
+                </div>
+                <p class="tagline">"How would this prompt be routed? Computed in your browser — no server."</p>
+                <div class="topbar-actions">
+                    <ShareBar />
+                    <ThemeToggle />
+                </div>
+            </header>
+            <nav class="tabs" aria-label="Views">
+                {View::ALL.into_iter().map(|v| view! {
+                    <button
+                        class="tab"
+                        class:active=move || pg.view.get() == v
+                        aria-pressed=move || (pg.view.get() == v).to_string()
+                        data-view=format!("{v:?}").to_lowercase()
+                        on:click=move |_| pg.view.set(v)
+                    >{v.label()}</button>
+                }).collect_view()}
+                <LoadStatus />
+            </nav>
+            {move || notice.get().map(|n| view! {
+                <div class="notice" role="status">
+                    <span>{n}</span>
+                    <button class="link" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                </div>
+            })}
+            <main class="views">
+                <div class="view view-prompt" hidden=move || view() != View::Prompt>
+                    <div class="prompt-layout">
+                        <div class="col">
+                            <PromptEditor />
+                            <SignalsPanel />
+                        </div>
+                        <div class="col col-wide">
+                            <PolicyPicker />
+                            <DecisionCards />
+                        </div>
+                    </div>
+                </div>
+                <div class="view" hidden=move || view() != View::Batch>"(batch view)"</div>
+                <div class="view" hidden=move || view() != View::Policies><PolicyEditor /></div>
+                <div class="view" hidden=move || view() != View::Catalog><CatalogView /></div>
+                <div class="view" hidden=move || view() != View::Live>
+                    <LivePanel prompt=prompt_signal plan=plan />
+                </div>
+            </main>
+            <footer class="footer">
+                "Estimates from "<button class="link" on:click=move |_| pg.view.set(View::Catalog)>"the model catalog"</button>
+                " (sources and dates per figure). Prompts never leave this page unless you run them live."
+            </footer>
+        </div>
+    }
+}
+
+/// What is still loading, or failed.
+#[component]
+fn LoadStatus() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let model = move || {
+        match pg.load_model.get() {
+        Load::Loading => view! { <span class="load loading" data-model="loading">"Loading classifier…"</span> }.into_any(),
+        Load::Ready(what) => view! { <span class="load ready" data-model="ready" title=what>"Classifier ready"</span> }.into_any(),
+        Load::Failed(e) => view! { <span class="load failed" data-model="failed" title=e.clone()>"Classifier unavailable — using cheap signals only"</span> }.into_any(),
+    }
+    };
+    let other = move || {
+        [
+            ("Catalog", pg.load_catalog.get()),
+            ("Policies", pg.load_policies.get()),
+        ]
+        .into_iter()
+        .filter_map(|(name, l)| match l {
+            Load::Failed(e) => {
+                Some(view! { <span class="load failed">{format!("{name} failed: {e}")}</span> })
+            }
+            _ => None,
+        })
+        .collect_view()
+    };
+    view! { <div class="load-status" aria-live="polite">{model}{other}</div> }
+}
+
+/// Light / dark / system theme switch, remembered on this device.
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let stored = storage().and_then(|s| s.get_item("routeplay.theme").ok().flatten());
+    let theme = RwSignal::new(stored.unwrap_or_else(|| "system".into()));
+    Effect::new(move |_| {
+        let t = theme.get();
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = if t == "system" {
+                root.remove_attribute("data-theme")
+            } else {
+                root.set_attribute("data-theme", &t)
+            };
+        }
+        if let Some(s) = storage() {
+            let _ = s.set_item("routeplay.theme", &t);
+        }
+    });
+    view! {
+        <label class="theme">
+            <span class="sr-only">"Theme"</span>
+            <select aria-label="Theme" prop:value=move || theme.get() on:change=move |ev| theme.set(event_target_value(&ev))>
+                <option value="system">"System theme"</option>
+                <option value="light">"Light"</option>
+                <option value="dark">"Dark"</option>
+            </select>
+        </label>
     }
 }

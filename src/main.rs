@@ -3,8 +3,12 @@
 //! One component per panel lives in `components/`; all routing logic is in the core crate.
 
 mod app;
+mod assets;
 mod components;
+mod engine;
+mod files;
 mod providers;
+mod state;
 
 fn main() {
     console_error_panic_hook::set_once();

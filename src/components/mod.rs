@@ -1,6 +1,13 @@
 //! One component per panel.
 
+// pub mod batch_view;
+pub mod catalog_view;
+// pub mod charts;
+pub mod decision_cards;
 pub mod keys_panel;
 pub mod live_run;
+pub mod policy_editor;
+pub mod policy_picker;
 pub mod prompt_editor;
+pub mod share_bar;
 pub mod signals_panel;

@@ -1,43 +1,115 @@
-//! The signals of the current prompt.
+//! The signals of the current prompt: task-type bars, complexity gauge, cheap signals, and how
+//! long each took on this device.
 
+use crate::engine::Playground;
 use leptos::prelude::*;
-use routeplay_core::signals::CheapSignals;
 
-/// Shows the cheap signals of the prompt.
+/// Shows every signal of the prompt.
 #[component]
-pub fn SignalsPanel(signals: Memo<CheapSignals>) -> impl IntoView {
-    let tokens = move || signals.with(|s| s.tokens.to_string());
-    let chars = move || signals.with(|s| s.chars.to_string());
-    let code = move || signals.with(|s| if s.has_code { "yes" } else { "no" });
-    let language = move || {
-        signals.with(|s| match &s.language {
-            Some(l) => format!("{} ({:.0}%)", l.name, l.confidence * 100.0),
-            None => "—".to_string(),
+pub fn SignalsPanel() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let a = pg.analysis;
+    let cheap = move |f: fn(&routeplay_core::signals::CheapSignals) -> String| {
+        move || a.with(|a| f(&a.signals.cheap))
+    };
+    let language = cheap(|s| match &s.language {
+        Some(l) => format!("{} · {:.0}%", l.name, l.confidence * 100.0),
+        None => "—".into(),
+    });
+    let pii = cheap(|s| {
+        if s.pii.is_empty() {
+            "none".into()
+        } else {
+            s.pii
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    });
+
+    let bars = move || {
+        a.with(|a| match &a.signals.task {
+            None => view! { <p class="muted small">"Task types appear when the classifier has loaded."</p> }.into_any(),
+            Some(t) => {
+                let mut scores: Vec<(String, f64)> = t.scores.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                scores.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                let top = t.label.clone();
+                view! {
+                    <ul class="task-bars" aria-label="Task type probabilities">
+                        {scores.into_iter().map(|(label, p)| {
+                            let is_top = label == top;
+                            view! {
+                                <li class="task-bar" class:top=is_top data-task=label.clone()>
+                                    <span class="task-name">{label.replace('_', " ")}</span>
+                                    <span class="bar-track"><span class="bar-fill" style=format!("width:{:.1}%", p * 100.0)></span></span>
+                                    <span class="task-p">{format!("{:.0}%", p * 100.0)}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
         })
     };
-    let pii = move || {
-        signals.with(|s| {
-            if s.pii.is_empty() {
-                "none".to_string()
-            } else {
-                s.pii
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
+    let complexity = move || a.with(|a| a.signals.task.as_ref().map(|t| t.complexity));
+    let gauge = move || {
+        let c = complexity();
+        let (value, text) = match c {
+            Some(c) => (c, format!("{:.2}", c)),
+            None => (0.0, "—".into()),
+        };
+        let word = match c {
+            None => "waiting for classifier",
+            Some(c) if c < 0.35 => "a small model should do",
+            Some(c) if c < 0.65 => "in between",
+            Some(_) => "likely needs a strong model",
+        };
+        view! {
+            <div class="gauge" role="meter" aria-label="Complexity" aria-valuemin="0" aria-valuemax="1" aria-valuenow=format!("{value:.2}")>
+                <div class="gauge-track"><div class="gauge-fill" style=format!("width:{:.1}%", value * 100.0)></div></div>
+                <div class="gauge-label"><strong data-signal="complexity">{text}</strong>" "<span class="muted small">{word}</span></div>
+            </div>
+        }
+    };
+    let timings = move || {
+        a.with(|a| {
+            let total: f64 = a.timings.iter().map(|(_, ms)| ms).sum();
+            let parts = a
+                .timings
+                .iter()
+                .map(|(n, ms)| format!("{n} {}", fmt_ms(*ms)))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            format!("On this device: {} in all ({parts})", fmt_ms(total))
         })
     };
     view! {
         <section class="panel signals-panel" aria-labelledby="signals-title">
-            <h2 id="signals-title">"Signals"</h2>
+            <div class="panel-head">
+                <h2 id="signals-title">"Signals"</h2>
+                <span class="muted small" data-signal="top_task">{move || a.with(|a| a.signals.task.as_ref().map(|t| t.label.replace('_', " ")).unwrap_or_default())}</span>
+            </div>
+            {bars}
+            <div class="subhead">"Complexity"</div>
+            {gauge}
             <dl class="signal-grid">
-                <div class="signal"><dt>"Tokens (est.)"</dt><dd data-signal="tokens">{tokens}</dd></div>
-                <div class="signal"><dt>"Characters"</dt><dd data-signal="chars">{chars}</dd></div>
-                <div class="signal"><dt>"Contains code"</dt><dd data-signal="has_code">{code}</dd></div>
+                <div class="signal"><dt>"Tokens (est.)"</dt><dd data-signal="tokens">{cheap(|s| s.tokens.to_string())}</dd></div>
+                <div class="signal"><dt>"Characters"</dt><dd data-signal="chars">{cheap(|s| s.chars.to_string())}</dd></div>
+                <div class="signal"><dt>"Contains code"</dt><dd data-signal="has_code">{cheap(|s| if s.has_code { "yes".into() } else { "no".into() })}</dd></div>
                 <div class="signal"><dt>"Language"</dt><dd data-signal="language">{language}</dd></div>
                 <div class="signal"><dt>"Personal data"</dt><dd data-signal="pii">{pii}</dd></div>
             </dl>
+            <p class="muted small timings" data-signal="timings">{timings}</p>
         </section>
+    }
+}
+
+/// Formats milliseconds for people: µs below 1 ms.
+pub fn fmt_ms(ms: f64) -> String {
+    if ms < 1.0 {
+        format!("{:.0} µs", ms * 1000.0)
+    } else {
+        format!("{ms:.1} ms")
     }
 }

@@ -9,6 +9,7 @@ after(async () => { await browser?.close(); });
 
 test('typing a prompt shows its signals', async () => {
   const page = await openPage(browser);
+  await page.fill('#prompt', '');
   await page.click('#prompt');
   await page.keyboard.type('Bonjour ! Peux-tu traduire cette phrase en anglais : « Le chat dort sur le canapé » ?');
   await page.waitForFunction(() => document.querySelector('[data-signal="language"]')?.textContent.includes('French'));

@@ -15,7 +15,7 @@ fn cheap_signals_match_native_values() {
     let s = CheapSignals::compute(
         "Translate to German: 'The meeting moved to Friday.' Contact: ana@example.com",
     );
-    assert_eq!(s.words, 11);
+    assert_eq!(s.words, 10);
     assert_eq!(s.lines, 1);
     assert!(!s.has_code);
     assert_eq!(s.pii, vec![PiiKind::Email]);

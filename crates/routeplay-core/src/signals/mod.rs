@@ -42,6 +42,24 @@ impl CheapSignals {
     /// Computes every cheap signal of `text`. Linear in the text's length; language detection
     /// looks only at the first [`LANGUAGE_SAMPLE_BYTES`] bytes, so a 1 MB prompt stays fast.
     pub fn compute(text: &str) -> Self {
+        Self::compute_timed(text, || 0.0).0
+    }
+
+    /// Like [`CheapSignals::compute`], also timing each signal with the caller's clock `now`
+    /// (milliseconds; the core has no clock of its own, so the browser passes
+    /// `performance.now()` and native callers `Instant`). Returns the signals and, per signal
+    /// name, the milliseconds it took.
+    pub fn compute_timed(
+        text: &str,
+        mut now: impl FnMut() -> f64,
+    ) -> (Self, Vec<(&'static str, f64)>) {
+        let mut timings = Vec::with_capacity(5);
+        let mut lap = |name: &'static str, t0: f64, now: &mut dyn FnMut() -> f64| {
+            let t1 = now();
+            timings.push((name, (t1 - t0).max(0.0)));
+            t1
+        };
+        let t = now();
         let chars = text.chars().count();
         let words = text.split_whitespace().count();
         let lines = if text.is_empty() {
@@ -49,16 +67,26 @@ impl CheapSignals {
         } else {
             text.lines().count().max(1)
         };
-        CheapSignals {
+        let t = lap("size", t, &mut now);
+        let tokens = estimate_tokens(text);
+        let t = lap("tokens", t, &mut now);
+        let has_code = detect_code(text);
+        let t = lap("code", t, &mut now);
+        let language = detect_language(text);
+        let t = lap("language", t, &mut now);
+        let pii = detect_pii(text);
+        lap("pii", t, &mut now);
+        let signals = CheapSignals {
             chars,
             bytes: text.len(),
             words,
             lines,
-            tokens: estimate_tokens(text),
-            has_code: detect_code(text),
-            language: detect_language(text),
-            pii: detect_pii(text),
-        }
+            tokens,
+            has_code,
+            language,
+            pii,
+        };
+        (signals, timings)
     }
 
     /// Whether any personal data was found.
@@ -93,6 +121,20 @@ mod tests {
         assert_eq!(s.chars, 64);
         assert!(!s.has_code);
         assert_eq!(s.language.as_ref().map(|l| l.code.as_str()), Some("eng"));
+    }
+
+    #[test]
+    fn timed_compute_reports_each_signal_and_matches() {
+        let mut clock = 0.0;
+        let text = "Email me at a@b.io about the 3-day plan.";
+        let (s, t) = CheapSignals::compute_timed(text, || {
+            clock += 1.0;
+            clock
+        });
+        assert_eq!(s, CheapSignals::compute(text));
+        let names: Vec<_> = t.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["size", "tokens", "code", "language", "pii"]);
+        assert!(t.iter().all(|(_, ms)| *ms == 1.0));
     }
 
     #[test]

@@ -1,0 +1,117 @@
+//! Fetching what the page needs from `public/` (relative URLs, so any sub-path works).
+
+use crate::engine::{now_ms, Load, Playground, Shared};
+use crate::state::PolicyDoc;
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use routeplay_core::catalog::Catalog;
+use routeplay_core::classifier::Model;
+use serde::Deserialize;
+
+/// The shipped catalog.
+pub const CATALOG_URL: &str = "public/catalog.json";
+/// The index of shipped policies.
+pub const POLICY_INDEX_URL: &str = "public/policies/index.json";
+/// The shipped task classifier.
+pub const MODEL_URL: &str = "public/model/task-classifier.bin";
+/// The shipped sample prompt set.
+pub const SAMPLES_URL: &str = "public/samples/prompts.jsonl";
+
+#[derive(Deserialize)]
+struct PolicyIndex {
+    policies: Vec<PolicyEntry>,
+}
+#[derive(Deserialize)]
+struct PolicyEntry {
+    id: String,
+    file: String,
+}
+
+/// Fetches a text file, with an error that says which file and why.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    resp.text().await.map_err(|e| format!("{url}: {e}"))
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    resp.binary().await.map_err(|e| format!("{url}: {e}"))
+}
+
+/// Starts loading catalog, presets and classifier; each updates its own `Load` state, so the
+/// page works (with cheap signals) before the model arrives.
+pub fn load_all(pg: Playground) {
+    spawn_local(async move {
+        match fetch_text(CATALOG_URL)
+            .await
+            .and_then(|t| Catalog::from_json(&t).map_err(|e| e.to_string()))
+        {
+            Ok(c) => {
+                pg.load_catalog
+                    .set(Load::Ready(format!("{} models", c.models.len())));
+                pg.base_catalog.set(Some(Shared::new(c)));
+            }
+            Err(e) => pg.load_catalog.set(Load::Failed(e)),
+        }
+    });
+    spawn_local(async move {
+        let result: Result<Vec<PolicyDoc>, String> = async {
+            let index: PolicyIndex = serde_json::from_str(&fetch_text(POLICY_INDEX_URL).await?)
+                .map_err(|e| format!("{POLICY_INDEX_URL}: {e}"))?;
+            let mut docs = Vec::new();
+            for p in index.policies {
+                let source = fetch_text(&format!("public/policies/{}", p.file)).await?;
+                docs.push(PolicyDoc {
+                    id: p.id,
+                    source,
+                    builtin: true,
+                });
+            }
+            Ok(docs)
+        }
+        .await;
+        match result {
+            Ok(docs) => {
+                pg.load_policies
+                    .set(Load::Ready(format!("{} presets", docs.len())));
+                pg.presets.set(docs);
+            }
+            Err(e) => pg.load_policies.set(Load::Failed(e)),
+        }
+    });
+    spawn_local(async move {
+        let t0 = now_ms();
+        match fetch_bytes(MODEL_URL).await {
+            Ok(bytes) => {
+                let t1 = now_ms();
+                match Model::from_bytes(&bytes) {
+                    Ok(m) => {
+                        let t2 = now_ms();
+                        pg.load_model.set(Load::Ready(format!(
+                            "{} KB, fetched in {:.0} ms, decoded in {:.1} ms",
+                            bytes.len() / 1024,
+                            t1 - t0,
+                            t2 - t1
+                        )));
+                        pg.classifier.set(Some(Shared::new(m)));
+                    }
+                    Err(e) => pg.load_model.set(Load::Failed(format!("{MODEL_URL}: {e}"))),
+                }
+            }
+            Err(e) => pg.load_model.set(Load::Failed(e)),
+        }
+    });
+}

@@ -1,0 +1,329 @@
+//! The playground's shared state and the derived values every panel reads.
+//!
+//! Raw state lives in signals; everything computed from it (signals of the prompt, compiled
+//! policies, decisions) is a `Memo` calling the core. Effects only sync with the outside world:
+//! fetching assets, `localStorage`, the URL fragment.
+
+use crate::state::{share::BatchSource, PolicyDoc, ShareState, View, Workspace};
+use leptos::prelude::*;
+use routeplay_core::catalog::Catalog;
+use routeplay_core::classifier::Model;
+use routeplay_core::policy::{Decision, Diagnostic, Facts, Metadata, Policy};
+use routeplay_core::signals::{CheapSignals, PromptSignals};
+use std::sync::Arc;
+
+/// An `Arc` compared by identity, so large immutable values can sit in memos cheaply.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+impl<T> Shared<T> {
+    /// Wraps a value.
+    pub fn new(v: T) -> Self {
+        Shared(Arc::new(v))
+    }
+}
+
+/// Loading state of one fetched asset.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Load {
+    /// Being fetched.
+    #[default]
+    Loading,
+    /// Ready; the string says what was loaded (size, time).
+    Ready(String),
+    /// Could not be loaded: the message says why.
+    Failed(String),
+}
+
+/// A policy document compiled against the current catalog.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The document's id.
+    pub id: String,
+    /// Shipped with the app.
+    pub builtin: bool,
+    /// Its source text.
+    pub source: String,
+    /// The policy, when it has no errors.
+    pub policy: Option<Policy>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// The name to show: the policy's own name, else the id.
+    pub fn name(&self) -> String {
+        self.policy
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| self.id.clone())
+    }
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// The signals of the current prompt and what each cost on this device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// The signals.
+    pub signals: PromptSignals,
+    /// Milliseconds per signal (size, tokens, code, language, pii, classifier).
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// One selected policy's decision for the current prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDecision {
+    /// The policy document's id.
+    pub id: String,
+    /// The decision, or why there is none (policy has errors).
+    pub decision: Result<Decision, String>,
+}
+
+/// Everything the panels share, provided as context.
+#[derive(Clone, Copy)]
+pub struct Playground {
+    /// The single prompt being routed.
+    pub prompt: RwSignal<String>,
+    /// The view shown.
+    pub view: RwSignal<View>,
+    /// Embed mode: minimal chrome for an iframe.
+    pub embed: RwSignal<bool>,
+    /// The user's workspace (persisted).
+    pub workspace: RwSignal<Workspace>,
+    /// The presets from `public/policies/`.
+    pub presets: RwSignal<Vec<PolicyDoc>>,
+    /// The shipped catalog from `public/catalog.json`.
+    pub base_catalog: RwSignal<Option<Shared<Catalog>>>,
+    /// The task classifier from `public/model/`.
+    pub classifier: RwSignal<Option<Shared<Model>>>,
+    /// Loading state of catalog, policies and classifier model.
+    pub load_catalog: RwSignal<Load>,
+    /// Loading state of the presets.
+    pub load_policies: RwSignal<Load>,
+    /// Loading state of the classifier model.
+    pub load_model: RwSignal<Load>,
+    /// The batch view's prompt source.
+    pub batch: RwSignal<Option<BatchSource>>,
+    /// The policy document being edited in the policies view.
+    pub editing: RwSignal<Option<String>>,
+    /// The two selected policies the batch diff compares (indices into the selection).
+    pub diff_pair: RwSignal<(usize, usize)>,
+    /// The catalog in use: the user's edited one when valid, else the shipped one.
+    pub catalog: Memo<Option<Shared<Catalog>>>,
+    /// Why the user's edited catalog is not used, if it is invalid.
+    pub catalog_error: Memo<Option<String>>,
+    /// Request metadata parsed from the workspace.
+    pub metadata: Memo<Result<Metadata, String>>,
+    /// Every policy document (presets, then the user's), compiled.
+    pub compiled: Memo<Shared<Vec<Compiled>>>,
+    /// Signals of the current prompt.
+    pub analysis: Memo<Analysis>,
+    /// A decision per selected policy for the current prompt.
+    pub decisions: Memo<Vec<PolicyDecision>>,
+}
+
+/// Milliseconds from the page's clock.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Computes the signals of `text` with the classifier when loaded, timing each signal.
+pub fn analyze(text: &str, model: Option<&Model>) -> Analysis {
+    let (cheap, mut timings) = CheapSignals::compute_timed(text, now_ms);
+    let task = model.map(|m| {
+        let t0 = now_ms();
+        let p = m.predict(text);
+        timings.push(("classifier", now_ms() - t0));
+        p
+    });
+    Analysis {
+        signals: PromptSignals { cheap, task },
+        timings,
+    }
+}
+
+impl Playground {
+    /// Creates the state with derived values, from a workspace already loaded from storage.
+    pub fn new(workspace: Workspace) -> Self {
+        let prompt = RwSignal::new(String::new());
+        let workspace = RwSignal::new(workspace);
+        let presets = RwSignal::new(Vec::<PolicyDoc>::new());
+        let base_catalog = RwSignal::new(None::<Shared<Catalog>>);
+        let classifier = RwSignal::new(None::<Shared<Model>>);
+
+        let edited_catalog = Memo::new(move |_| {
+            workspace.with(|w| w.catalog_json.clone()).map(|json| {
+                Catalog::from_json(&json)
+                    .map(Shared::new)
+                    .map_err(|e| e.to_string())
+            })
+        });
+        let catalog = Memo::new(move |_| match edited_catalog.get() {
+            Some(Ok(c)) => Some(c),
+            _ => base_catalog.get(),
+        });
+        let catalog_error = Memo::new(move |_| edited_catalog.get().and_then(|r| r.err()));
+        let metadata = Memo::new(move |_| {
+            let json = workspace.with(|w| w.metadata_json.clone());
+            if json.trim().is_empty() {
+                return Ok(Metadata::new());
+            }
+            serde_json::from_str::<Metadata>(&json)
+                .map_err(|e| format!("metadata must be a JSON object: {e}"))
+        });
+        let compiled = Memo::new(move |_| {
+            let Some(cat) = catalog.get() else {
+                return Shared::new(Vec::new());
+            };
+            let docs: Vec<PolicyDoc> = presets
+                .get()
+                .into_iter()
+                .chain(workspace.with(|w| w.policies.clone()))
+                .collect();
+            Shared::new(docs.into_iter().map(|d| compile(d, &cat)).collect())
+        });
+        let analysis = Memo::new(move |_| {
+            let model = classifier.get();
+            prompt.with(|p| analyze(p, model.as_deref()))
+        });
+        let decisions = Memo::new(move |_| {
+            let Some(cat) = catalog.get() else {
+                return Vec::new();
+            };
+            let all = compiled.get();
+            let meta = metadata.get().unwrap_or_default();
+            let a = analysis.get();
+            let facts = prompt.with(|p| Facts::new(p, &a.signals, &meta));
+            workspace.with(|w| {
+                w.selected
+                    .iter()
+                    .filter_map(|id| all.iter().find(|c| &c.id == id))
+                    .map(|c| PolicyDecision {
+                        id: c.id.clone(),
+                        decision: match &c.policy {
+                            Some(p) => Ok(p.decide(&facts, &cat)),
+                            None => Err(format!(
+                                "{} has {} error(s): fix it in the Policies view",
+                                c.id,
+                                c.errors()
+                            )),
+                        },
+                    })
+                    .collect()
+            })
+        });
+        Playground {
+            prompt,
+            view: RwSignal::new(View::Prompt),
+            embed: RwSignal::new(false),
+            workspace,
+            presets,
+            base_catalog,
+            classifier,
+            load_catalog: RwSignal::new(Load::Loading),
+            load_policies: RwSignal::new(Load::Loading),
+            load_model: RwSignal::new(Load::Loading),
+            batch: RwSignal::new(None),
+            editing: RwSignal::new(None),
+            diff_pair: RwSignal::new((0, 1)),
+            catalog,
+            catalog_error,
+            metadata,
+            compiled,
+            analysis,
+            decisions,
+        }
+    }
+
+    /// The share state of the current experiment.
+    pub fn share_state(&self) -> ShareState {
+        let ws = self.workspace.get_untracked();
+        let policies = ws
+            .policies
+            .iter()
+            .filter(|p| ws.is_selected(&p.id))
+            .cloned()
+            .collect();
+        let batch = self.batch.get_untracked().and_then(|b| match b {
+            BatchSource::Text(t) if t.len() > 16 * 1024 => None,
+            b => Some(b),
+        });
+        ShareState {
+            v: 1,
+            prompt: self.prompt.get_untracked(),
+            selected: ws.selected.clone(),
+            policies,
+            view: self.view.get_untracked(),
+            batch,
+            metadata_json: ws.metadata_json.clone(),
+            diff: Some(self.diff_pair.get_untracked()),
+        }
+    }
+
+    /// Applies a share state: prompt, view, selection, and the shared user policies (added to
+    /// the workspace unless an identical one is there).
+    pub fn apply_share(&self, s: ShareState) {
+        self.prompt.set(s.prompt);
+        self.view.set(s.view);
+        self.batch.set(s.batch);
+        if let Some(d) = s.diff {
+            self.diff_pair.set(d);
+        }
+        self.workspace.update(|w| {
+            for p in s.policies {
+                match w.policies.iter_mut().find(|q| q.id == p.id) {
+                    Some(q) => q.source = p.source,
+                    None => w.policies.push(PolicyDoc {
+                        builtin: false,
+                        ..p
+                    }),
+                }
+            }
+            w.selected = s.selected;
+            if !s.metadata_json.is_empty() {
+                w.metadata_json = s.metadata_json;
+            }
+        });
+    }
+}
+
+/// Parses and checks one policy document.
+pub fn compile(doc: PolicyDoc, catalog: &Catalog) -> Compiled {
+    match Policy::load(&doc.source, catalog) {
+        Ok((policy, warnings)) => Compiled {
+            id: doc.id,
+            builtin: doc.builtin,
+            source: doc.source,
+            policy: Some(policy),
+            diagnostics: warnings,
+        },
+        Err(diagnostics) => Compiled {
+            id: doc.id,
+            builtin: doc.builtin,
+            source: doc.source,
+            policy: None,
+            diagnostics,
+        },
+    }
+}
