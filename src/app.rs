@@ -2,9 +2,9 @@
 
 use crate::assets;
 use crate::components::{
-    catalog_view::CatalogView, decision_cards::DecisionCards, live_run::LivePanel,
-    policy_editor::PolicyEditor, policy_picker::PolicyPicker, prompt_editor::PromptEditor,
-    share_bar::ShareBar, signals_panel::SignalsPanel,
+    batch_view::BatchView, catalog_view::CatalogView, decision_cards::DecisionCards,
+    live_run::LivePanel, policy_editor::PolicyEditor, policy_picker::PolicyPicker,
+    prompt_editor::PromptEditor, share_bar::ShareBar, signals_panel::SignalsPanel,
 };
 use crate::engine::{Load, Playground};
 use crate::providers::plan_from_decision;
@@ -140,7 +140,7 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </div>
-                <div class="view" hidden=move || view() != View::Batch>"(batch view)"</div>
+                <div class="view" hidden=move || view() != View::Batch><BatchView /></div>
                 <div class="view" hidden=move || view() != View::Policies><PolicyEditor /></div>
                 <div class="view" hidden=move || view() != View::Catalog><CatalogView /></div>
                 <div class="view" hidden=move || view() != View::Live>

@@ -4,6 +4,7 @@
 
 mod app;
 mod assets;
+mod bench;
 mod components;
 mod engine;
 mod files;

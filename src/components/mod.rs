@@ -1,8 +1,8 @@
 //! One component per panel.
 
-// pub mod batch_view;
+pub mod batch_view;
 pub mod catalog_view;
-// pub mod charts;
+pub mod charts;
 pub mod decision_cards;
 pub mod keys_panel;
 pub mod live_run;

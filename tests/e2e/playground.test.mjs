@@ -1,0 +1,195 @@
+// The playground: one prompt under several policies, the policy editor's live diagnostics,
+// share links, embed mode, persistence, and screenshots of each view in both themes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, screenshot, signal, BASE_URL } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const modelReady = (page) => page.waitForSelector('[data-model="ready"]', { timeout: 30000 });
+
+test('a typed prompt gets task bars, complexity and a decision from each of three policies', async () => {
+  const page = await openPage(browser);
+  await modelReady(page);
+  await page.fill('#prompt', 'Write a Rust function that parses an ISO 8601 date string and returns a chrono::NaiveDate, with unit tests.');
+  await page.waitForFunction(() => document.querySelector('[data-signal="top_task"]')?.textContent.trim() === 'code');
+  // Task bars: eleven labels, the top one marked; probabilities shown as percentages.
+  assert.equal(await page.locator('.task-bar').count(), 11);
+  assert.equal(await page.getAttribute('.task-bar.top', 'data-task'), 'code');
+  const complexity = Number(await signal(page, 'complexity'));
+  assert.ok(complexity >= 0 && complexity <= 1, `complexity ${complexity}`);
+  // The three default policies each decide.
+  const cards = page.locator('.card.decision');
+  assert.equal(await cards.count(), 3);
+  const policies = await cards.evaluateAll((els) => els.map((e) => e.dataset.policy));
+  assert.deepEqual(policies, ['cost-saver', 'task-specialist', 'quality-first']);
+  for (const id of policies) {
+    const model = await page.getAttribute(`.card.decision[data-policy="${id}"]`, 'data-model');
+    assert.ok(model && model !== 'no model', `${id} chose ${model}`);
+    assert.match(await page.textContent(`.card.decision[data-policy="${id}"] [data-field="cost"]`), /^\$/);
+  }
+  // task-specialist routes code through its code rule; the trace explains every rule.
+  assert.equal((await page.textContent('.card.decision[data-policy="task-specialist"] [data-field="rule"]')).trim(), 'code');
+  await page.click('.card.decision[data-policy="task-specialist"] .trace summary');
+  assert.ok(await page.locator('.card.decision[data-policy="task-specialist"] .rule.chosen').count() === 1);
+  assert.ok(await page.locator('.card.decision[data-policy="task-specialist"] .rule.not-matched').count() >= 1);
+  // Adding a fourth policy adds a card; removing it takes it away.
+  await page.click('.policy-chip[data-policy="latency-first"]');
+  assert.equal(await cards.count(), 4);
+  await page.click('.policy-chip[data-policy="latency-first"]');
+  assert.equal(await cards.count(), 3);
+  await screenshot(page, 'prompt-desktop-light');
+  assert.deepEqual(page.errors, []);
+});
+
+test('editing a policy into an error shows the diagnostic at its line, fixing it clears it, and a reload keeps it', async () => {
+  const page = await openPage(browser);
+  await page.click('.tab[data-view="policies"]');
+  await page.click('button:has-text("New policy")');
+  const editor = page.locator('textarea.code');
+  await editor.waitFor();
+  assert.equal(await page.getAttribute('.diag-status', 'data-errors'), '0');
+  const good = await editor.inputValue();
+  // Break the first condition: compare complexity with a string (a CEL type error).
+  const broken = good.replace("when = 'complexity > 0.7'", "when = 'complexity > \"high\"'");
+  assert.notEqual(broken, good);
+  await editor.fill(broken);
+  await page.waitForSelector('.diagnostics .diag.error');
+  const line = broken.split('\n').findIndex((l) => l.includes('"high"')) + 1;
+  assert.equal(await page.getAttribute('.diagnostics .diag.error', 'data-line'), String(line));
+  assert.match(await page.textContent('.diagnostics .diag.error .loc'), new RegExp(`^${line}:\\d+$`));
+  assert.equal(await page.locator('.gutter .ln.err').count(), 1);
+  assert.equal((await page.textContent('.gutter .ln.err')).trim(), String(line));
+  await screenshot(page, 'policy-editor-error');
+  // The prompt view shows the broken policy's card as broken, not a stale decision.
+  await page.click('.tab[data-view="prompt"]');
+  await page.waitForSelector('.card.decision.broken[data-policy="my-policy"]');
+  await page.click('.tab[data-view="policies"]');
+  // An unknown model is reported too, with a suggestion.
+  await editor.fill(good.replace('"gpt-5-mini"', '"gpt-5-mimi"'));
+  await page.waitForSelector('.diagnostics .diag.error[data-code="unknown-model"]');
+  // Fixed: no errors, and the policy decides again.
+  await editor.fill(good.replace('min_quality = 60', 'min_quality = 65'));
+  await page.waitForFunction(() => document.querySelector('.diag-status')?.dataset.errors === '0');
+  await page.click('.tab[data-view="prompt"]');
+  await page.waitForSelector('.card.decision[data-policy="my-policy"]:not(.broken)');
+  // Reload: the user's policy, its edit and its selection survive.
+  await page.reload();
+  await page.waitForSelector('[data-ready="true"]');
+  await page.waitForSelector('.card.decision[data-policy="my-policy"]:not(.broken)');
+  await page.click('.tab[data-view="policies"]');
+  await page.click('.policy-item[data-policy="my-policy"]');
+  assert.match(await page.locator('textarea.code').inputValue(), /min_quality = 65/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a share link opened in a fresh page reproduces prompt, policies and view, and carries no key', async () => {
+  const page = await openPage(browser);
+  await page.click('.tab[data-view="policies"]');
+  await page.click('button:has-text("New policy")');
+  const editor = page.locator('textarea.code');
+  await editor.waitFor();
+  const src = (await editor.inputValue()).replace('name = "my-policy"', 'name = "shared-policy"').replace('min_quality = 60', 'min_quality = 70');
+  await editor.fill(src);
+  await page.click('.tab[data-view="prompt"]');
+  await page.fill('#prompt', 'Summarize the attached meeting notes in three bullet points for the team channel.');
+  await page.click('.policy-chip[data-policy="balanced"]');
+  await page.click('button:has-text("Share link")');
+  const link = await page.inputValue('#share-output');
+  assert.ok(link.startsWith(BASE_URL + '#s='), link);
+  assert.ok(!/key/i.test(decodeURIComponent(link.split('#')[0])));
+  const expected = await page.locator('.card.decision').evaluateAll((els) => els.map((e) => [e.dataset.policy, e.dataset.model]));
+
+  // A fresh browser context: no storage, only the link.
+  const fresh = await openPage(browser, { url: link });
+  await fresh.waitForSelector('.card.decision[data-policy="my-policy"]');
+  assert.equal(await fresh.inputValue('#prompt'), 'Summarize the attached meeting notes in three bullet points for the team channel.');
+  const got = await fresh.locator('.card.decision').evaluateAll((els) => els.map((e) => [e.dataset.policy, e.dataset.model]));
+  assert.deepEqual(got, expected);
+  await fresh.click('.tab[data-view="policies"]');
+  await fresh.click('.policy-item[data-policy="my-policy"]');
+  assert.match(await fresh.locator('textarea.code').inputValue(), /min_quality = 70/);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
+test('embed mode fits an iframe with minimal chrome', async () => {
+  const page = await openPage(browser);
+  await page.fill('#prompt', 'Translate "see you tomorrow at the station" into Japanese.');
+  await page.click('button:has-text("Copy embed snippet")');
+  const snippet = await page.inputValue('#share-output');
+  assert.match(snippet, /^<iframe src="[^"]+#embed&s=/);
+  const src = snippet.match(/src="([^"]+)"/)[1];
+  // A host page on the same server embeds it at 700 px wide.
+  const host = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  const errors = [];
+  host.on('pageerror', (e) => errors.push(String(e)));
+  await host.goto(BASE_URL);
+  await host.setContent(`<!doctype html><body style="margin:20px;font-family:sans-serif"><h1>Docs page</h1><p>Live demo:</p><div style="width:700px">${snippet.replace(src, src)}</div></body>`);
+  const frame = await (await host.waitForSelector('iframe')).contentFrame();
+  await frame.waitForSelector('[data-ready="true"]');
+  await frame.waitForSelector('.card.decision');
+  assert.ok(await frame.locator('.app.embed').count() === 1);
+  assert.equal(await frame.locator('.tabs').isVisible(), false);
+  assert.equal(await frame.inputValue('#prompt'), 'Translate "see you tomorrow at the station" into Japanese.');
+  await host.screenshot({ path: 'tests/e2e/artifacts/embed-iframe.png', fullPage: true });
+  assert.deepEqual(errors, []);
+  await host.close();
+});
+
+test('screenshots: each view at desktop and 375 px, light and dark; keyboard focus is visible', async () => {
+  for (const [w, h] of [[1280, 900], [375, 812]]) {
+    for (const scheme of ['light', 'dark']) {
+      const page = await openPage(browser, { viewport: { width: w, height: h }, colorScheme: scheme });
+      await modelReady(page);
+      for (const view of ['prompt', 'policies', 'catalog', 'batch', 'live']) {
+        await page.click(`.tab[data-view="${view}"]`);
+        await screenshot(page, `${view}-${w}-${scheme}`);
+      }
+      // No horizontal overflow of the page at this width.
+      await page.click('.tab[data-view="prompt"]');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page overflows by ${overflow}px at ${w}px`);
+      // Tab moves focus to a visible, named control.
+      await page.keyboard.press('Tab');
+      const named = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el && (el.getAttribute('aria-label') || el.textContent.trim() || el.getAttribute('title'));
+      });
+      assert.ok(named, 'focused control has an accessible name');
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
+  }
+});
+
+test('in-page speed: classifier and cheap signals on 100 B / 1 KB / 10 KB prompts (figures printed)', async () => {
+  const page = await openPage(browser);
+  const figures = await page.evaluate(async () => {
+    const bytes = new Uint8Array(await (await fetch('public/model/task-classifier.bin')).arrayBuffer());
+    const base = 'Please review this paragraph about our quarterly planning process and suggest three concrete improvements to the timeline. ';
+    const out = {};
+    for (const [name, size] of [['100B', 100], ['1KB', 1024], ['10KB', 10240]]) {
+      const text = base.repeat(Math.ceil(size / base.length)).slice(0, size);
+      out[name] = {
+        classify_us: window.wasmBindings.bench_classify(bytes, text, size > 5000 ? 500 : 3000),
+        cheap_signals_us: window.wasmBindings.bench_cheap_signals(text, size > 5000 ? 500 : 3000),
+      };
+    }
+    return out;
+  });
+  for (const [k, v] of Object.entries(figures)) {
+    console.log(`in-page ${k}: classify ${v.classify_us.toFixed(1)} µs, cheap signals ${v.cheap_signals_us.toFixed(1)} µs`);
+    assert.ok(v.classify_us > 0 && Number.isFinite(v.classify_us));
+  }
+  // Navigation to first decision shown, on localhost.
+  const t = await browser.newPage();
+  const t0 = Date.now();
+  await t.goto(BASE_URL);
+  await t.waitForSelector('.card.decision');
+  const nav = await t.evaluate(() => performance.now());
+  console.log(`navigation → first decision shown: ${Date.now() - t0} ms wall (${nav.toFixed(0)} ms page clock)`);
+  await t.close();
+});
