@@ -26,7 +26,8 @@ pub struct Preset {
     /// Whether a key is normally required (local servers do not need one).
     pub key_required: bool,
     /// Whether `stream_options: {include_usage: true}` is sent (OpenAI format only; some
-    /// servers reject unknown fields).
+    /// servers reject unknown fields). Sent only where documented (OpenAI, DeepSeek, vLLM);
+    /// elsewhere usage is read when the server sends it anyway, else estimated and marked.
     pub stream_usage_option: bool,
     /// Short note shown in the keys panel (CORS facts, set-up hints).
     pub note: &'static str,
@@ -40,9 +41,9 @@ pub const PRESETS: &[Preset] = &[
     Preset { id: "groq", name: "Groq", format: WireFormat::OpenAiChat, base_url: "https://api.groq.com/openai/v1", key_required: true, stream_usage_option: false, note: "OpenAI-compatible; usage may arrive as x_groq.usage." },
     Preset { id: "mistral", name: "Mistral", format: WireFormat::OpenAiChat, base_url: "https://api.mistral.ai/v1", key_required: true, stream_usage_option: false, note: "Only Authorization and Content-Type are sent: extra headers fail its CORS preflight." },
     Preset { id: "deepseek", name: "DeepSeek", format: WireFormat::OpenAiChat, base_url: "https://api.deepseek.com", key_required: true, stream_usage_option: true, note: "OpenAI-compatible." },
-    Preset { id: "xai", name: "xAI", format: WireFormat::OpenAiChat, base_url: "https://api.x.ai/v1", key_required: true, stream_usage_option: true, note: "OpenAI-compatible." },
-    Preset { id: "openrouter", name: "OpenRouter", format: WireFormat::OpenAiChat, base_url: "https://openrouter.ai/api/v1", key_required: true, stream_usage_option: true, note: "OpenAI-compatible; errors after the stream started arrive inside the stream." },
-    Preset { id: "together", name: "Together", format: WireFormat::OpenAiChat, base_url: "https://api.together.xyz/v1", key_required: true, stream_usage_option: true, note: "OpenAI-compatible." },
+    Preset { id: "xai", name: "xAI", format: WireFormat::OpenAiChat, base_url: "https://api.x.ai/v1", key_required: true, stream_usage_option: false, note: "OpenAI-compatible." },
+    Preset { id: "openrouter", name: "OpenRouter", format: WireFormat::OpenAiChat, base_url: "https://openrouter.ai/api/v1", key_required: true, stream_usage_option: false, note: "OpenAI-compatible; errors after the stream started arrive inside the stream." },
+    Preset { id: "together", name: "Together", format: WireFormat::OpenAiChat, base_url: "https://api.together.xyz/v1", key_required: true, stream_usage_option: false, note: "OpenAI-compatible." },
     Preset { id: "ollama", name: "Ollama (local)", format: WireFormat::OpenAiChat, base_url: "http://localhost:11434/v1", key_required: false, stream_usage_option: false, note: "Allows localhost pages by default; a hosted page needs OLLAMA_ORIGINS." },
     Preset { id: "lmstudio", name: "LM Studio (local)", format: WireFormat::OpenAiChat, base_url: "http://localhost:1234/v1", key_required: false, stream_usage_option: false, note: "Turn on \"Enable CORS\" (lms server start --cors)." },
     Preset { id: "llamacpp", name: "llama.cpp server (local)", format: WireFormat::OpenAiChat, base_url: "http://localhost:8080/v1", key_required: false, stream_usage_option: false, note: "Permissive CORS by default." },
