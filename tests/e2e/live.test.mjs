@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { launch, openPage, screenshot } from './browser.mjs';
 import { startFakeProvider } from '../fake-provider/server.mjs';
 
@@ -338,6 +339,18 @@ test('keys go only to their own host, never into URLs, storage (unless opted in)
   for (const u of [...requested, page.url()]) assert.deepEqual(keyIn(u), [], u);
   const hrefs = await page.evaluate(() => [...document.querySelectorAll('[href]')].map((a) => a.href).join(' '));
   assert.deepEqual(keyIn(hrefs), []);
+  // The share link (when the page has one) is deflate+base64url JSON: decode it and look inside.
+  const shareBtn = page.locator('button', { hasText: 'Share link' });
+  if (await shareBtn.count()) {
+    await shareBtn.first().click();
+    const link = await page.inputValue('#share-output');
+    const data = link.split('#')[1]?.split('&').find((p) => p.startsWith('s='))?.slice(2);
+    assert.ok(data, `share link has state: ${link}`);
+    const json = zlib.inflateRawSync(Buffer.from(data, 'base64url')).toString('utf8');
+    assert.ok(json.includes('Say hello in one sentence.'), 'decoded share state carries the prompt');
+    assert.deepEqual(keyIn(link + json + page.url()), [], 'no key in the share link');
+    await showView(page, 'live');
+  }
   const storage = () => page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
   assert.deepEqual(keyIn(await storage()), [], 'nothing stored without opt-in');
   assert.deepEqual(keyIn(consoleText.join('\n')), []);
