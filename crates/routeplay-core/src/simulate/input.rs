@@ -6,6 +6,7 @@
 //! line. Bad lines are reported with their 1-based line number; the rest are used.
 
 use super::{parse_prompts_jsonl, LineError, PromptRecord};
+use crate::signals::{detect_code, detect_pii, estimate_tokens, CheapSignals};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -342,6 +343,36 @@ pub fn flow<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Flow {
     }
 }
 
+/// The cheap signals of `text` exactly as [`CheapSignals::compute`] gives them, except that
+/// language detection — by far the costliest cheap signal — is skipped (`language: None`) when
+/// `language` is false. A batch run passes [`reads_language`] of its policies, so it computes
+/// only what its conditions can see.
+pub fn cheap_signals(text: &str, language: bool) -> CheapSignals {
+    if language {
+        return CheapSignals::compute(text);
+    }
+    CheapSignals {
+        chars: text.chars().count(),
+        bytes: text.len(),
+        words: text.split_whitespace().count(),
+        lines: if text.is_empty() {
+            0
+        } else {
+            text.lines().count().max(1)
+        },
+        tokens: estimate_tokens(text),
+        has_code: detect_code(text),
+        language: None,
+        pii: detect_pii(text),
+    }
+}
+
+/// Whether a policy source could read the prompt's language (conservative: any mention of
+/// `language` counts, comments included).
+pub fn reads_language(policy_source: &str) -> bool {
+    policy_source.contains("language")
+}
+
 /// Quotes a CSV field when it needs it.
 pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -427,6 +458,26 @@ mod tests {
         assert_eq!(f.links[0], ("code".into(), "a".into(), 2));
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+    }
+
+    #[test]
+    fn cheap_signals_match_compute_apart_from_language() {
+        let samples = include_str!("../../../../public/samples/prompts.jsonl");
+        for (_, r) in parse_prompt_set(samples).prompts {
+            let full = CheapSignals::compute(&r.text);
+            assert_eq!(cheap_signals(&r.text, true), full);
+            let lean = cheap_signals(&r.text, false);
+            assert_eq!(lean.language, None);
+            assert_eq!(
+                CheapSignals {
+                    language: full.language.clone(),
+                    ..lean
+                },
+                full
+            );
+        }
+        assert!(reads_language("when = 'language == \"fr\"'"));
+        assert!(!reads_language("when = 'task == \"code\"'"));
     }
 
     #[test]
