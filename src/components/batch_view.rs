@@ -1,0 +1,1087 @@
+//! The batch view: a prompt set under every selected policy, with charts, rule coverage, a
+//! per-prompt decisions table filtered to what changed between two policies, and exports.
+//!
+//! Each prompt is classified once and its [`Facts`] reused by every policy. The run goes in
+//! chunks of a few milliseconds, yielding to the event loop between them, so the page stays
+//! responsive and the run can be cancelled.
+
+use crate::components::charts::{
+    CostQuality, CostQualityScatter, CoverageBars, FlowChart, ShareBars, ShareRow, PALETTE,
+};
+use crate::engine::{now_ms, Compiled, Load, Playground, Shared};
+use crate::state::share::BatchSource;
+use crate::state::View;
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use routeplay_core::catalog::Catalog;
+use routeplay_core::classifier::Model;
+use routeplay_core::policy::{Facts, Metadata};
+use routeplay_core::signals::PromptSignals;
+use routeplay_core::simulate::input::{cheap_signals, csv_field, reads_language};
+use routeplay_core::simulate::{
+    flow, parse_prompt_set, LineError, PolicyDiff, PromptRecord, SetFormat, Simulation,
+    SimulationReport,
+};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// The shipped sample prompt set (relative, so any sub-path works).
+pub const SAMPLES_URL: &str = "public/samples/prompts.jsonl";
+/// Sets up to this size run by themselves when loaded or when the policies change.
+pub const AUTO_RUN_MAX: usize = 2_000;
+/// Rows per page of the decisions table.
+pub const PAGE: usize = 50;
+/// Bad lines listed by number (the rest are counted).
+pub const SHOW_BAD: usize = 12;
+/// Milliseconds of work between yields to the event loop.
+const SLICE_MS: f64 = 24.0;
+const NONE: u16 = u16::MAX;
+
+/// A prompt set read from the sample, a paste or a file.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Where it came from.
+    pub source: String,
+    /// Detected format.
+    pub format: SetFormat,
+    /// Good prompts.
+    pub prompts: Vec<PromptRecord>,
+    /// Bad lines.
+    pub errors: Vec<LineError>,
+    /// Parse time, ms.
+    pub parse_ms: f64,
+}
+
+/// What a run depends on: when this changes, results are out of date.
+#[derive(Clone, PartialEq)]
+struct RunKey {
+    loaded: Shared<Loaded>,
+    compiled: Shared<Vec<Compiled>>,
+    selected: Vec<String>,
+    catalog: Option<Shared<Catalog>>,
+    classifier: Option<Shared<Model>>,
+    metadata: Result<Metadata, String>,
+}
+
+/// The outcome of a run.
+pub struct Results {
+    key: RunKey,
+    sim: Simulation,
+    /// The report over the prompts done.
+    pub report: SimulationReport,
+    /// Selection index of each simulated policy.
+    sel: Vec<usize>,
+    /// Catalog model ids.
+    models: Vec<String>,
+    /// Task names seen, by index.
+    task_names: Vec<String>,
+    /// Task index per prompt.
+    tasks: Vec<u8>,
+    /// Model index per prompt and policy (`NONE`: unrouted), row-major.
+    picks: Vec<u16>,
+    /// Prompts done.
+    pub done: usize,
+    /// Prompts in the set.
+    pub total: usize,
+    /// Wall time of the run, ms.
+    pub elapsed_ms: f64,
+    /// Stopped by the user.
+    pub cancelled: bool,
+    /// Selected policies left out because they have errors.
+    pub skipped: Vec<String>,
+}
+
+impl Results {
+    fn policies(&self) -> usize {
+        self.report.policies.len()
+    }
+    fn pick(&self, i: usize, p: usize) -> u16 {
+        self.picks[i * self.policies() + p]
+    }
+    /// Simulated index of the policy at selection index `s`.
+    fn sim_index(&self, s: usize) -> Option<usize> {
+        self.sel.iter().position(|&x| x == s)
+    }
+    /// The simulated pair for the diff: the selection pair mapped, else the first two.
+    fn pair(&self, pair: (usize, usize)) -> (usize, usize) {
+        let n = self.policies();
+        let a = self.sim_index(pair.0).unwrap_or(0);
+        let b = self.sim_index(pair.1).unwrap_or(if n > 1 { 1 } else { 0 });
+        (a, b)
+    }
+    /// Model colours: by total use across policies, most used first.
+    fn colors(&self) -> HashMap<String, usize> {
+        let mut use_count: HashMap<&str, usize> = HashMap::new();
+        for p in &self.report.policies {
+            for s in &p.by_model {
+                *use_count.entry(s.name.as_str()).or_default() += s.count;
+            }
+        }
+        let mut v: Vec<(&str, usize)> = use_count.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (m, _))| (m.to_string(), i % PALETTE))
+            .collect()
+    }
+}
+
+thread_local! {
+    static CHANNEL: Option<(wasm_bindgen::JsValue, wasm_bindgen::JsValue, js_sys::Function)> = (|| {
+        let global = js_sys::global();
+        let ctor: js_sys::Function = js_sys::Reflect::get(&global, &"MessageChannel".into()).ok()?.dyn_into().ok()?;
+        let ch = js_sys::Reflect::construct(&ctor, &js_sys::Array::new()).ok()?;
+        let p1 = js_sys::Reflect::get(&ch, &"port1".into()).ok()?;
+        let p2 = js_sys::Reflect::get(&ch, &"port2".into()).ok()?;
+        let post: js_sys::Function = js_sys::Reflect::get(&p2, &"postMessage".into()).ok()?.dyn_into().ok()?;
+        Some((p1, p2, post))
+    })();
+}
+
+/// Lets the browser handle input and paint: a message-channel task (no 4 ms timer clamp),
+/// else a zero timeout.
+async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let posted = CHANNEL.with(|c| match c {
+            Some((p1, p2, post)) => {
+                js_sys::Reflect::set(p1, &"onmessage".into(), &resolve).is_ok()
+                    && post.call1(p2, &wasm_bindgen::JsValue::UNDEFINED).is_ok()
+            }
+            None => false,
+        });
+        if !posted {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    resp.text().await.map_err(|e| format!("{url}: {e}"))
+}
+
+fn read(source: String, text: &str) -> Shared<Loaded> {
+    let t0 = now_ms();
+    let parsed = parse_prompt_set(text);
+    Shared::new(Loaded {
+        source,
+        format: parsed.format,
+        prompts: parsed.prompts.into_iter().map(|(_, r)| r).collect(),
+        errors: parsed.errors,
+        parse_ms: now_ms() - t0,
+    })
+}
+
+/// Thousands separators.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn usd(x: f64) -> String {
+    if x == 0.0 {
+        "$0".into()
+    } else if x.abs() < 0.01 {
+        format!("${x:.5}")
+    } else if x.abs() < 10.0 {
+        format!("${x:.3}")
+    } else {
+        format!("${x:.2}")
+    }
+}
+
+fn signed(x: f64, unit: &str, decimals: usize) -> String {
+    let sign = if x > 0.0 {
+        "+"
+    } else if x < 0.0 {
+        "−"
+    } else {
+        "±"
+    };
+    format!("{sign}{:.decimals$}{unit}", x.abs())
+}
+
+fn signed_usd(x: f64) -> String {
+    let sign = if x > 0.0 {
+        "+"
+    } else if x < 0.0 {
+        "−"
+    } else {
+        "±"
+    };
+    format!("{sign}{}", usd(x.abs()))
+}
+
+/// Shared run state: signals plus the generation counter that cancels superseded runs.
+#[derive(Clone, Copy)]
+struct Runner {
+    results: RwSignal<Option<Shared<Results>>>,
+    running: RwSignal<bool>,
+    progress: RwSignal<(usize, usize, f64)>,
+    status: RwSignal<Option<String>>,
+    gen: StoredValue<Arc<AtomicU64>>,
+    cancel: StoredValue<Arc<AtomicU64>>,
+}
+
+impl Runner {
+    fn start(self, key: RunKey) {
+        let gen_counter = self.gen.get_value();
+        let cancel = self.cancel.get_value();
+        let mine = gen_counter.fetch_add(1, Ordering::SeqCst) + 1;
+        spawn_local(async move {
+            self.run(key, mine, gen_counter, cancel).await;
+        });
+    }
+
+    async fn run(
+        self,
+        key: RunKey,
+        mine: u64,
+        gen_counter: Arc<AtomicU64>,
+        cancel: Arc<AtomicU64>,
+    ) {
+        let Some(catalog) = key.catalog.clone() else {
+            self.status
+                .set(Some("The catalog has not loaded yet.".into()));
+            return;
+        };
+        let mut policies = Vec::new();
+        let mut sel = Vec::new();
+        let mut skipped = Vec::new();
+        for (si, id) in key.selected.iter().enumerate() {
+            match key.compiled.iter().find(|c| &c.id == id) {
+                Some(c) => match &c.policy {
+                    Some(p) => {
+                        policies.push(p.clone());
+                        sel.push(si);
+                    }
+                    None => skipped.push(c.name()),
+                },
+                None => skipped.push(id.clone()),
+            }
+        }
+        if policies.is_empty() {
+            self.status.set(Some(
+                "Select at least one policy without errors to run the set.".into(),
+            ));
+            self.results.set(None);
+            return;
+        }
+        let loaded = key.loaded.clone();
+        let n = loaded.prompts.len();
+        let p = policies.len();
+        let models: Vec<String> = catalog.models.iter().map(|m| m.id.clone()).collect();
+        let model_pos: HashMap<String, u16> = models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.clone(), i as u16))
+            .collect();
+        // Language detection is the costliest cheap signal: only when a policy can read it.
+        let with_language = key.selected.iter().any(|id| {
+            key.compiled
+                .iter()
+                .any(|c| &c.id == id && reads_language(&c.source))
+        });
+        let mut sim = Simulation::new(policies, (*catalog).clone());
+        let meta = key.metadata.clone().unwrap_or_default();
+        let classifier = key.classifier.clone();
+        let mut task_names: Vec<String> = Vec::new();
+        let mut tasks: Vec<u8> = Vec::with_capacity(n);
+        let mut picks: Vec<u16> = Vec::with_capacity(n * p);
+        self.status.set(None);
+        self.running.set(true);
+        self.progress.set((0, n, 0.0));
+        let t0 = now_ms();
+        let mut i = 0;
+        let mut cancelled = false;
+        while i < n {
+            let slice = now_ms();
+            while i < n {
+                let r = &loaded.prompts[i];
+                let signals = PromptSignals {
+                    cheap: cheap_signals(&r.text, with_language),
+                    task: classifier.as_ref().map(|m| m.predict(&r.text)),
+                };
+                let facts = if r.metadata.is_empty() {
+                    Facts::new(&r.text, &signals, &meta)
+                } else {
+                    let mut m = meta.clone();
+                    m.extend(r.metadata.clone());
+                    Facts::new(&r.text, &signals, &m)
+                };
+                let id = r.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+                sim.add(&id, &facts, r.outcomes.as_ref());
+                let task = facts.task();
+                let ti = match task_names.iter().position(|t| t == task) {
+                    Some(t) => t,
+                    None => {
+                        task_names.push(task.to_string());
+                        task_names.len() - 1
+                    }
+                };
+                tasks.push(ti.min(255) as u8);
+                if let Some(d) = sim.decisions(i) {
+                    for c in &d.choices {
+                        picks.push(
+                            c.model
+                                .as_ref()
+                                .and_then(|m| model_pos.get(m).copied())
+                                .unwrap_or(NONE),
+                        );
+                    }
+                }
+                i += 1;
+                if i % 8 == 0 && now_ms() - slice > SLICE_MS {
+                    break;
+                }
+            }
+            self.progress.set((i, n, now_ms() - t0));
+            yield_now().await;
+            if gen_counter.load(Ordering::SeqCst) != mine {
+                return; // superseded by a newer run
+            }
+            if cancel.load(Ordering::SeqCst) == mine {
+                cancelled = i < n;
+                break;
+            }
+        }
+        let elapsed_ms = now_ms() - t0;
+        let report = sim.report();
+        self.results.set(Some(Shared::new(Results {
+            key,
+            sim,
+            report,
+            sel,
+            models,
+            task_names,
+            tasks,
+            picks,
+            done: i,
+            total: n,
+            elapsed_ms,
+            cancelled,
+            skipped,
+        })));
+        self.running.set(false);
+    }
+}
+
+/// The batch view.
+#[component]
+pub fn BatchView() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let loaded = RwSignal::new(None::<Shared<Loaded>>);
+    let last_source = StoredValue::new(None::<BatchSource>);
+    let load_error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let paste = RwSignal::new(String::new());
+    let dragging = RwSignal::new(false);
+    let runner = Runner {
+        results: RwSignal::new(None),
+        running: RwSignal::new(false),
+        progress: RwSignal::new((0, 0, 0.0)),
+        status: RwSignal::new(None),
+        gen: StoredValue::new(Arc::new(AtomicU64::new(0))),
+        cancel: StoredValue::new(Arc::new(AtomicU64::new(0))),
+    };
+
+    // Load whatever the batch source says (buttons set it; share links too).
+    Effect::new(move |_| {
+        let src = pg.batch.get();
+        if src == last_source.get_value() {
+            return;
+        }
+        last_source.set_value(src.clone());
+        match src {
+            None => {}
+            Some(BatchSource::Text(t)) => {
+                load_error.set(None);
+                loaded.set(Some(read("pasted or opened prompts".into(), &t)));
+            }
+            Some(BatchSource::Sample) => {
+                load_error.set(None);
+                loading.set(true);
+                spawn_local(async move {
+                    match fetch_text(SAMPLES_URL).await {
+                        Ok(t) => loaded.set(Some(read("the sample set".into(), &t))),
+                        Err(e) => {
+                            load_error.set(Some(format!("The sample set could not be loaded: {e}")))
+                        }
+                    }
+                    loading.set(false);
+                });
+            }
+        }
+    });
+
+    let key = Memo::new(move |_| {
+        Some(RunKey {
+            loaded: loaded.get()?,
+            compiled: pg.compiled.get(),
+            selected: pg.workspace.with(|w| w.selected.clone()),
+            catalog: pg.catalog.get(),
+            classifier: pg.classifier.get(),
+            metadata: pg.metadata.get(),
+        })
+    });
+    let model_loading = move || matches!(pg.load_model.get(), Load::Loading);
+    let stale = move || {
+        let k = key.get();
+        runner.results.with(|r| match (r, &k) {
+            (Some(r), Some(k)) => &r.key != k,
+            (None, Some(_)) => true,
+            _ => false,
+        })
+    };
+
+    // Small sets run by themselves (when this view is shown and the classifier is ready).
+    Effect::new(move |_| {
+        let Some(k) = key.get() else { return };
+        let shown = pg.view.get() == View::Batch;
+        if !shown || model_loading() || k.catalog.is_none() || k.loaded.prompts.len() > AUTO_RUN_MAX
+        {
+            return;
+        }
+        if runner
+            .results
+            .with_untracked(|r| r.as_ref().is_some_and(|r| r.key == k))
+        {
+            return;
+        }
+        runner.start(k);
+    });
+
+    let run_now = move |_| {
+        if let Some(k) = key.get_untracked() {
+            runner.start(k);
+        }
+    };
+    let cancel_run = move |_| {
+        let g = runner.gen.get_value().load(Ordering::SeqCst);
+        runner.cancel.get_value().store(g, Ordering::SeqCst);
+    };
+
+    let open_file = move |file: web_sys::File| {
+        loading.set(true);
+        spawn_local(async move {
+            match crate::files::read_text(&file).await {
+                Ok(t) => {
+                    load_error.set(None);
+                    pg.batch.set(Some(BatchSource::Text(t)));
+                }
+                Err(e) => load_error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        if let Some(f) = crate::files::first_file(&ev) {
+            open_file(f);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(f) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            open_file(f);
+        }
+    };
+
+    let loaded_summary = move || {
+        loaded.get().map(|l| {
+            let bad = l.errors.len();
+            let shown: Vec<LineError> = l.errors.iter().take(SHOW_BAD).cloned().collect();
+            let more = bad.saturating_sub(SHOW_BAD);
+            view! {
+                <p class="loaded" data-prompts=l.prompts.len().to_string() data-bad=bad.to_string()>
+                    <strong>{format!("{} prompts", thousands(l.prompts.len()))}</strong>
+                    {format!(" from {} ({}) · read in {:.0} ms", l.source, l.format.label(), l.parse_ms)}
+                </p>
+                {(bad > 0).then(|| view! {
+                    <div class="bad-lines" role="status">
+                        <p><strong>{format!("{} bad line{} skipped", thousands(bad), if bad == 1 { "" } else { "s" })}</strong>" — the other prompts are used."</p>
+                        <ul>
+                            {shown.into_iter().map(|e| view! {
+                                <li data-bad-line=e.line.to_string()><span class="line-no">{format!("line {}", e.line)}</span>" "{e.message}</li>
+                            }).collect_view()}
+                        </ul>
+                        {(more > 0).then(|| view! { <p class="muted small">{format!("and {} more", thousands(more))}</p> })}
+                    </div>
+                })}
+            }
+        })
+    };
+
+    let run_bar = move || {
+        let policies = key.with(|k| {
+            k.as_ref()
+                .map(|k| {
+                    k.selected
+                        .iter()
+                        .filter(|id| {
+                            k.compiled
+                                .iter()
+                                .any(|c| &&c.id == id && c.policy.is_some())
+                        })
+                        .count()
+                })
+                .unwrap_or(0)
+        });
+        let n = loaded.with(|l| l.as_ref().map(|l| l.prompts.len()).unwrap_or(0));
+        let running = runner.running.get();
+        let (done, total, ms) = runner.progress.get();
+        let label = format!(
+            "Run {} prompts × {} {}",
+            thousands(n),
+            policies,
+            if policies == 1 { "policy" } else { "policies" }
+        );
+        view! {
+            <div class="run-bar">
+                <button class="primary" data-action="run" disabled=move || runner.running.get() || loaded.with(|l| l.is_none()) on:click=run_now>{label}</button>
+                <button data-action="cancel" disabled=!running on:click=cancel_run>"Cancel"</button>
+                {running.then(|| {
+                    let rate = if ms > 0.0 { done as f64 / ms * 1000.0 } else { 0.0 };
+                    view! {
+                        <progress max=total.to_string() value=done.to_string() aria-label="Run progress"></progress>
+                        <span class="muted small" data-progress=done.to_string()>{format!("{} / {} · {:.1} s · {} prompts/s", thousands(done), thousands(total), ms / 1000.0, thousands(rate as usize))}</span>
+                    }
+                })}
+                {move || (!runner.running.get() && model_loading()).then(|| view! { <span class="muted small">"Waiting for the classifier…"</span> })}
+                {move || (!runner.running.get() && stale() && runner.results.with(|r| r.is_some())).then(|| view! { <span class="stale small">"Results are out of date — run again."</span> })}
+            </div>
+        }
+    };
+
+    let timing = move || {
+        runner.results.get().map(|r| {
+            let rate = if r.elapsed_ms > 0.0 { r.done as f64 / r.elapsed_ms * 1000.0 } else { 0.0 };
+            let what = if r.cancelled {
+                format!("Cancelled after {} of {} prompts", thousands(r.done), thousands(r.total))
+            } else {
+                format!("{} prompts × {} policies", thousands(r.done), r.policies())
+            };
+            view! {
+                <p class="timing" data-elapsed-ms=format!("{:.0}", r.elapsed_ms) data-done=r.done.to_string() data-cancelled=r.cancelled.to_string()>
+                    {format!("{what} in {:.2} s · {} prompts/s (classified once each, all in this tab)", r.elapsed_ms / 1000.0, thousands(rate as usize))}
+                </p>
+                {(!r.skipped.is_empty()).then(|| view! {
+                    <p class="stale small">{format!("Left out (policy has errors): {}", r.skipped.join(", "))}</p>
+                })}
+            }
+        })
+    };
+
+    view! {
+        <div class="batch" data-batch-ready=move || (runner.results.with(|r| r.is_some()) && !runner.running.get()).to_string()>
+            <section
+                class="panel batch-input"
+                class:dragging=move || dragging.get()
+                aria-labelledby="batch-title"
+                on:dragover=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <div class="panel-head">
+                    <h2 id="batch-title">"Prompt set"</h2>
+                    <span class="muted small">"JSONL, CSV with a “text” column, or one prompt per line"</span>
+                </div>
+                <div class="batch-sources">
+                    <button data-action="sample" on:click=move |_| {
+                        // Loading the same source again re-reads it.
+                        if pg.batch.get_untracked() == Some(BatchSource::Sample) {
+                            last_source.set_value(None);
+                            pg.batch.notify();
+                        } else {
+                            pg.batch.set(Some(BatchSource::Sample));
+                        }
+                    }>"Load sample set"</button>
+                    <label class="file-button">
+                        <input type="file" accept=".jsonl,.ndjson,.json,.csv,.txt,text/plain,text/csv" aria-label="Open a prompt file" on:change=on_file />
+                        <span>"Open file…"</span>
+                    </label>
+                    <span class="muted small drop-hint">"or drop a file on this panel"</span>
+                    {move || loading.get().then(|| view! { <span class="muted small">"Loading…"</span> })}
+                </div>
+                <details class="paste">
+                    <summary>"Paste prompts"</summary>
+                    <textarea
+                        class="mono"
+                        id="batch-paste"
+                        rows="6"
+                        aria-label="Prompts to paste"
+                        placeholder="{\"text\": \"Summarize this…\"}\nor a CSV with a text column\nor one prompt per line"
+                        prop:value=move || paste.get()
+                        on:input=move |ev| paste.set(event_target_value(&ev))
+                    ></textarea>
+                    <button data-action="use-paste" disabled=move || paste.with(|p| p.trim().is_empty()) on:click=move |_| {
+                        let t = paste.get_untracked();
+                        if pg.batch.get_untracked() == Some(BatchSource::Text(t.clone())) {
+                            last_source.set_value(None);
+                            pg.batch.notify();
+                        } else {
+                            pg.batch.set(Some(BatchSource::Text(t)));
+                        }
+                    }>"Use pasted prompts"</button>
+                </details>
+                {move || load_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {loaded_summary}
+                {run_bar}
+                {move || runner.status.get().map(|s| view! { <p class="stale">{s}</p> })}
+                {timing}
+            </section>
+            {move || runner.results.get().filter(|r| r.done > 0).map(|r| view! { <ResultsView results=r /> })}
+            {move || (loaded.with(|l| l.is_none()) && !loading.get()).then(|| view! {
+                <section class="panel empty-state">
+                    <p>"Load the sample set (220 prompts over eleven task types), paste prompts or open a file to see how the selected policies route a whole workload: model shares, cost against quality, which rules fire, and every prompt whose route changes between two policies."</p>
+                </section>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn ResultsView(results: Shared<Results>) -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let r = results;
+    let colors = r.colors();
+    let names: Vec<String> = r.report.policies.iter().map(|p| p.policy.clone()).collect();
+
+    // Summary table.
+    let has_realized = r.report.policies.iter().any(|p| p.realized.is_some());
+    let summary_rows = r
+        .report
+        .policies
+        .iter()
+        .map(|p| {
+            let realized = p
+                .realized
+                .as_ref()
+                .map(|x| format!("{:.1} ({} prompts)", x.mean_score, x.prompts))
+                .unwrap_or_else(|| "—".into());
+            view! {
+                <tr data-policy=p.policy.clone()>
+                    <th scope="row">{p.policy.clone()}</th>
+                    <td class="num">{usd(p.total_cost_usd)}</td>
+                    <td class="num">{usd(p.mean_cost_usd)}</td>
+                    <td class="num">{format!("{:.1}", p.mean_quality)}</td>
+                    <td class="num">{format!("{:.0} ms", p.latency_p50_ms)}</td>
+                    <td class="num">{format!("{:.0} ms", p.latency_p90_ms)}</td>
+                    <td class="num" class:warn={p.unrouted > 0}>{thousands(p.unrouted)}</td>
+                    {has_realized.then(|| view! { <td class="num">{realized.clone()}</td> })}
+                </tr>
+            }
+        })
+        .collect_view();
+    let baselines = r.report.outcomes.clone().map(|o| {
+        view! {
+            <p class="muted small">
+                {format!(
+                    "Realized scores over {} prompts with outcomes. Oracle (best model per prompt): {:.1} for {}. Best single model: {} at {:.1} for {}.",
+                    o.prompts,
+                    o.oracle_mean_score,
+                    usd(o.oracle_cost_usd),
+                    o.best_single_model.clone().unwrap_or_else(|| "—".into()),
+                    o.best_single_mean_score,
+                    usd(o.best_single_cost_usd)
+                )}
+            </p>
+        }
+    });
+
+    // Charts.
+    let mut legend: Vec<(String, usize)> = colors.iter().map(|(m, c)| (m.clone(), *c)).collect();
+    let order: HashMap<String, usize> = {
+        let mut use_count: HashMap<String, usize> = HashMap::new();
+        for p in &r.report.policies {
+            for s in &p.by_model {
+                *use_count.entry(s.name.clone()).or_default() += s.count;
+            }
+        }
+        use_count
+    };
+    legend.sort_by(|a, b| order.get(&b.0).cmp(&order.get(&a.0)).then(a.0.cmp(&b.0)));
+    let share_rows: Vec<ShareRow> = r
+        .report
+        .policies
+        .iter()
+        .map(|p| ShareRow {
+            policy: p.policy.clone(),
+            segments: p
+                .by_model
+                .iter()
+                .map(|s| (s.name.clone(), s.count, s.share))
+                .collect(),
+            unrouted: p.unrouted,
+        })
+        .collect();
+    let points: Vec<CostQuality> = r
+        .report
+        .policies
+        .iter()
+        .map(|p| CostQuality {
+            policy: p.policy.clone(),
+            mean_cost_usd: p.mean_cost_usd,
+            mean_quality: p.mean_quality,
+        })
+        .collect();
+
+    let flow_policy = RwSignal::new(0usize);
+    let flow_view = {
+        let r = r.clone();
+        let colors = colors.clone();
+        move || {
+            let pi = flow_policy.get().min(r.policies() - 1);
+            let pairs = (0..r.done).map(|i| {
+                let t = r.task_names[r.tasks[i] as usize].as_str();
+                let m = r.pick(i, pi);
+                (
+                    t,
+                    if m == NONE {
+                        "(unrouted)"
+                    } else {
+                        r.models[m as usize].as_str()
+                    },
+                )
+            });
+            let f = flow(pairs);
+            view! { <FlowChart policy=r.report.policies[pi].policy.clone() flow=f colors=colors.clone() /> }
+        }
+    };
+
+    let coverage = r
+        .report
+        .policies
+        .iter()
+        .map(|p| view! { <CoverageBars policy=p.policy.clone() rows=p.coverage.clone() /> })
+        .collect_view();
+
+    // Diff and decisions table.
+    let only_changed = RwSignal::new(false);
+    let page = RwSignal::new(0usize);
+    let pair = {
+        let r = r.clone();
+        Memo::new(move |_| r.pair(pg.diff_pair.get()))
+    };
+    let diff: Memo<Option<Shared<PolicyDiff>>> = {
+        let r = r.clone();
+        Memo::new(move |_| {
+            let (a, b) = pair.get();
+            r.sim.diff(a, b).map(Shared::new)
+        })
+    };
+    let rows: Memo<Shared<Vec<u32>>> = {
+        let r = r.clone();
+        Memo::new(move |_| {
+            let (a, b) = pair.get();
+            let v: Vec<u32> = if only_changed.get() {
+                (0..r.done)
+                    .filter(|&i| r.pick(i, a) != r.pick(i, b))
+                    .map(|i| i as u32)
+                    .collect()
+            } else {
+                (0..r.done as u32).collect()
+            };
+            Shared::new(v)
+        })
+    };
+    Effect::new(move |_| {
+        rows.track();
+        page.set(0);
+    });
+
+    let sel_of = r.sel.clone();
+    let picker = move |which: usize| {
+        let names = names.clone();
+        let sel_of = sel_of.clone();
+        view! {
+            <select
+                aria-label=if which == 0 { "Policy A" } else { "Policy B" }
+                data-pick=if which == 0 { "a" } else { "b" }
+                prop:value=move || {
+                    let (a, b) = pair.get();
+                    (if which == 0 { a } else { b }).to_string()
+                }
+                on:change=move |ev| {
+                    let Ok(i) = event_target_value(&ev).parse::<usize>() else { return };
+                    let (a, b) = pair.get_untracked();
+                    let s = |k: usize| sel_of.get(k).copied().unwrap_or(k);
+                    pg.diff_pair.set(if which == 0 { (s(i), s(b)) } else { (s(a), s(i)) });
+                }
+            >
+                {names.iter().enumerate().map(|(i, n)| view! { <option value=i.to_string()>{n.clone()}</option> }).collect_view()}
+            </select>
+        }
+    };
+    let picker_a = picker.clone()(0);
+    let picker_b = picker(1);
+
+    let diff_summary = move || {
+        diff.get().map(|d| {
+            let top: Vec<_> = d.transitions.iter().take(5).cloned().collect();
+            view! {
+                <div class="diff-summary" data-changed=d.changed.to_string()>
+                    <p>
+                        <strong>{format!("{} of {} prompts change model", thousands(d.changed), thousands(d.prompts))}</strong>
+                        {format!(" from {} to {}", d.a, d.b)}
+                    </p>
+                    <ul class="deltas">
+                        <li>"Total cost "<strong>{signed_usd(d.delta_total_cost_usd)}</strong></li>
+                        <li>"Mean quality "<strong>{signed(d.delta_mean_quality, "", 1)}</strong></li>
+                        <li>"Mean latency "<strong>{signed(d.delta_mean_latency_ms, " ms", 0)}</strong></li>
+                    </ul>
+                    {(!top.is_empty()).then(|| view! {
+                        <ol class="transitions" aria-label="Top model transitions">
+                            {top.into_iter().map(|t| view! { <li><code>{t.from}</code>" → "<code>{t.to}</code>" "<span class="muted">{format!("{} prompts", thousands(t.count))}</span></li> }).collect_view()}
+                        </ol>
+                    })}
+                </div>
+            }
+        })
+    };
+
+    let table = {
+        let r = r.clone();
+        move || {
+            let rows = rows.get();
+            let (a, b) = pair.get();
+            let total = rows.len();
+            let pages = total.div_ceil(PAGE).max(1);
+            let pg_i = page.get().min(pages - 1);
+            let start = pg_i * PAGE;
+            let end = (start + PAGE).min(total);
+            let body = rows[start..end]
+                .iter()
+                .map(|&i| {
+                    let i = i as usize;
+                    let d = r.sim.decisions(i);
+                    let text = r.key.loaded.prompts.get(i).map(|p| p.text.clone()).unwrap_or_default();
+                    let short: String = text.chars().take(140).collect::<String>() + if text.chars().count() > 140 { "…" } else { "" };
+                    let changed = r.pick(i, a) != r.pick(i, b);
+                    let cells = d
+                        .as_ref()
+                        .map(|d| {
+                            d.choices
+                                .iter()
+                                .enumerate()
+                                .map(|(pi, c)| {
+                                    let hl = changed && (pi == a || pi == b);
+                                    let est = c.estimate.map(|e| format!("{} · {:.0} ms · q {:.0}", usd(e.cost_usd), e.latency_ms, e.quality)).unwrap_or_default();
+                                    view! {
+                                        <td class:changed={hl}>
+                                            <span class="model">{c.model.clone().unwrap_or_else(|| "unrouted".into())}</span>
+                                            <span class="rule muted small" title=est>{c.rule.clone().unwrap_or_default()}</span>
+                                        </td>
+                                    }
+                                })
+                                .collect_view()
+                        });
+                    view! {
+                        <tr data-row=i.to_string() class:changed=changed>
+                            <td class="num muted">{(i + 1).to_string()}</td>
+                            <td class="prompt-cell" title=text>{short}</td>
+                            <td>{d.as_ref().map(|d| d.task.replace('_', " ")).unwrap_or_default()}</td>
+                            {cells}
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let heads = r
+                .report
+                .policies
+                .iter()
+                .enumerate()
+                .map(|(pi, p)| {
+                    let tag = if pi == a {
+                        " (A)"
+                    } else if pi == b {
+                        " (B)"
+                    } else {
+                        ""
+                    };
+                    view! { <th scope="col">{format!("{}{tag}", p.policy)}</th> }
+                })
+                .collect_view();
+            view! {
+                <div class="table-scroll">
+                    <table class="decisions" data-rows=total.to_string()>
+                        <thead><tr><th scope="col">"#"</th><th scope="col">"Prompt"</th><th scope="col">"Task"</th>{heads}</tr></thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
+                <div class="pager">
+                    <button data-action="prev" disabled={pg_i == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"← Previous"</button>
+                    <span class="muted small" data-page-info="">{if total == 0 { "No rows".to_string() } else { format!("Rows {}–{} of {}", thousands(start + 1), thousands(end), thousands(total)) }}</span>
+                    <button data-action="next" disabled={pg_i + 1 >= pages} on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
+                </div>
+            }
+        }
+    };
+
+    let export = {
+        let r = r.clone();
+        move |csv: bool| {
+            let rows = rows.get_untracked();
+            let mut out = String::new();
+            if csv {
+                out.push_str("id,task,text");
+                for p in &r.report.policies {
+                    for col in ["model", "rule", "cost_usd", "latency_ms", "quality"] {
+                        out.push(',');
+                        out.push_str(&csv_field(&format!("{}.{col}", p.policy)));
+                    }
+                }
+                out.push('\n');
+            }
+            for &i in rows.iter() {
+                let i = i as usize;
+                let Some(d) = r.sim.decisions(i) else {
+                    continue;
+                };
+                let text = r
+                    .key
+                    .loaded
+                    .prompts
+                    .get(i)
+                    .map(|p| p.text.as_str())
+                    .unwrap_or("");
+                if csv {
+                    out.push_str(&csv_field(&d.id));
+                    out.push(',');
+                    out.push_str(&csv_field(&d.task));
+                    out.push(',');
+                    out.push_str(&csv_field(text));
+                    for c in &d.choices {
+                        let e = c.estimate;
+                        for v in [
+                            c.model.clone().unwrap_or_default(),
+                            c.rule.clone().unwrap_or_default(),
+                            e.map(|e| format!("{:.8}", e.cost_usd)).unwrap_or_default(),
+                            e.map(|e| format!("{:.1}", e.latency_ms))
+                                .unwrap_or_default(),
+                            e.map(|e| format!("{:.2}", e.quality)).unwrap_or_default(),
+                        ] {
+                            out.push(',');
+                            out.push_str(&csv_field(&v));
+                        }
+                    }
+                } else {
+                    let line = serde_json::json!({ "id": d.id, "text": text, "task": d.task, "choices": d.choices });
+                    out.push_str(&line.to_string());
+                }
+                out.push('\n');
+            }
+            if csv {
+                crate::files::download("routeplay-decisions.csv", "text/csv", &out);
+            } else {
+                crate::files::download("routeplay-decisions.jsonl", "application/x-ndjson", &out);
+            }
+        }
+    };
+    let export_csv = export.clone();
+
+    let share = view! { <ShareBars rows=share_rows colors=colors.clone() legend=legend /> };
+    let scatter = view! { <CostQualityScatter points=points /> };
+    let flow_names = r
+        .report
+        .policies
+        .iter()
+        .map(|p| p.policy.clone())
+        .collect::<Vec<_>>();
+    let many = r.policies() > 1;
+
+    view! {
+        <section class="panel" aria-labelledby="summary-title">
+            <h2 id="summary-title">"Summary per policy"</h2>
+            <div class="table-scroll">
+                <table class="summary">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Policy"</th>
+                            <th scope="col" class="num">"Total cost"</th>
+                            <th scope="col" class="num">"Mean cost"</th>
+                            <th scope="col" class="num">"Mean est. quality"</th>
+                            <th scope="col" class="num">"Latency p50"</th>
+                            <th scope="col" class="num">"Latency p90"</th>
+                            <th scope="col" class="num">"Unrouted"</th>
+                            {has_realized.then(|| view! { <th scope="col" class="num">"Realized score"</th> })}
+                        </tr>
+                    </thead>
+                    <tbody>{summary_rows}</tbody>
+                </table>
+            </div>
+            {baselines}
+            <p class="muted small">"Costs and latencies are catalog estimates (list prices, typical speeds); quality is the catalog's score for each prompt's task."</p>
+        </section>
+        <section class="panel charts" aria-label="Charts">
+            <div class="chart-grid">
+                {share}
+                {scatter}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="flow-title">
+            <div class="panel-head">
+                <h2 id="flow-title">"Flow"</h2>
+                <label class="small">"Policy "
+                    <select data-pick="flow" prop:value=move || flow_policy.get().to_string() on:change=move |ev| flow_policy.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {flow_names.iter().enumerate().map(|(i, n)| view! { <option value=i.to_string()>{n.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            {flow_view}
+        </section>
+        <section class="panel" aria-labelledby="coverage-title">
+            <h2 id="coverage-title">"Rule coverage"</h2>
+            <p class="muted small">"How many prompts each rule routed. Rules that never fired are highlighted: they may be shadowed by an earlier rule or test a condition this set never meets."</p>
+            <div class="coverage-grid">{coverage}</div>
+        </section>
+        <section class="panel" aria-labelledby="decisions-title">
+            <div class="panel-head">
+                <h2 id="decisions-title">"Per-prompt decisions"</h2>
+                <div class="exports">
+                    <button data-action="export-jsonl" on:click=move |_| export(false)>"Export JSONL"</button>
+                    <button data-action="export-csv" on:click=move |_| export_csv(true)>"Export CSV"</button>
+                </div>
+            </div>
+            {many.then(|| view! {
+                <div class="diff-controls">
+                    <label>"A "{picker_a}</label>
+                    <label>"B "{picker_b}</label>
+                    <label class="check">
+                        <input type="checkbox" data-filter="changed" prop:checked=move || only_changed.get() on:change=move |ev| only_changed.set(event_target_checked(&ev)) />
+                        " Only prompts that change between A and B"
+                    </label>
+                </div>
+                {diff_summary}
+            })}
+            {table}
+            <p class="muted small">"Exports contain the rows shown by the filter: prompt id, text, task and each policy's model, rule and estimates."</p>
+        </section>
+    }
+}

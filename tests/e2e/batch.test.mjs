@@ -1,0 +1,266 @@
+// The batch view: a prompt set under every selected policy — sample set, charts, the diff
+// filter, exports, bad lines, and the large runs (10,000 prompts × 5 policies; a 100,000-line
+// file). Times are printed, never asserted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, openPage, screenshot } from './browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SAMPLES = fs.readFileSync(path.join(here, '../../public/samples/prompts.jsonl'), 'utf8')
+  .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const FIVE = ['cost-saver', 'task-specialist', 'quality-first', 'latency-first', 'balanced'];
+
+/** Opens the page with the five presets selected and the batch view shown. */
+async function openBatch(options = {}) {
+  const page = await openPage(browser, options);
+  await page.waitForSelector('[data-model="ready"]', { timeout: 30000 });
+  for (const id of ['latency-first', 'balanced']) {
+    const chip = page.locator(`.policy-chip[data-policy="${id}"]`);
+    if ((await chip.getAttribute('aria-pressed')) !== 'true') await chip.click();
+  }
+  await page.click('.tab[data-view="batch"]');
+  await page.waitForSelector('.batch-input');
+  return page;
+}
+
+/** A JSONL prompt set of `n` lines built from the sample prompts (varied so each is new). */
+function generated(n, { badEvery = 0 } = {}) {
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    if (badEvery && i % badEvery === badEvery - 1) { lines.push('{"text": unterminated'); continue; }
+    const s = SAMPLES[i % SAMPLES.length];
+    lines.push(JSON.stringify({ id: `g${i + 1}`, text: `${s.text} (variant ${i})` }));
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function openFile(page, name, text) {
+  await page.setInputFiles('.batch-input input[type="file"]', { name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+}
+
+async function waitDone(page, n, timeout = 60000) {
+  await page.waitForSelector(`.timing[data-done="${n}"]`, { timeout });
+  await page.waitForSelector('[data-batch-ready="true"]', { timeout });
+}
+
+test('the sample set runs under five policies and draws the charts', async () => {
+  const page = await openBatch();
+  await page.click('[data-action="sample"]');
+  await page.waitForSelector('.loaded[data-prompts="220"]');
+  await waitDone(page, 220);
+  assert.equal(await page.getAttribute('.loaded', 'data-bad'), '0');
+  // Summary: one row per policy.
+  const rows = await page.locator('table.summary tbody tr').evaluateAll((els) => els.map((e) => e.dataset.policy));
+  assert.deepEqual(rows, ['cost-saver', 'task-specialist', 'quality-first', 'latency-first', 'balanced']);
+  // Model share: a stacked bar per policy whose segments add up to the whole width, a legend.
+  assert.equal(await page.locator('[data-chart="share"] svg.share-bar').count(), 5);
+  const widths = await page.locator('[data-chart="share"] .share-row[data-policy="cost-saver"] rect').evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))));
+  assert.ok(Math.abs(widths.reduce((a, b) => a + b, 0) - 1000) < 1, `segments sum to ${widths}`);
+  const legend = await page.locator('[data-chart="share"] [data-legend]').evaluateAll((els) => els.map((e) => e.dataset.legend));
+  assert.ok(legend.length >= 3, `legend ${legend}`);
+  const used = await page.locator('[data-chart="share"] rect[data-model]').evaluateAll((els) => [...new Set(els.map((e) => e.dataset.model))]);
+  for (const m of used) assert.ok(legend.includes(m), `${m} in legend`);
+  // Tooltips are SVG <title> elements (SVG namespace).
+  const ns = await page.locator('[data-chart="share"] rect title').first().evaluate((e) => e.namespaceURI);
+  assert.equal(ns, 'http://www.w3.org/2000/svg');
+  // Scatter: a point per policy, labelled axes with units, the frontier.
+  assert.equal(await page.locator('[data-chart="scatter"] g.dot').count(), 5);
+  const scatterText = await page.locator('[data-chart="scatter"] svg').textContent();
+  assert.match(scatterText, /Estimated cost per 1,000 prompts \(USD\)/);
+  assert.match(scatterText, /Mean estimated quality \(0–100\)/);
+  assert.match(scatterText, /frontier/);
+  assert.ok(await page.locator('[data-chart="scatter"] g.dot.front').count() >= 1);
+  assert.ok((await page.getAttribute('[data-chart="scatter"] polyline.frontier', 'points')).length > 0);
+  // Flow: prompts → task types → models for the chosen policy; bands add up to the set.
+  const tasks = await page.locator('[data-chart="flow"] g.node[data-task]').count();
+  assert.ok(tasks >= 8, `${tasks} task nodes`);
+  const flowText = await page.locator('[data-chart="flow"] svg').textContent();
+  assert.match(flowText, /220 prompts/);
+  assert.match(flowText, /Task type/);
+  assert.match(flowText, /code \(\d+\)/);
+  await page.selectOption('select[data-pick="flow"]', '1');
+  await page.waitForSelector('[data-chart="flow"] figcaption:has-text("task-specialist")');
+  // Rule coverage: a list per policy; a rule that never fired is marked.
+  assert.equal(await page.locator('.coverage').count(), 5);
+  const fired = await page.locator('.coverage[data-coverage="cost-saver"] .cov-row').count();
+  assert.ok(fired >= 2);
+  const never = await page.locator('.cov-row[data-never="true"]').count();
+  console.log(`sample set: ${tasks} task types in the flow, ${legend.length} models in the legend, ${never} rules never fired`);
+  if (never > 0) assert.match(await page.locator('.cov-row[data-never="true"] .cov-n').first().textContent(), /never fired/);
+  // The decisions table is paged.
+  assert.equal(await page.locator('table.decisions tbody tr').count(), 50);
+  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), '220');
+  await page.click('[data-action="next"]');
+  assert.match(await page.textContent('[data-page-info]'), /Rows 51–100 of 220/);
+  await page.click('[data-action="prev"]');
+  console.log(`sample set (220 × 5): ${await page.textContent('.timing')}`);
+  await screenshot(page, 'batch-desktop-light');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the diff filter shows exactly the prompts that change between A and B, and exports them', async () => {
+  const page = await openBatch();
+  await page.click('[data-action="sample"]');
+  await waitDone(page, 220);
+  // A = cost-saver; B = the first other policy that routes some (not all) prompts differently.
+  await page.selectOption('select[data-pick="a"]', '0');
+  let changed = 0;
+  let bName = '';
+  for (const b of ['3', '4', '1', '2']) {
+    await page.selectOption('select[data-pick="b"]', b);
+    await page.waitForFunction((v) => document.querySelector('select[data-pick="b"]').value === v, b);
+    changed = Number(await page.getAttribute('.diff-summary', 'data-changed'));
+    bName = await page.locator('select[data-pick="b"] option:checked').textContent();
+    if (changed > 0 && changed < 220) break;
+  }
+  assert.ok(changed > 0 && changed < 220, `changed ${changed}`);
+  const bIndex = Number(await page.locator('select[data-pick="b"]').inputValue());
+  assert.match(await page.textContent('.diff-summary'), new RegExp(`cost-saver to ${bName}`));
+  assert.ok(await page.locator('.diff-summary .transitions li').count() >= 1);
+  await page.check('[data-filter="changed"]');
+  await page.waitForFunction((n) => document.querySelector('table.decisions')?.dataset.rows === String(n), changed);
+  const shown = await page.locator('table.decisions tbody tr').count();
+  assert.equal(shown, Math.min(changed, 50));
+  assert.equal(await page.locator('table.decisions tbody tr.changed').count(), shown);
+  assert.match(await page.textContent('[data-page-info]'), new RegExp(`of ${changed}$`));
+  // Each shown row really differs in the A and B columns (after #, prompt and task).
+  const pairs = await page.locator('table.decisions tbody tr').evaluateAll((trs, b) => trs.map((tr) => [tr.children[3].querySelector('.model').textContent, tr.children[3 + b].querySelector('.model').textContent]), bIndex);
+  for (const [a, b] of pairs) assert.notEqual(a, b);
+
+  // Export the filtered rows: one JSONL line each.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-jsonl"]')]);
+  assert.equal(dl.suggestedFilename(), 'routeplay-decisions.jsonl');
+  const text = fs.readFileSync(await dl.path(), 'utf8');
+  const lines = text.split('\n').filter((l) => l);
+  assert.equal(lines.length, changed);
+  const first = JSON.parse(lines[0]);
+  assert.equal(first.choices.length, 5);
+  assert.ok(first.text && first.task && first.id);
+  assert.notEqual(first.choices[0].model, first.choices[bIndex].model);
+  // All rows as CSV: a header and 220 records.
+  await page.uncheck('[data-filter="changed"]');
+  await page.waitForFunction(() => document.querySelector('table.decisions')?.dataset.rows === '220');
+  const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-jsonl"]')]);
+  assert.equal(fs.readFileSync(await dl2.path(), 'utf8').split('\n').filter((l) => l).length, 220);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-csv"]')]);
+  const csvText = fs.readFileSync(await csv.path(), 'utf8');
+  assert.match(csvText.split('\n')[0], /^id,task,text,cost-saver\.model,cost-saver\.rule,/);
+  console.log(`diff cost-saver → ${bName}: ${changed} of 220 changed; exported ${lines.length} JSONL lines`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a malformed paste reports its bad line numbers and runs the rest', async () => {
+  const page = await openBatch();
+  const text = [
+    '{"text": "Translate good morning into Spanish."}',
+    '{"text": "missing quote}',
+    '{"id": "x", "text": "Write a haiku about rain."}',
+    '',
+    '{"label": "qa"}',
+    'not json at all',
+    '{"text": "What is the capital of Australia?"}',
+  ].join('\n');
+  await page.click('.paste summary');
+  await page.fill('#batch-paste', text);
+  await page.click('[data-action="use-paste"]');
+  await page.waitForSelector('.loaded[data-prompts="3"]');
+  const bad = await page.locator('[data-bad-line]').evaluateAll((els) => els.map((e) => Number(e.dataset.badLine)));
+  assert.deepEqual(bad, [2, 5, 6]);
+  assert.match(await page.textContent('.bad-lines'), /3 bad lines skipped/);
+  await waitDone(page, 3);
+  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), '3');
+  // CSV and one-per-line text work too.
+  await page.fill('#batch-paste', 'id,text\n1,"Hello, how are you?"\n2,"Write a SQL query, please"\n3,a,b\n');
+  await page.click('[data-action="use-paste"]');
+  await page.waitForSelector('.loaded[data-prompts="2"][data-bad="1"]');
+  assert.match(await page.textContent('.loaded'), /CSV/);
+  await page.fill('#batch-paste', 'first prompt\nsecond prompt\n\nthird prompt');
+  await page.click('[data-action="use-paste"]');
+  await page.waitForSelector('.loaded[data-prompts="3"][data-bad="0"]');
+  await waitDone(page, 3);
+  assert.deepEqual(page.errors, []);
+});
+
+test('10,000 prompts × 5 policies run in the page, which stays responsive', async () => {
+  const page = await openBatch();
+  await openFile(page, 'ten-thousand.jsonl', generated(10000));
+  await page.waitForSelector('.loaded[data-prompts="10000"]', { timeout: 30000 });
+  // Above the auto-run size: the user starts it.
+  assert.equal(await page.locator('.timing').count(), 0);
+  await page.click('[data-action="run"]');
+  await page.waitForSelector('progress', { timeout: 5000 }).catch(() => {});
+  // While it runs, the page answers.
+  const lags = [];
+  for (let i = 0; i < 5; i++) {
+    const t = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    lags.push(Date.now() - t);
+    if (await page.locator('[data-batch-ready="true"]').count()) break;
+  }
+  await waitDone(page, 10000);
+  const ms = Number(await page.getAttribute('.timing', 'data-elapsed-ms'));
+  console.log(`10,000 prompts × 5 policies: ${ms} ms in the page (${Math.round(10000 / ms * 1000)} prompts/s); frame round-trips during the run: ${lags.join(', ')} ms`);
+  console.log(`  ${await page.textContent('.timing')}`);
+  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), '10000');
+  assert.equal(await page.locator('table.decisions tbody tr').count(), 50);
+
+  assert.deepEqual(page.errors, []);
+});
+
+test('a 100,000-line file is read, its bad lines counted, cancelled, and run without crashing the tab', async () => {
+  const page = await openBatch();
+  const t0 = Date.now();
+  await openFile(page, 'hundred-thousand.jsonl', generated(100000, { badEvery: 1000 }));
+  await page.waitForSelector('.loaded[data-prompts="99900"]', { timeout: 60000 });
+  const loadMs = Date.now() - t0;
+  assert.equal(await page.getAttribute('.loaded', 'data-bad'), '100');
+  assert.equal(await page.locator('[data-bad-line]').count(), 12);
+  assert.match(await page.textContent('.bad-lines'), /and 88 more/);
+  // Start, cancel: partial results are shown and say so.
+  await page.click('[data-action="run"]');
+  await page.waitForSelector('progress');
+  await page.waitForTimeout(500);
+  await page.click('[data-action="cancel"]');
+  await page.waitForSelector('.timing[data-cancelled="true"]', { timeout: 10000 });
+  const partial = Number(await page.getAttribute('.timing', 'data-done'));
+  assert.ok(partial > 0 && partial < 99900, `cancelled after ${partial}`);
+  assert.match(await page.textContent('.timing'), /Cancelled after/);
+  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), String(partial));
+  // The whole file.
+  const t1 = Date.now();
+  await page.click('[data-action="run"]');
+  await waitDone(page, 99900, 180000);
+  const runMs = Number(await page.getAttribute('.timing', 'data-elapsed-ms'));
+  const totalMs = Date.now() - t1;
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  await page.click('[data-action="next"]');
+  assert.match(await page.textContent('[data-page-info]'), /Rows 51–100 of 99,900/);
+  console.log(`100,000-line file: read and parsed in ${loadMs} ms (${await page.textContent('.loaded')}); run ${runMs} ms in the page, ${totalMs} ms until the results were shown; an earlier run cancelled after ${partial} prompts`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('screenshots: dark desktop and 375 px', async () => {
+  for (const [name, opts] of [
+    ['batch-desktop-dark', { colorScheme: 'dark' }],
+    ['batch-mobile-light', { viewport: { width: 375, height: 812 } }],
+    ['batch-mobile-dark', { viewport: { width: 375, height: 812 }, colorScheme: 'dark' }],
+  ]) {
+    const page = await openBatch(opts);
+    await page.click('[data-action="sample"]');
+    await waitDone(page, 220);
+    await page.selectOption('select[data-pick="b"]', '2');
+    await screenshot(page, name);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${name}: page wider than the viewport by ${overflow}px`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
