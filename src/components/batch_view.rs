@@ -896,7 +896,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                                     view! {
                                         <td class:changed={hl}>
                                             <span class="model">{c.model.clone().unwrap_or_else(|| "unrouted".into())}</span>
-                                            <span class="rule muted small" title=est>{c.rule.clone().unwrap_or_default()}</span>
+                                            <span class="rule-name muted small" title=est>{c.rule.clone().unwrap_or_default()}</span>
                                         </td>
                                     }
                                 })
@@ -905,7 +905,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                     view! {
                         <tr data-row=i.to_string() class:changed=changed>
                             <td class="num muted">{(i + 1).to_string()}</td>
-                            <td class="prompt-cell" title=text>{short}</td>
+                            <td class="prompt-cell" title=text><span>{short}</span></td>
                             <td>{d.as_ref().map(|d| d.task.replace('_', " ")).unwrap_or_default()}</td>
                             {cells}
                         </tr>
@@ -930,7 +930,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="table-scroll">
-                    <table class="decisions" data-rows=total.to_string()>
+                    <table class="batch-decisions" data-rows=total.to_string()>
                         <thead><tr><th scope="col">"#"</th><th scope="col">"Prompt"</th><th scope="col">"Task"</th>{heads}</tr></thead>
                         <tbody>{body}</tbody>
                     </table>

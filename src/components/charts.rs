@@ -9,7 +9,7 @@ use routeplay_core::simulate::{pareto_frontier, Flow, RuleCoverage};
 use std::collections::HashMap;
 
 /// Colours in the categorical palette.
-pub const PALETTE: usize = 12;
+pub const PALETTE: usize = 16;
 
 /// The CSS class of categorical colour `i`.
 pub fn cat(i: usize) -> String {

@@ -96,8 +96,8 @@ test('the sample set runs under five policies and draws the charts', async () =>
   console.log(`sample set: ${tasks} task types in the flow, ${legend.length} models in the legend, ${never} rules never fired`);
   if (never > 0) assert.match(await page.locator('.cov-row[data-never="true"] .cov-n').first().textContent(), /never fired/);
   // The decisions table is paged.
-  assert.equal(await page.locator('table.decisions tbody tr').count(), 50);
-  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), '220');
+  assert.equal(await page.locator('table.batch-decisions tbody tr').count(), 50);
+  assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), '220');
   await page.click('[data-action="next"]');
   assert.match(await page.textContent('[data-page-info]'), /Rows 51–100 of 220/);
   await page.click('[data-action="prev"]');
@@ -126,13 +126,13 @@ test('the diff filter shows exactly the prompts that change between A and B, and
   assert.match(await page.textContent('.diff-summary'), new RegExp(`cost-saver to ${bName}`));
   assert.ok(await page.locator('.diff-summary .transitions li').count() >= 1);
   await page.check('[data-filter="changed"]');
-  await page.waitForFunction((n) => document.querySelector('table.decisions')?.dataset.rows === String(n), changed);
-  const shown = await page.locator('table.decisions tbody tr').count();
+  await page.waitForFunction((n) => document.querySelector('table.batch-decisions')?.dataset.rows === String(n), changed);
+  const shown = await page.locator('table.batch-decisions tbody tr').count();
   assert.equal(shown, Math.min(changed, 50));
-  assert.equal(await page.locator('table.decisions tbody tr.changed').count(), shown);
+  assert.equal(await page.locator('table.batch-decisions tbody tr.changed').count(), shown);
   assert.match(await page.textContent('[data-page-info]'), new RegExp(`of ${changed}$`));
   // Each shown row really differs in the A and B columns (after #, prompt and task).
-  const pairs = await page.locator('table.decisions tbody tr').evaluateAll((trs, b) => trs.map((tr) => [tr.children[3].querySelector('.model').textContent, tr.children[3 + b].querySelector('.model').textContent]), bIndex);
+  const pairs = await page.locator('table.batch-decisions tbody tr').evaluateAll((trs, b) => trs.map((tr) => [tr.children[3].querySelector('.model').textContent, tr.children[3 + b].querySelector('.model').textContent]), bIndex);
   for (const [a, b] of pairs) assert.notEqual(a, b);
 
   // Export the filtered rows: one JSONL line each.
@@ -147,7 +147,7 @@ test('the diff filter shows exactly the prompts that change between A and B, and
   assert.notEqual(first.choices[0].model, first.choices[bIndex].model);
   // All rows as CSV: a header and 220 records.
   await page.uncheck('[data-filter="changed"]');
-  await page.waitForFunction(() => document.querySelector('table.decisions')?.dataset.rows === '220');
+  await page.waitForFunction(() => document.querySelector('table.batch-decisions')?.dataset.rows === '220');
   const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-jsonl"]')]);
   assert.equal(fs.readFileSync(await dl2.path(), 'utf8').split('\n').filter((l) => l).length, 220);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-csv"]')]);
@@ -176,7 +176,7 @@ test('a malformed paste reports its bad line numbers and runs the rest', async (
   assert.deepEqual(bad, [2, 5, 6]);
   assert.match(await page.textContent('.bad-lines'), /3 bad lines skipped/);
   await waitDone(page, 3);
-  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), '3');
+  assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), '3');
   // CSV and one-per-line text work too.
   await page.fill('#batch-paste', 'id,text\n1,"Hello, how are you?"\n2,"Write a SQL query, please"\n3,a,b\n');
   await page.click('[data-action="use-paste"]');
@@ -209,8 +209,8 @@ test('10,000 prompts × 5 policies run in the page, which stays responsive', asy
   const ms = Number(await page.getAttribute('.timing', 'data-elapsed-ms'));
   console.log(`10,000 prompts × 5 policies: ${ms} ms in the page (${Math.round(10000 / ms * 1000)} prompts/s); frame round-trips during the run: ${lags.join(', ')} ms`);
   console.log(`  ${await page.textContent('.timing')}`);
-  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), '10000');
-  assert.equal(await page.locator('table.decisions tbody tr').count(), 50);
+  assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), '10000');
+  assert.equal(await page.locator('table.batch-decisions tbody tr').count(), 50);
 
   assert.deepEqual(page.errors, []);
 });
@@ -233,7 +233,7 @@ test('a 100,000-line file is read, its bad lines counted, cancelled, and run wit
   const partial = Number(await page.getAttribute('.timing', 'data-done'));
   assert.ok(partial > 0 && partial < 99900, `cancelled after ${partial}`);
   assert.match(await page.textContent('.timing'), /Cancelled after/);
-  assert.equal(await page.getAttribute('table.decisions', 'data-rows'), String(partial));
+  assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), String(partial));
   // The whole file.
   const t1 = Date.now();
   await page.click('[data-action="run"]');
