@@ -247,6 +247,45 @@ test('a 100,000-line file is read, its bad lines counted, cancelled, and run wit
   assert.deepEqual(page.errors, []);
 });
 
+test('a rule that never fires is highlighted, and a policy reading the language gets it', async () => {
+  const page = await openPage(browser);
+  const source = [
+    'name = "language-desk"',
+    '',
+    '[[rule]]',
+    'name = "french"',
+    `when = 'language == "fra"'`,
+    'model = "mistral-large-3"',
+    '',
+    '[[rule]]',
+    'name = "klingon"',
+    `when = 'language == "tlh"'`,
+    'model = "claude-opus-5"',
+    '',
+    '[default]',
+    'model = "gpt-5-mini"',
+    '',
+  ].join('\n');
+  await page.evaluate((src) => localStorage.setItem('routeplay.workspace', JSON.stringify({
+    version: 2, policies: [{ id: 'language-desk', source: src, builtin: false }],
+    selected: ['cost-saver', 'language-desk'], metadata_json: '{"tier": "free"}',
+  })), source);
+  await page.reload();
+  await page.waitForSelector('[data-ready="true"]');
+  await page.waitForSelector('[data-model="ready"]');
+  await page.click('.tab[data-view="batch"]');
+  await page.click('[data-action="sample"]');
+  await waitDone(page, 220);
+  const never = page.locator('.coverage[data-coverage="language-desk"] .cov-row[data-rule="klingon"]');
+  assert.equal(await never.getAttribute('data-never'), 'true');
+  assert.match(await never.textContent(), /never fired/);
+  assert.match(await page.textContent('.coverage[data-coverage="language-desk"] h4'), /1 never fired/);
+  const french = await page.textContent('.coverage[data-coverage="language-desk"] .cov-row[data-rule="french"] .cov-n');
+  assert.doesNotMatch(french, /never fired/, 'the sample set has French prompts: language was detected');
+  console.log(`language-reading policy: french rule ${french.trim()}; ${await page.textContent('.timing')}`);
+  assert.deepEqual(page.errors, []);
+});
+
 test('screenshots: dark desktop and 375 px', async () => {
   for (const [name, opts] of [
     ['batch-desktop-dark', { colorScheme: 'dark' }],

@@ -8,7 +8,7 @@ import { serveDir } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const dist = path.join(root, 'dist');
+const dist = process.env.ROUTEPLAY_DIST ? path.resolve(process.env.ROUTEPLAY_DIST) : path.join(root, 'dist');
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error('dist/index.html is missing: run `./x build` (or `./x test`) first');
   process.exit(2);
