@@ -18,8 +18,8 @@ candidates = ["claude-opus-5", "gpt-5.5", "gemini-3.1-pro-preview"]
 objective = "best_quality"
 fallback_count = 2
 
-[[rule]]
-name = "default"
+# Used when no rule above matches.
+[default]
 candidates = ["gpt-5-mini", "gemini-2.5-flash", "claude-haiku-4.5"]
 objective = "cheapest"
 min_quality = 60
