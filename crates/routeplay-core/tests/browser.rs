@@ -35,3 +35,62 @@ fn one_megabyte_prompt_is_handled() {
 fn code_detection_in_browser() {
     assert!(CheapSignals::compute("```js\nconsole.log(1)\n```").has_code);
 }
+
+/// The shipped classifier gives the same kind of answer in the browser: hashing and float
+/// maths must not depend on the target's pointer width.
+#[wasm_bindgen_test(unsupported = test)]
+fn shipped_classifier_runs_in_browser() {
+    use routeplay_core::classifier::Model;
+    let model = Model::from_bytes(include_bytes!("../../../public/model/task-classifier.bin"))
+        .expect("shipped model loads");
+    let cases = [
+        (
+            "Write a Python function that returns the n-th Fibonacci number iteratively.",
+            "code",
+        ),
+        (
+            "Translate into French: 'The train leaves at noon.'",
+            "translation",
+        ),
+        (
+            "Plan a 5-day itinerary for Rome with a toddler, including rest breaks.",
+            "planning",
+        ),
+    ];
+    for (text, want) in cases {
+        let p = model.predict(text);
+        assert_eq!(p.label, want, "{text}: {:?}", p.scores);
+        let total: f64 = p.scores.values().sum();
+        assert!((total - 1.0).abs() < 1e-2);
+        assert!((0.0..=1.0).contains(&p.complexity));
+    }
+}
+
+/// Every shipped preset loads and decides in the browser, with a trace line per rule.
+#[wasm_bindgen_test(unsupported = test)]
+fn presets_decide_in_browser() {
+    use routeplay_core::catalog::Catalog;
+    use routeplay_core::policy::{Facts, Metadata, Policy};
+    use routeplay_core::signals::PromptSignals;
+    let catalog = Catalog::from_json(include_str!("../../../public/catalog.json")).unwrap();
+    let presets = [
+        include_str!("../../../public/policies/cost-saver.toml"),
+        include_str!("../../../public/policies/quality-first.toml"),
+        include_str!("../../../public/policies/latency-first.toml"),
+        include_str!("../../../public/policies/balanced.toml"),
+        include_str!("../../../public/policies/task-specialist.toml"),
+        include_str!("../../../public/policies/house-first.toml"),
+    ];
+    let text = "Refactor this function to avoid the double loop:\n```js\nfor (const a of xs) for (const b of ys) if (a === b) out.push(a);\n```";
+    let signals = PromptSignals {
+        cheap: CheapSignals::compute(text),
+        task: None,
+    };
+    let facts = Facts::new(text, &signals, &Metadata::new());
+    for src in presets {
+        let (policy, _) = Policy::load(src, &catalog).expect("preset loads");
+        let d = policy.decide(&facts, &catalog);
+        assert!(d.model.is_some(), "{} chose nothing", policy.name);
+        assert_eq!(d.trace.len(), policy.rules.len());
+    }
+}
