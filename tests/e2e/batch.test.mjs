@@ -189,6 +189,23 @@ test('a malformed paste reports its bad line numbers and runs the rest', async (
   assert.deepEqual(page.errors, []);
 });
 
+test('prompts with outcomes show realized scores against the oracle', async () => {
+  const page = await openBatch();
+  const rows = SAMPLES.slice(0, 30).map((r, i) => JSON.stringify({
+    id: r.id, text: r.text,
+    outcomes: { 'groq/gpt-oss-120b': 60 + (i % 7), 'claude-opus-5': 85 + (i % 5), 'gemini-3.1-pro-preview': 80, 'mistral-small-4': 55 },
+  }));
+  await page.click('.paste summary');
+  await page.fill('#batch-paste', rows.join('\n'));
+  await page.click('[data-action="use-paste"]');
+  await waitDone(page, 30);
+  assert.match(await page.textContent('table.summary thead'), /Realized score/);
+  const text = await page.textContent('.batch');
+  assert.match(text, /Oracle \(best model per prompt\): \d+\.\d/);
+  assert.match(text, /Best single model: claude-opus-5/);
+  assert.deepEqual(page.errors, []);
+});
+
 test('10,000 prompts × 5 policies run in the page, which stays responsive', async () => {
   const page = await openBatch();
   await openFile(page, 'ten-thousand.jsonl', generated(10000));
