@@ -262,35 +262,6 @@ fn fmt_usd(v: Option<f64>) -> String {
     }
 }
 
-/// Offer `text` as a file download.
-fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/x-ndjson");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let doc = web_sys::window().and_then(|w| w.document());
-    if let Some(a) = doc
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    // Revoke later: revoking at once can race the download starting.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        Duration::from_secs(30),
-    );
-}
-
 /// The live-run panel the playground mounts: keys, the run list, run/compare/cancel, result
 /// cards side by side, and the session history with JSONL export.
 #[component]
@@ -413,7 +384,7 @@ pub fn LivePanel(
         let keys = store.all_keys();
         let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
         let jsonl = scrub_keys(&history.with_untracked(|h| to_jsonl(h)), &key_refs);
-        download("routeplay-runs.jsonl", &jsonl);
+        crate::files::download("routeplay-runs.jsonl", "application/x-ndjson", &jsonl);
     };
 
     view! {
