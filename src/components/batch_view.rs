@@ -11,7 +11,6 @@ use crate::components::charts::{
 use crate::engine::{now_ms, Compiled, Load, Playground, Shared};
 use crate::state::share::BatchSource;
 use crate::state::View;
-use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use routeplay_core::catalog::Catalog;
@@ -20,16 +19,14 @@ use routeplay_core::policy::{Facts, Metadata};
 use routeplay_core::signals::PromptSignals;
 use routeplay_core::simulate::input::{cheap_signals, csv_field, reads_language};
 use routeplay_core::simulate::{
-    flow, parse_prompt_set, LineError, PolicyDiff, PromptRecord, SetFormat, Simulation,
-    SimulationReport,
+    flow, parse_prompt_set, LineError, PolicyDiff, PolicyReport, PromptRecord, SetFormat, Share,
+    Simulation, SimulationReport,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-/// The shipped sample prompt set (relative, so any sub-path works).
-pub const SAMPLES_URL: &str = "public/samples/prompts.jsonl";
 /// Sets up to this size run by themselves when loaded or when the policies change.
 pub const AUTO_RUN_MAX: usize = 2_000;
 /// Rows per page of the decisions table.
@@ -65,6 +62,9 @@ struct RunKey {
     classifier: Option<Shared<Model>>,
     metadata: Result<Metadata, String>,
 }
+
+/// Share rows, colour per name, and the legend in order.
+type Grouped = (Vec<ShareRow>, HashMap<String, usize>, Vec<(String, usize)>);
 
 /// The outcome of a run.
 pub struct Results {
@@ -114,18 +114,46 @@ impl Results {
     }
     /// Model colours: by total use across policies, most used first.
     fn colors(&self) -> HashMap<String, usize> {
-        let mut use_count: HashMap<&str, usize> = HashMap::new();
+        self.grouped(0).1
+    }
+    /// Share rows, colours and legend, by model (0), provider (1) or maker (2). Colours go by
+    /// total use across policies, most used first.
+    fn grouped(&self, by: u8) -> Grouped {
+        let of = |p: &PolicyReport| -> Vec<Share> {
+            match by {
+                1 => p.by_provider.clone(),
+                2 => p.by_maker.clone(),
+                _ => p.by_model.clone(),
+            }
+        };
+        let mut use_count: HashMap<String, usize> = HashMap::new();
         for p in &self.report.policies {
-            for s in &p.by_model {
-                *use_count.entry(s.name.as_str()).or_default() += s.count;
+            for s in of(p) {
+                *use_count.entry(s.name.clone()).or_default() += s.count;
             }
         }
-        let mut v: Vec<(&str, usize)> = use_count.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        v.into_iter()
+        let mut v: Vec<(String, usize)> = use_count.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let legend: Vec<(String, usize)> = v
+            .into_iter()
             .enumerate()
-            .map(|(i, (m, _))| (m.to_string(), i % PALETTE))
-            .collect()
+            .map(|(i, (m, _))| (m, i % PALETTE))
+            .collect();
+        let colors: HashMap<String, usize> = legend.iter().cloned().collect();
+        let rows = self
+            .report
+            .policies
+            .iter()
+            .map(|p| ShareRow {
+                policy: p.policy.clone(),
+                segments: of(p)
+                    .into_iter()
+                    .map(|s| (s.name, s.count, s.share))
+                    .collect(),
+                unrouted: p.unrouted,
+            })
+            .collect();
+        (rows, colors, legend)
     }
 }
 
@@ -159,17 +187,6 @@ async fn yield_now() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-async fn fetch_text(url: &str) -> Result<String, String> {
-    let resp = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| format!("{url}: {e}"))?;
-    if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
-    resp.text().await.map_err(|e| format!("{url}: {e}"))
 }
 
 fn read(source: String, text: &str) -> Shared<Loaded> {
@@ -421,7 +438,7 @@ pub fn BatchView() -> impl IntoView {
                 load_error.set(None);
                 loading.set(true);
                 spawn_local(async move {
-                    match fetch_text(SAMPLES_URL).await {
+                    match crate::assets::fetch_text(crate::assets::SAMPLES_URL).await {
                         Ok(t) => loaded.set(Some(read("the sample set".into(), &t))),
                         Err(e) => {
                             load_error.set(Some(format!("The sample set could not be loaded: {e}")))
@@ -716,31 +733,16 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
     });
 
     // Charts.
-    let mut legend: Vec<(String, usize)> = colors.iter().map(|(m, c)| (m.clone(), *c)).collect();
-    let order: HashMap<String, usize> = {
-        let mut use_count: HashMap<String, usize> = HashMap::new();
-        for p in &r.report.policies {
-            for s in &p.by_model {
-                *use_count.entry(s.name.clone()).or_default() += s.count;
-            }
+    let share_by = RwSignal::new(0u8);
+    let share_view = {
+        let r = r.clone();
+        move || {
+            let by = share_by.get();
+            let (rows, colors, legend) = r.grouped(by);
+            let noun = ["Model", "Provider", "Maker"][by.min(2) as usize];
+            view! { <ShareBars rows=rows colors=colors legend=legend noun=noun /> }
         }
-        use_count
     };
-    legend.sort_by(|a, b| order.get(&b.0).cmp(&order.get(&a.0)).then(a.0.cmp(&b.0)));
-    let share_rows: Vec<ShareRow> = r
-        .report
-        .policies
-        .iter()
-        .map(|p| ShareRow {
-            policy: p.policy.clone(),
-            segments: p
-                .by_model
-                .iter()
-                .map(|s| (s.name.clone(), s.count, s.share))
-                .collect(),
-            unrouted: p.unrouted,
-        })
-        .collect();
     let points: Vec<CostQuality> = r
         .report
         .policies
@@ -1006,7 +1008,6 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
     };
     let export_csv = export.clone();
 
-    let share = view! { <ShareBars rows=share_rows colors=colors.clone() legend=legend /> };
     let scatter = view! { <CostQualityScatter points=points /> };
     let flow_names = r
         .report
@@ -1041,7 +1042,19 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         </section>
         <section class="panel charts" aria-label="Charts">
             <div class="chart-grid">
-                {share}
+                <div class="share-wrap">
+                    <div class="seg" role="group" aria-label="Share by">
+                        {[(0u8, "Model"), (1, "Provider"), (2, "Maker")].into_iter().map(|(k, label)| view! {
+                            <button
+                                data-share-by=label.to_lowercase()
+                                aria-pressed=move || (share_by.get() == k).to_string()
+                                class:active=move || share_by.get() == k
+                                on:click=move |_| share_by.set(k)
+                            >{label}</button>
+                        }).collect_view()}
+                    </div>
+                    {share_view}
+                </div>
                 {scatter}
             </div>
         </section>

@@ -64,12 +64,15 @@ pub fn Legend(items: Vec<(String, usize)>, #[prop(into)] label: String) -> impl 
     }
 }
 
-/// Stacked horizontal bars: the share of each model per policy.
+/// Stacked horizontal bars: the share of each model (or provider, or maker) per policy.
 #[component]
 pub fn ShareBars(
     rows: Vec<ShareRow>,
     colors: HashMap<String, usize>,
     legend: Vec<(String, usize)>,
+    /// What the segments are: "Model", "Provider" or "Maker".
+    #[prop(into)]
+    noun: String,
 ) -> impl IntoView {
     let bars = rows
         .into_iter()
@@ -87,7 +90,7 @@ pub fn ShareBars(
                     let c = colors.get(model).copied().unwrap_or(0);
                     let tip = format!("{}: {model} — {} ({n} prompts)", row.policy, pct(*share));
                     view! {
-                        <rect x=f1(x0) y="0" width=f1(w) height="24" class=cat(c) data-model=model.clone()>
+                        <rect x=f1(x0) y="0" width=f1(w) height="24" class=cat(c) data-key=model.clone()>
                             <title>{tip}</title>
                         </rect>
                     }
@@ -109,9 +112,9 @@ pub fn ShareBars(
         .collect_view();
     view! {
         <figure class="chart" data-chart="share">
-            <figcaption>"Model share per policy"<span class="muted small">" — share of routed prompts; hover a segment for counts"</span></figcaption>
+            <figcaption>{format!("{noun} share per policy")}<span class="muted small">" — share of routed prompts; hover a segment for counts"</span></figcaption>
             <div class="share-rows">{bars}</div>
-            <Legend items=legend label="Models" />
+            <Legend items=legend label=format!("{noun}s") />
         </figure>
     }
 }
@@ -448,7 +451,7 @@ pub fn CoverageBars(#[prop(into)] policy: String, rows: Vec<RuleCoverage>) -> im
             let tip = format!("{} (line {}): {} prompts, {}", r.rule, r.line, r.fired, pct(r.share));
             view! {
                 <li class="cov-row" class:never=is_never data-rule=r.rule.clone() data-never=is_never.to_string()>
-                    <span class="cov-rule" title=format!("line {}", r.line)>{r.rule.clone()}</span>
+                    <span class="cov-rule" title=format!("{} (line {})", r.rule, r.line)>{r.rule.clone()}</span>
                     <svg class="cov-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
                         <rect x="0" y="0" width="100" height="10" class="track"></rect>
                         <rect x="0" y="0" width=format!("{w:.2}") height="10" class="fill"><title>{tip}</title></rect>

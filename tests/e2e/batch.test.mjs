@@ -66,8 +66,15 @@ test('the sample set runs under five policies and draws the charts', async () =>
   assert.ok(Math.abs(widths.reduce((a, b) => a + b, 0) - 1000) < 1, `segments sum to ${widths}`);
   const legend = await page.locator('[data-chart="share"] [data-legend]').evaluateAll((els) => els.map((e) => e.dataset.legend));
   assert.ok(legend.length >= 3, `legend ${legend}`);
-  const used = await page.locator('[data-chart="share"] rect[data-model]').evaluateAll((els) => [...new Set(els.map((e) => e.dataset.model))]);
+  const used = await page.locator('[data-chart="share"] rect[data-key]').evaluateAll((els) => [...new Set(els.map((e) => e.dataset.key))]);
   for (const m of used) assert.ok(legend.includes(m), `${m} in legend`);
+  // By provider: fewer, coarser segments, and the caption says so.
+  await page.click('[data-share-by="provider"]');
+  await page.waitForSelector('[data-chart="share"] figcaption:has-text("Provider share per policy")');
+  const providers = await page.locator('[data-chart="share"] [data-legend]').evaluateAll((els) => els.map((e) => e.dataset.legend));
+  assert.ok(providers.length >= 2 && providers.length < legend.length, `providers ${providers}`);
+  await page.click('[data-share-by="model"]');
+  await page.waitForSelector('[data-chart="share"] figcaption:has-text("Model share per policy")');
   // Tooltips are SVG <title> elements (SVG namespace).
   const ns = await page.locator('[data-chart="share"] rect title').first().evaluate((e) => e.namespaceURI);
   assert.equal(ns, 'http://www.w3.org/2000/svg');
