@@ -318,6 +318,55 @@ fn fmt_tick(v: f64, step: f64) -> String {
     format!("{v:.decimals$}")
 }
 
+/// Places point labels (x, y, characters) so they overlap neither each other nor the points:
+/// the first free spot of right-above, right-below, left-above, left-below, then further out.
+/// Returns (x, baseline y, text-anchor) per label.
+fn place_labels(pts: &[(f64, f64, usize)], xbounds: (f64, f64)) -> Vec<(f64, f64, &'static str)> {
+    const CH: f64 = 6.6; // average glyph width at 12 px
+    const LH: f64 = 13.0;
+    let mut boxes: Vec<(f64, f64, f64, f64)> = pts
+        .iter()
+        .map(|&(x, y, _)| (x - 7.0, y - 7.0, x + 7.0, y + 7.0))
+        .collect();
+    let overlaps = |a: (f64, f64, f64, f64), b: &(f64, f64, f64, f64)| {
+        a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+    };
+    let mut out = Vec::with_capacity(pts.len());
+    for &(x, y, n) in pts {
+        let w = n as f64 * CH;
+        let mut chosen = None;
+        'search: for step in 0..4 {
+            let far = step as f64 * LH;
+            for (dx, dy, anchor) in [
+                (9.0, -8.0 - far, "start"),
+                (9.0, 16.0 + far, "start"),
+                (-9.0, -8.0 - far, "end"),
+                (-9.0, 16.0 + far, "end"),
+            ] {
+                let lx = x + dx;
+                let x0 = if anchor == "start" { lx } else { lx - w };
+                let bx = (x0, y + dy - LH + 3.0, x0 + w, y + dy + 3.0);
+                if bx.0 < xbounds.0 || bx.2 > xbounds.1 {
+                    continue;
+                }
+                if boxes.iter().all(|b| !overlaps(bx, b)) {
+                    chosen = Some((lx, y + dy, anchor, bx));
+                    break 'search;
+                }
+            }
+        }
+        let (lx, ly, anchor, bx) = chosen.unwrap_or((
+            x + 9.0,
+            y - 8.0,
+            "start",
+            (x + 9.0, y - 18.0, x + 9.0 + w, y - 5.0),
+        ));
+        boxes.push(bx);
+        out.push((lx, ly, anchor));
+    }
+    out
+}
+
 /// Mean cost per 1,000 prompts against mean estimated quality, one point per policy, with the
 /// cost-quality frontier (no policy is both cheaper and better than a point on it).
 #[component]
@@ -392,6 +441,14 @@ pub fn CostQualityScatter(points: Vec<CostQuality>) -> impl IntoView {
     let front_label = front.last().map(|&i| (sx(xs[i]), sy(ys[i])));
     let on_front: Vec<bool> = (0..points.len()).map(|i| front.contains(&i)).collect();
 
+    let labels = place_labels(
+        &points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (sx(xs[i]), sy(ys[i]), p.policy.chars().count()))
+            .collect::<Vec<_>>(),
+        (ml, ml + pw + mr - 4.0),
+    );
     let dots = points
         .iter()
         .enumerate()
@@ -408,12 +465,11 @@ pub fn CostQualityScatter(points: Vec<CostQuality>) -> impl IntoView {
                     " — dominated"
                 }
             );
-            // Alternate label sides a little so close points stay readable.
-            let dy = if i % 2 == 0 { -10.0 } else { 16.0 };
+            let (lx, ly, anchor) = labels[i];
             view! {
                 <g class="dot" class:front=on_front[i] data-policy=p.policy.clone()>
                     <circle cx=f1(x) cy=f1(y) r="6" class=cat(i)><title>{tip}</title></circle>
-                    <text x=f1(x + 9.0) y=f1(y + dy) class="point-label">{p.policy.clone()}</text>
+                    <text x=f1(lx) y=f1(ly) text-anchor=anchor class="point-label">{p.policy.clone()}</text>
                 </g>
             }
         })
