@@ -193,3 +193,26 @@ test('in-page speed: classifier and cheap signals on 100 B / 1 KB / 10 KB prompt
   console.log(`navigation → first decision shown: ${Date.now() - t0} ms wall (${nav.toFixed(0)} ms page clock)`);
   await t.close();
 });
+
+test('a share link of a prompt-set run reopens the batch view with the same set and policies', async () => {
+  const page = await openPage(browser);
+  await page.waitForSelector('[data-model="ready"]', { timeout: 30000 });
+  await page.click('.policy-chip[data-policy="latency-first"]');
+  await page.click('.tab[data-view="batch"]');
+  await page.click('[data-action="sample"]');
+  await page.waitForSelector('.loaded[data-prompts="220"]');
+  await page.waitForSelector('.timing[data-done="220"]', { timeout: 60000 });
+  const chosen = (p) => p.locator('.policy-chip[aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.dataset.policy));
+  const before = await chosen(page);
+  assert.equal(before.length, 4);
+  await page.click('button:has-text("Share link")');
+  const link = await page.inputValue('#share-output');
+
+  const fresh = await openPage(browser, { url: link });
+  await fresh.waitForSelector('[data-model="ready"]', { timeout: 30000 });
+  assert.equal(await fresh.getAttribute('.app', 'data-view'), 'batch');
+  await fresh.waitForSelector('.loaded[data-prompts="220"]', { timeout: 30000 });
+  await fresh.waitForSelector('.timing[data-done="220"]', { timeout: 60000 });
+  assert.deepEqual(await chosen(fresh), before);
+  assert.deepEqual(fresh.errors, []);
+});
