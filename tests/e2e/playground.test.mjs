@@ -216,3 +216,30 @@ test('a share link of a prompt-set run reopens the batch view with the same set 
   assert.deepEqual(await chosen(fresh), before);
   assert.deepEqual(fresh.errors, []);
 });
+
+test('a workspace stored by an older version is migrated, not lost; an unreadable one is kept aside', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const v1 = JSON.stringify({
+    version: 1,
+    custom_policies: [{ name: 'legacy', text: 'name = "legacy"\n\n[default]\nmodel = "gpt-5-mini"\n' }],
+    selected: ['legacy', 'cost-saver'],
+  });
+  await page.goto(BASE_URL + 'missing-page-to-get-the-origin');
+  await page.evaluate((v) => localStorage.setItem('routeplay.workspace', v), v1);
+  await page.goto(BASE_URL);
+  await page.waitForSelector('.card.decision[data-policy="legacy"][data-model="gpt-5-mini"]');
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('routeplay.workspace')));
+  assert.equal(stored.version, 2);
+  assert.deepEqual(stored.policies.map((p) => p.id), ['legacy']);
+
+  await page.evaluate(() => localStorage.setItem('routeplay.workspace', '{"version": 99, "policies": []}'));
+  await page.reload();
+  await page.waitForSelector('.notice');
+  assert.match(await page.textContent('.notice'), /could not be read/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('routeplay.workspace.unreadable')), '{"version": 99, "policies": []}');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
