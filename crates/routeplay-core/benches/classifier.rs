@@ -5,7 +5,7 @@ use routeplay_core::classifier::Model;
 use std::hint::black_box;
 use std::time::Instant;
 
-static SHIPPED: &[u8] = include_bytes!("../../../public/model/task-classifier.bin");
+use routeplay_core::shipped::CLASSIFIER as SHIPPED;
 
 const BASE: &str = "Summarize the following meeting notes for the team. The quarterly review covered revenue, hiring and the product roadmap; revenue grew 12% while churn stayed flat at 3%. \
 A: can we move the launch to May?\nB: only if QA signs off by the 20th.\n```python\ndef total(xs):\n    return sum(x * 1.2 for x in xs)\n```\n\

@@ -15,16 +15,7 @@ use routeplay_core::simulate::{parse_prompts_jsonl, Simulation};
 use std::hint::black_box;
 use std::time::Instant;
 
-const CATALOG: &str = include_str!("../../../public/catalog.json");
-const SAMPLES: &str = include_str!("../../../public/samples/prompts.jsonl");
-const PRESETS: [&str; 6] = [
-    include_str!("../../../public/policies/cost-saver.toml"),
-    include_str!("../../../public/policies/quality-first.toml"),
-    include_str!("../../../public/policies/latency-first.toml"),
-    include_str!("../../../public/policies/balanced.toml"),
-    include_str!("../../../public/policies/task-specialist.toml"),
-    include_str!("../../../public/policies/house-first.toml"),
-];
+use routeplay_core::shipped::{CATALOG, PRESETS, SAMPLES};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((p / 100.0) * (sorted.len() - 1) as f64).round() as usize]
@@ -56,7 +47,7 @@ fn main() {
     let catalog = Catalog::from_json(CATALOG).unwrap();
     let policies: Vec<Policy> = PRESETS
         .iter()
-        .map(|s| Policy::load(s, &catalog).unwrap().0)
+        .map(|(_, s)| Policy::load(s, &catalog).unwrap().0)
         .collect();
     let meta = Metadata::new();
     let data = prompts(10_000);

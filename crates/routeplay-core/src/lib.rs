@@ -7,6 +7,7 @@
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
 //! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
+//! - [`shipped`]: the catalog, presets, samples and model the app ships, embedded.
 //! - [`simulate`]: a prompt set under several policies: totals, shares, diff, rule coverage.
 //!
 //! The crate has no web, clock, file or network dependencies: it compiles unchanged for the
@@ -17,5 +18,6 @@
 pub mod catalog;
 pub mod classifier;
 pub mod policy;
+pub mod shipped;
 pub mod signals;
 pub mod simulate;

@@ -41,8 +41,8 @@ fn code_detection_in_browser() {
 #[wasm_bindgen_test(unsupported = test)]
 fn shipped_classifier_runs_in_browser() {
     use routeplay_core::classifier::Model;
-    let model = Model::from_bytes(include_bytes!("../../../public/model/task-classifier.bin"))
-        .expect("shipped model loads");
+    let model =
+        Model::from_bytes(routeplay_core::shipped::CLASSIFIER).expect("shipped model loads");
     let cases = [
         (
             "Write a Python function that returns the n-th Fibonacci number iteratively.",
@@ -72,22 +72,14 @@ fn presets_decide_in_browser() {
     use routeplay_core::catalog::Catalog;
     use routeplay_core::policy::{Facts, Metadata, Policy};
     use routeplay_core::signals::PromptSignals;
-    let catalog = Catalog::from_json(include_str!("../../../public/catalog.json")).unwrap();
-    let presets = [
-        include_str!("../../../public/policies/cost-saver.toml"),
-        include_str!("../../../public/policies/quality-first.toml"),
-        include_str!("../../../public/policies/latency-first.toml"),
-        include_str!("../../../public/policies/balanced.toml"),
-        include_str!("../../../public/policies/task-specialist.toml"),
-        include_str!("../../../public/policies/house-first.toml"),
-    ];
+    let catalog = Catalog::from_json(routeplay_core::shipped::CATALOG).unwrap();
     let text = "Refactor this function to avoid the double loop:\n```js\nfor (const a of xs) for (const b of ys) if (a === b) out.push(a);\n```";
     let signals = PromptSignals {
         cheap: CheapSignals::compute(text),
         task: None,
     };
     let facts = Facts::new(text, &signals, &Metadata::new());
-    for src in presets {
+    for (_, src) in routeplay_core::shipped::PRESETS {
         let (policy, _) = Policy::load(src, &catalog).expect("preset loads");
         let d = policy.decide(&facts, &catalog);
         assert!(d.model.is_some(), "{} chose nothing", policy.name);

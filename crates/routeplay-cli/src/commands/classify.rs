@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The model the app ships (`public/model/task-classifier.bin`), embedded at build time.
-pub static SHIPPED_MODEL: &[u8] = include_bytes!("../../../../public/model/task-classifier.bin");
+pub use routeplay_core::shipped::CLASSIFIER as SHIPPED_MODEL;
 
 /// Arguments of `routeplay classify`.
 #[derive(clap::Args)]

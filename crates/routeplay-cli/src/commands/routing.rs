@@ -7,37 +7,7 @@ use routeplay_core::signals::{CheapSignals, PromptSignals, TaskPrediction};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The catalog the app ships (`public/catalog.json`), embedded at build time.
-pub const SHIPPED_CATALOG: &str = include_str!("../../../../public/catalog.json");
-
-/// The preset policies (`public/policies/*.toml`), embedded at build time: `--policy NAME`
-/// uses one when no file of that name exists.
-pub const PRESETS: [(&str, &str); 6] = [
-    (
-        "cost-saver",
-        include_str!("../../../../public/policies/cost-saver.toml"),
-    ),
-    (
-        "quality-first",
-        include_str!("../../../../public/policies/quality-first.toml"),
-    ),
-    (
-        "latency-first",
-        include_str!("../../../../public/policies/latency-first.toml"),
-    ),
-    (
-        "balanced",
-        include_str!("../../../../public/policies/balanced.toml"),
-    ),
-    (
-        "task-specialist",
-        include_str!("../../../../public/policies/task-specialist.toml"),
-    ),
-    (
-        "house-first",
-        include_str!("../../../../public/policies/house-first.toml"),
-    ),
-];
+pub use routeplay_core::shipped::{CATALOG as SHIPPED_CATALOG, PRESETS};
 
 /// Options every policy subcommand shares.
 #[derive(clap::Args, Debug, Clone)]

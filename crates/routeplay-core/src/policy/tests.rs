@@ -3,33 +3,7 @@
 use super::*;
 use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
 
-pub(crate) const CATALOG: &str = include_str!("../../../../public/catalog.json");
-pub(crate) const PRESETS: [(&str, &str); 6] = [
-    (
-        "cost-saver",
-        include_str!("../../../../public/policies/cost-saver.toml"),
-    ),
-    (
-        "quality-first",
-        include_str!("../../../../public/policies/quality-first.toml"),
-    ),
-    (
-        "latency-first",
-        include_str!("../../../../public/policies/latency-first.toml"),
-    ),
-    (
-        "balanced",
-        include_str!("../../../../public/policies/balanced.toml"),
-    ),
-    (
-        "task-specialist",
-        include_str!("../../../../public/policies/task-specialist.toml"),
-    ),
-    (
-        "house-first",
-        include_str!("../../../../public/policies/house-first.toml"),
-    ),
-];
+pub(crate) use crate::shipped::{CATALOG, PRESETS};
 
 fn catalog() -> Catalog {
     Catalog::from_json(CATALOG).expect("shipped catalog loads")

@@ -462,7 +462,7 @@ mod tests {
 
     #[test]
     fn cheap_signals_match_compute_apart_from_language() {
-        let samples = include_str!("../../../../public/samples/prompts.jsonl");
+        let samples = crate::shipped::SAMPLES;
         for (_, r) in parse_prompt_set(samples).prompts {
             let full = CheapSignals::compute(&r.text);
             assert_eq!(cheap_signals(&r.text, true), full);

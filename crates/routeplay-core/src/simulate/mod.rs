@@ -690,7 +690,7 @@ mod tests {
     use crate::policy::Metadata;
     use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
 
-    const SAMPLES: &str = include_str!("../../../../public/samples/prompts.jsonl");
+    use crate::shipped::SAMPLES;
 
     fn sim() -> Simulation {
         let catalog = Catalog::from_json(CATALOG).unwrap();
