@@ -201,18 +201,21 @@ async fn run_http(
     };
     arm_timer();
 
+    // A failed fetch or body read: the user's cancel or timeout if that caused it, else the
+    // network (a CORS refusal and an unreachable host look the same here: never "bad key").
+    let transport_error = || {
+        if cancel.aborted() {
+            cancel.abort_error(false)
+        } else {
+            network_error()
+        }
+    };
     let window = web_sys::window().expect("window");
     let resp = match JsFuture::from(window.fetch_with_str_and_init(&built.url, &init)).await {
         Ok(r) => r.unchecked_into::<web_sys::Response>(),
         Err(_) => {
             clear_timer();
-            // A CORS refusal and an unreachable host look the same here: never "bad key".
-            let e = if cancel.aborted() {
-                cancel.abort_error(false)
-            } else {
-                network_error()
-            };
-            return Err((e, answer));
+            return Err((transport_error(), answer));
         }
     };
     let status = resp.status();
@@ -238,12 +241,7 @@ async fn run_http(
             Ok(b) => b,
             Err(_) => {
                 clear_timer();
-                let e = if cancel.aborted() {
-                    cancel.abort_error(false)
-                } else {
-                    network_error()
-                };
-                return Err((e, answer));
+                return Err((transport_error(), answer));
             }
         };
         clear_timer();
