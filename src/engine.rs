@@ -192,16 +192,19 @@ impl Playground {
             serde_json::from_str::<Metadata>(&json)
                 .map_err(|e| format!("metadata must be a JSON object: {e}"))
         });
+        // The documents alone, so selecting a policy or editing metadata does not recompile.
+        let docs = Memo::new(move |_| {
+            presets
+                .get()
+                .into_iter()
+                .chain(workspace.with(|w| w.policies.clone()))
+                .collect::<Vec<PolicyDoc>>()
+        });
         let compiled = Memo::new(move |_| {
             let Some(cat) = catalog.get() else {
                 return Shared::new(Vec::new());
             };
-            let docs: Vec<PolicyDoc> = presets
-                .get()
-                .into_iter()
-                .chain(workspace.with(|w| w.policies.clone()))
-                .collect();
-            Shared::new(docs.into_iter().map(|d| compile(d, &cat)).collect())
+            Shared::new(docs.get().into_iter().map(|d| compile(d, &cat)).collect())
         });
         let analysis = Memo::new(move |_| {
             let model = classifier.get();
