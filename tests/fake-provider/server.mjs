@@ -12,6 +12,8 @@
 //   POST …/models/{model}:streamGenerateContent?alt=sse  Gemini, SSE
 //   GET  /__log     every request seen (method, path, host, origin, the auth headers, model, scenario)
 //   POST /__reset   clear the log
+//   POST /__ratelimit {"models": [...]}   from now on, answer 429 (the ratelimit scenario) to
+//                   requests for these models only ([] clears); for gateway fallback tests
 //
 // Scenario: a path prefix /s/{scenario}/… (so one base URL per scenario), else the model name if
 // it equals a scenario name, else "ok":
@@ -54,6 +56,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function startFakeProvider(port = 0) {
   const log = [];
+  // Gateway tests (tests/gateways/): models that answer 429, set with POST /__ratelimit.
+  const rateLimited = new Set();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     let path = url.pathname;
@@ -66,6 +70,14 @@ export function startFakeProvider(port = 0) {
     if (path === '/__log' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json', ...corsHeaders(req) });
       return res.end(JSON.stringify(log));
+    }
+    if (path === '/__ratelimit' && req.method === 'POST') {
+      let raw = '';
+      for await (const c of req) raw += c;
+      rateLimited.clear();
+      for (const m of JSON.parse(raw || '{}').models || []) rateLimited.add(m);
+      res.writeHead(204, corsHeaders(req));
+      return res.end();
     }
     if (path === '/__reset' && req.method === 'POST') {
       log.length = 0;
@@ -122,6 +134,7 @@ export function startFakeProvider(port = 0) {
     entry.format = format;
     entry.stream = stream;
     if (!scenario) scenario = SCENARIOS.includes(model) ? model : 'ok';
+    if (rateLimited.has(model)) scenario = 'ratelimit';
     entry.scenario = scenario;
 
     const key = req.headers['authorization']?.replace(/^Bearer /, '') || req.headers['x-api-key'] || req.headers['x-goog-api-key'] || '';
