@@ -43,6 +43,12 @@ enum Command {
     Diff(commands::diff::Args),
     /// Run expected-route test cases (JSONL) against a policy; exit 1 when one fails.
     Test(commands::test::Args),
+    /// Export a policy to a gateway config (portkey, litellm, vllm-sr, bifrost, openrouter) with a fidelity report.
+    Export(commands::export::Args),
+    /// Print the request metadata to send with each prompt (what exported configs branch on).
+    Annotate(commands::annotate::Args),
+    /// Import a Portkey or LiteLLM config as a Routeplay policy, with a fidelity report.
+    Import(commands::import::Args),
     // New subcommands: add a variant here and an arm in `run` below.
 }
 
@@ -65,6 +71,9 @@ fn run(cli: Cli) -> Result<Outcome, String> {
         Command::Classify(args) => commands::classify::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Train(args) => commands::train::run(args),
+        Command::Export(args) => commands::export::run(args),
+        Command::Annotate(args) => commands::annotate::run(args),
+        Command::Import(args) => commands::import::run(args),
     }
 }
 

@@ -8,6 +8,8 @@
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
 //! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
 //! - [`shipped`]: the catalog, presets, samples and model the app ships, embedded.
+//! - [`export`]: a policy as Portkey, LiteLLM, vLLM-SR, Bifrost and OpenRouter configs, with a fidelity report.
+//! - [`import`]: Portkey and LiteLLM configs as Routeplay policies, with a report.
 //! - [`simulate`]: a prompt set under several policies: totals, shares, diff, rule coverage.
 //!
 //! The crate has no web, clock, file or network dependencies: it compiles unchanged for the
@@ -17,6 +19,8 @@
 
 pub mod catalog;
 pub mod classifier;
+pub mod export;
+pub mod import;
 pub mod policy;
 pub mod shipped;
 pub mod signals;

@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
+pub mod annotate;
 pub mod check;
 pub mod classify;
 pub mod diff;
 pub mod eval;
+pub mod export;
+pub mod import;
 pub mod route;
 pub mod routing;
 pub mod signals;
