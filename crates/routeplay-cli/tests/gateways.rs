@@ -215,6 +215,7 @@ fn openrouter_exports_match_the_golden_files_and_the_request_body_fields() {
 struct Sample {
     text: String,
     signals: PromptSignals,
+    metadata: Metadata,
 }
 
 fn samples() -> Vec<Sample> {
@@ -229,7 +230,15 @@ fn samples() -> Vec<Sample> {
                 cheap: CheapSignals::compute(&text),
                 task: Some(model.predict(&text)),
             };
-            Sample { text, signals }
+            let metadata: Metadata = v
+                .get("metadata")
+                .and_then(|m| serde_json::from_value(m.clone()).ok())
+                .unwrap_or_default();
+            Sample {
+                text,
+                signals,
+                metadata,
+            }
         })
         .collect()
 }
@@ -256,7 +265,7 @@ fn round_trip(target: &str, meta: impl Fn(&serde_json::Map<String, Value>) -> Me
         let max = report["max_exact_tokens"].as_u64().unwrap() as usize;
         let (mut checked, mut same) = (0, 0);
         for s in &samples {
-            let d = original.decide(&Facts::new(&s.text, &s.signals, &Metadata::new()), &catalog);
+            let d = original.decide(&Facts::new(&s.text, &s.signals, &s.metadata), &catalog);
             let Some(ri) = d.rule_index else { continue };
             let exact = rules_of(&report).iter().any(|r| {
                 r["index"] == ri
@@ -273,7 +282,7 @@ fn round_trip(target: &str, meta: impl Fn(&serde_json::Map<String, Value>) -> Me
                 &original,
                 &lowered,
                 &s.signals,
-                &Metadata::new(),
+                &s.metadata,
                 &d,
             );
             let d2 = imported.decide(&Facts::new(&s.text, &s.signals, &meta(&m)), &catalog);
@@ -291,7 +300,12 @@ fn round_trip(target: &str, meta: impl Fn(&serde_json::Map<String, Value>) -> Me
 
 #[test]
 fn portkey_round_trip_decides_like_the_preset_on_the_sample_set() {
-    round_trip("portkey", |_| Metadata::new());
+    // The client sends every declared [metadata] field (defaults filled in) as meta_<name>.
+    round_trip("portkey", |m| {
+        m.iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("meta_")?.to_string(), v.clone())))
+            .collect()
+    });
 }
 
 #[test]
