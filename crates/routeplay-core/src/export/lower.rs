@@ -21,6 +21,9 @@ pub const PROBE_TOKENS: [usize; 9] = [1, 20, 50, 100, 200, 400, 800, 1500, 3000]
 /// The largest prompt the lowering vouches for.
 pub const MAX_EXACT_TOKENS: usize = 3000;
 
+/// A split's arms: (model id, weight).
+pub type Arms = Vec<(String, f64)>;
+
 /// A model and its fallback chain (catalog ids).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Outcome {
@@ -61,7 +64,7 @@ pub struct LoweredRule {
     /// The CEL text.
     pub when: Option<String>,
     /// A split's arms (model, weight) and the shared fallbacks; `None` for other rules.
-    pub split: Option<(Vec<(String, f64)>, Vec<String>)>,
+    pub split: Option<(Arms, Vec<String>)>,
     /// The pick per task type (every entry of [`tasks`]).
     pub picks: BTreeMap<String, TaskPick>,
 }

@@ -11,6 +11,9 @@ use crate::export::Fidelity;
 use serde_json::Value;
 use std::fmt::Write;
 
+/// A model group: its name, deployments (catalog id, weight) and fallback models.
+type Group = (String, Vec<(String, f64)>, Vec<String>);
+
 pub(crate) fn import(text: &str, name: &str, catalog: &Catalog) -> Result<Imported, String> {
     let config = yaml::parse(text)?;
     let list = config
@@ -18,7 +21,7 @@ pub(crate) fn import(text: &str, name: &str, catalog: &Catalog) -> Result<Import
         .and_then(Value::as_array)
         .ok_or("no `model_list`: not a LiteLLM router config")?;
     // Groups in first-seen order with their deployments (catalog id, weight).
-    let mut groups: Vec<(String, Vec<(String, f64)>, Vec<String>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut report = Vec::new();
     for (i, d) in list.iter().enumerate() {
         let Some(g) = d.get("model_name").and_then(Value::as_str) else {
@@ -59,9 +62,8 @@ pub(crate) fn import(text: &str, name: &str, catalog: &Catalog) -> Result<Import
     if groups.is_empty() {
         return Err("no deployment of model_list maps to a catalog model".into());
     }
-    let first_model = |g: &str, groups: &[(String, Vec<(String, f64)>, Vec<String>)]| {
-        groups.iter().find(|x| x.0 == g).map(|x| x.1[0].0.clone())
-    };
+    let first_model =
+        |g: &str, groups: &[Group]| groups.iter().find(|x| x.0 == g).map(|x| x.1[0].0.clone());
     if let Some(Value::Array(fbs)) = config.pointer("/router_settings/fallbacks") {
         for f in fbs {
             if let Value::Object(m) = f {
@@ -84,10 +86,7 @@ pub(crate) fn import(text: &str, name: &str, catalog: &Catalog) -> Result<Import
     }
     let default = groups.iter().position(|g| g.0 == "default").unwrap_or(0);
     let mut body = String::new();
-    let write = |body: &mut String,
-                 header: &str,
-                 g: &(String, Vec<(String, f64)>, Vec<String>),
-                 when: bool| {
+    let write = |body: &mut String, header: &str, g: &Group, when: bool| {
         let _ = writeln!(body, "\n{header}\nname = {}", q(&g.0));
         if when {
             let _ = writeln!(body, "when = 'meta.route_key == {}'", q(&g.0));

@@ -166,12 +166,13 @@ impl Ctx {
     }
 }
 
+/// Split arms (model, weight) or one model, and the fallbacks.
+type Chain = (Vec<(String, f64)>, Vec<String>);
+/// A condition waiting to be written: name, CEL, target, approximations, origin.
+type Pending = (String, Option<String>, Value, Vec<String>, String);
+
 /// The models a target routes to: (split arms or one model, fallbacks).
-fn target_models(
-    t: &Value,
-    catalog: &Catalog,
-    how: &mut Vec<String>,
-) -> Result<(Vec<(String, f64)>, Vec<String>), String> {
+fn target_models(t: &Value, catalog: &Catalog, how: &mut Vec<String>) -> Result<Chain, String> {
     let mode = t.pointer("/strategy/mode").and_then(Value::as_str);
     let leaf = |t: &Value| -> Result<String, String> {
         let name = t
@@ -249,7 +250,7 @@ pub(crate) fn import(text: &str, name: &str, catalog: &Catalog) -> Result<Import
             .find(|t| t.get("name").and_then(Value::as_str) == Some(n))
             .cloned()
     };
-    let mut rules: Vec<(String, Option<String>, Value, Vec<String>, String)> = Vec::new();
+    let mut rules: Vec<Pending> = Vec::new();
     let mut report = Vec::new();
     let mode = config.pointer("/strategy/mode").and_then(Value::as_str);
     let mut default_target: Option<(String, Value)> = None;
