@@ -7,7 +7,7 @@
 //! policy and decided by [`Policy::decide`] itself, so the lowering can never disagree with
 //! Routeplay's own ranking.
 
-use super::cond::Cond;
+use super::cond::{Cond, Field, Lit, Op};
 use super::toml_out;
 use crate::catalog::{Catalog, TASK_TYPES};
 use crate::policy::{Action, Facts, Metadata, Policy};
@@ -67,13 +67,16 @@ pub struct LoweredRule {
     pub split: Option<(Arms, Vec<String>)>,
     /// The pick per task type (every entry of [`tasks`]).
     pub picks: BTreeMap<String, TaskPick>,
+    /// The task types a prompt can have when the condition holds (all, unless the condition
+    /// requires `task` to be among some).
+    pub reachable: Vec<String>,
 }
 
 impl LoweredRule {
     /// The distinct outcomes over task types, each with the tasks that lead to it.
     pub fn groups(&self) -> Vec<(Outcome, Vec<String>)> {
         let mut g: BTreeMap<Outcome, Vec<String>> = BTreeMap::new();
-        for (t, p) in &self.picks {
+        for (t, p) in self.reachable_picks() {
             if let Some(o) = &p.outcome {
                 g.entry(o.clone()).or_default().push(t.clone());
             }
@@ -82,6 +85,13 @@ impl LoweredRule {
         // The outcome serving the most tasks first (the one a gateway's `default` gets).
         v.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
         v
+    }
+
+    /// The picks of the task types the condition lets through.
+    pub fn reachable_picks(&self) -> impl Iterator<Item = (&String, &TaskPick)> {
+        self.picks
+            .iter()
+            .filter(|(t, _)| self.reachable.contains(t))
     }
 
     /// Whether the pick is one outcome for every task that gets one.
@@ -104,8 +114,7 @@ impl LoweredRule {
 
     /// The tasks whose pick changes with prompt size.
     pub fn size_dependent(&self) -> Vec<(&str, &str)> {
-        self.picks
-            .iter()
+        self.reachable_picks()
             .filter(|(_, p)| !p.constant)
             .map(|(t, p)| (t.as_str(), p.varies.as_deref().unwrap_or("")))
             .collect()
@@ -162,7 +171,12 @@ pub fn lower(policy: &Policy, catalog: &Catalog) -> Vec<LoweredRule> {
                     (t, pick)
                 })
                 .collect();
+            let reachable = match cond_tasks(&cond) {
+                Some(ts) => tasks().into_iter().filter(|t| ts.contains(t)).collect(),
+                None => tasks(),
+            };
             LoweredRule {
+                reachable,
                 index: i,
                 name: rule.name.clone(),
                 slug,
@@ -274,4 +288,51 @@ pub fn slugify(s: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// The task types a condition can hold for: `None` when it does not restrict `task`.
+fn cond_tasks(c: &Cond) -> Option<Vec<String>> {
+    let is_task = |f: &Field| matches!(f, Field::Var(v) if v == "task");
+    let strs = |v: &[Lit]| -> Vec<String> {
+        v.iter()
+            .filter_map(|l| match l {
+                Lit::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all_but = |ex: &[String]| -> Vec<String> {
+        tasks().into_iter().filter(|t| !ex.contains(t)).collect()
+    };
+    match c {
+        Cond::Cmp(f, Op::Eq, Lit::Str(s)) if is_task(f) => Some(vec![s.clone()]),
+        Cond::Cmp(f, Op::Ne, Lit::Str(s)) if is_task(f) => Some(all_but(std::slice::from_ref(s))),
+        Cond::In(f, v, false) if is_task(f) => Some(strs(v)),
+        Cond::In(f, v, true) if is_task(f) => Some(all_but(&strs(v))),
+        Cond::False => Some(vec![]),
+        Cond::And(v) => {
+            let mut out: Option<Vec<String>> = None;
+            for p in v {
+                if let Some(ts) = cond_tasks(p) {
+                    out = Some(match out {
+                        None => ts,
+                        Some(o) => o.into_iter().filter(|t| ts.contains(t)).collect(),
+                    });
+                }
+            }
+            out
+        }
+        Cond::Or(v) => {
+            let mut out: Vec<String> = Vec::new();
+            for p in v {
+                for t in cond_tasks(p)? {
+                    if !out.contains(&t) {
+                        out.push(t);
+                    }
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
 }

@@ -405,7 +405,7 @@ pub(crate) fn pick_fidelity(
             if !e.cond.unsupported().is_empty() {
                 continue; // dropped from the export: it catches nothing
             }
-            for (t, p) in &e.picks {
+            for (t, p) in e.reachable_picks() {
                 if p.falls_through_sometimes && p.outcome.is_some() && !stolen.contains(t) {
                     stolen.push(t.clone());
                 }
@@ -420,8 +420,7 @@ pub(crate) fn pick_fidelity(
         }
     }
     let none: Vec<&str> = r
-        .picks
-        .iter()
+        .reachable_picks()
         .filter(|(_, p)| p.outcome.is_none() && p.constant)
         .map(|(t, _)| t.as_str())
         .collect();

@@ -56,3 +56,49 @@ fn a_split_is_approximate_and_says_why() {
         f => panic!("{f:?}"),
     }
 }
+
+#[test]
+fn a_rule_gets_targets_only_for_the_tasks_its_condition_lets_through() {
+    let (p, c) = load("balanced");
+    let e = export(&p, &c, Target::Portkey, &Options::default()).unwrap();
+    let pii = e
+        .report
+        .rules
+        .iter()
+        .find(|r| r.rule == "personal data stays local")
+        .unwrap();
+    assert_eq!(pii.fidelity, Fidelity::Exact);
+    assert_eq!(pii.targets, vec!["personal-data-stays-local".to_string()]);
+    let lowered = lower::lower(&p, &c);
+    assert_eq!(
+        lowered[0].reachable,
+        vec!["summarization", "extraction", "classification", "chat"]
+    );
+}
+
+#[test]
+fn a_pick_that_changes_with_prompt_size_is_approximate_and_names_the_sizes() {
+    let (p, c) = load("task-specialist");
+    let e = export(&p, &c, Target::Litellm, &Options::default()).unwrap();
+    let light = e
+        .report
+        .rules
+        .iter()
+        .find(|r| r.rule == "light tasks")
+        .unwrap();
+    match &light.fidelity {
+        Fidelity::Approximate(how) => {
+            assert!(how[0].contains("200-token prompt"), "{how:?}");
+        }
+        f => panic!("{f:?}"),
+    }
+    // Its tasks with a size-independent pick stay exact.
+    assert!(!light.exact_tasks.iter().any(|t| t == "summarization"));
+    let translation = e
+        .report
+        .rules
+        .iter()
+        .find(|r| r.rule == "translation")
+        .unwrap();
+    assert_eq!(translation.fidelity, Fidelity::Exact);
+}

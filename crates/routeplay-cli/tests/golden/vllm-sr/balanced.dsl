@@ -1,15 +1,9 @@
 # vLLM Semantic Router DSL exported by Routeplay from policy "balanced".
 # Signals are vLLM-SR's own classifiers: see the report for every approximation.
 
-ROUTE personal_data_stays_local_1 {
+ROUTE personal_data_stays_local {
   PRIORITY 140
-  WHEN (pii("any") AND (domain("extraction") OR domain("classification") OR domain("chat") OR domain("summarization"))) AND (domain("brainstorming") OR domain("code") OR domain("creative_writing") OR domain("math_reasoning") OR domain("planning") OR domain("qa") OR domain("translation") OR domain("unknown"))
-  MODEL "local/qwen3-8b"
-}
-
-ROUTE personal_data_stays_local_2 {
-  PRIORITY 139
-  WHEN (pii("any") AND (domain("extraction") OR domain("classification") OR domain("chat") OR domain("summarization"))) AND (domain("chat") OR domain("classification") OR domain("extraction") OR domain("summarization"))
+  WHEN (pii("any") AND (domain("extraction") OR domain("classification") OR domain("chat") OR domain("summarization")))
   MODEL "local/qwen3-8b", "local/llama-3.1-8b"
 }
 

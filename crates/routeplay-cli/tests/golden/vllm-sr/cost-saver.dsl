@@ -1,15 +1,9 @@
 # vLLM Semantic Router DSL exported by Routeplay from policy "cost-saver".
 # Signals are vLLM-SR's own classifiers: see the report for every approximation.
 
-ROUTE small_talk_stays_local_1 {
+ROUTE small_talk_stays_local {
   PRIORITY 140
-  WHEN (domain("chat") AND context("<200")) AND (domain("brainstorming") OR domain("code") OR domain("creative_writing") OR domain("math_reasoning") OR domain("planning") OR domain("qa") OR domain("translation") OR domain("unknown"))
-  MODEL "local/qwen3-8b", "mistral/mistral-small-4"
-}
-
-ROUTE small_talk_stays_local_2 {
-  PRIORITY 139
-  WHEN (domain("chat") AND context("<200")) AND (domain("chat") OR domain("classification") OR domain("extraction") OR domain("summarization"))
+  WHEN (domain("chat") AND context("<200"))
   MODEL "local/llama-3.1-8b", "local/qwen3-8b"
 }
 

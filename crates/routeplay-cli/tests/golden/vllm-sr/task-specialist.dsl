@@ -51,30 +51,12 @@ ROUTE translation {
 
 ROUTE light_tasks_1 {
   PRIORITY 120
-  WHEN (domain("classification") OR domain("extraction") OR domain("summarization")) AND (domain("brainstorming") OR domain("chat") OR domain("extraction") OR domain("qa") OR domain("summarization") OR domain("translation") OR domain("unknown"))
+  WHEN (domain("classification") OR domain("extraction") OR domain("summarization")) AND (domain("extraction") OR domain("summarization"))
   MODEL "groq/gpt-oss-120b", "deepseek/deepseek-v4-flash", "mistral/mistral-large-3"
 }
 
 ROUTE light_tasks_2 {
   PRIORITY 119
-  WHEN (domain("classification") OR domain("extraction") OR domain("summarization")) AND (domain("creative_writing") OR domain("planning"))
-  MODEL "mistral/mistral-large-3", "xai/grok-4.3", "deepseek/deepseek-v4-pro"
-}
-
-ROUTE light_tasks_3 {
-  PRIORITY 118
-  WHEN (domain("classification") OR domain("extraction") OR domain("summarization")) AND (domain("code"))
-  MODEL "deepseek/deepseek-v4-flash", "xai/grok-4.3", "deepseek/deepseek-v4-pro"
-}
-
-ROUTE light_tasks_4 {
-  PRIORITY 117
-  WHEN (domain("classification") OR domain("extraction") OR domain("summarization")) AND (domain("math_reasoning"))
-  MODEL "xai/grok-4.3", "deepseek/deepseek-v4-pro", "xai/grok-4.5"
-}
-
-ROUTE light_tasks_5 {
-  PRIORITY 116
   WHEN (domain("classification") OR domain("extraction") OR domain("summarization")) AND (domain("classification"))
   MODEL "groq/gpt-oss-120b", "deepseek/deepseek-v4-flash", "openai/gpt-5-mini"
 }
