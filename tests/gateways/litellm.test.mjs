@@ -62,14 +62,14 @@ try {
       }
     }
     const [e, a, d] = ['exact', 'approximate', 'dropped'].map((k) => report.rules.filter((r) => r.fidelity.kind === k).length);
-    console.log(`litellm ${preset.padEnd(15)} rules ${e} exact/${a} approx/${d} dropped; prompts on exact rules: ${exactOk}/${exact} served Routeplay's model; other prompts: ${approxOk}/${approx} matched anyway`);
+    console.log(`litellm ${preset.padEnd(15)} rules ${e} exact/${a} approx/${d} dropped; prompts the report calls exact: ${exactOk}/${exact} served Routeplay's model; other prompts: ${approxOk}/${approx} matched anyway`);
     if (bad.length) {
       failed = true;
       console.log('  MISMATCH ' + bad.slice(0, 5).join('\n  MISMATCH '));
     }
     if (exact === 0) {
       failed = true;
-      console.log('  no prompt on an exact rule: nothing was checked');
+      console.log('  no prompt the report calls exact: nothing was checked');
     }
     let fbOk = 0;
     for (const p of fbCases) {

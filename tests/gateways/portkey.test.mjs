@@ -68,14 +68,14 @@ try {
         }
       });
       const [e, a, d] = ['exact', 'approximate', 'dropped'].map((k) => report.rules.filter((r) => r.fidelity.kind === k).length);
-      console.log(`portkey ${carry.padEnd(9)} ${preset.padEnd(15)} rules ${e} exact/${a} approx/${d} dropped; prompts on exact rules: ${exactOk}/${exact} served Routeplay's model; other prompts: ${approxOk}/${approx} matched anyway`);
+      console.log(`portkey ${carry.padEnd(9)} ${preset.padEnd(15)} rules ${e} exact/${a} approx/${d} dropped; prompts the report calls exact: ${exactOk}/${exact} served Routeplay's model; other prompts: ${approxOk}/${approx} matched anyway`);
       if (bad.length) {
         failed = true;
         console.log('  MISMATCH ' + bad.slice(0, 5).join('\n  MISMATCH '));
       }
       if (exact === 0) {
         failed = true;
-        console.log('  no prompt on an exact rule: nothing was checked');
+        console.log('  no prompt the report calls exact: nothing was checked');
       }
       // 429 on the decided model → the next model of Routeplay's chain.
       const withChain = prompts.filter((p) => isExact(report, p) && p.api_fallbacks.length > 0 && p.api_fallbacks[0] !== p.api_model);
