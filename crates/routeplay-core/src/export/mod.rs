@@ -113,7 +113,8 @@ pub struct Options {
 #[serde(rename_all = "snake_case", tag = "kind", content = "why")]
 pub enum Fidelity {
     /// The gateway routes every prompt this rule decides (up to
-    /// [`lower::MAX_EXACT_TOKENS`] input tokens) to Routeplay's model and fallback chain.
+    /// [`lower::MAX_EXACT_TOKENS`] input tokens) to Routeplay's model and fallback chain, as
+    /// far as the probe sizes of [`lower::PROBE_TOKENS`] can tell.
     Exact,
     /// Kept, but some prompts may go elsewhere: how.
     Approximate(Vec<String>),
