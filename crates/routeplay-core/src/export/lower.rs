@@ -16,8 +16,24 @@ use std::collections::BTreeMap;
 
 /// The prompt size (input tokens) a size-dependent pick is resolved for.
 pub const REFERENCE_TOKENS: usize = 200;
-/// The prompt sizes probed to decide whether a pick depends on size.
-pub const PROBE_TOKENS: [usize; 9] = [1, 20, 50, 100, 200, 400, 800, 1500, 3000];
+/// The prompt sizes probed to decide whether a pick depends on size: from 1 token, each about
+/// 25% above the last (at least one more), up to [`MAX_EXACT_TOKENS`], with
+/// [`REFERENCE_TOKENS`] among them (37 sizes).
+pub fn probe_tokens() -> Vec<usize> {
+    let mut out = vec![1usize];
+    while let Some(&n) = out.last() {
+        if n >= MAX_EXACT_TOKENS {
+            break;
+        }
+        let next = (n + 1).max(n * 5 / 4).min(MAX_EXACT_TOKENS);
+        out.push(next);
+    }
+    if !out.contains(&REFERENCE_TOKENS) {
+        out.push(REFERENCE_TOKENS);
+        out.sort_unstable();
+    }
+    out
+}
 /// The largest prompt the lowering vouches for.
 pub const MAX_EXACT_TOKENS: usize = 3000;
 
@@ -238,7 +254,7 @@ fn pick_for(probe: &Policy, catalog: &Catalog, task: &str) -> TaskPick {
     let reference = outcome_at(probe, catalog, task, REFERENCE_TOKENS);
     let mut other: Option<(usize, Option<Outcome>)> = None;
     let (mut some, mut none) = (false, false);
-    for &n in &PROBE_TOKENS {
+    for n in probe_tokens() {
         let o = outcome_at(probe, catalog, task, n);
         if o.is_some() {
             some = true;

@@ -114,7 +114,7 @@ pub struct Options {
 pub enum Fidelity {
     /// The gateway routes every prompt this rule decides (up to
     /// [`lower::MAX_EXACT_TOKENS`] input tokens) to Routeplay's model and fallback chain, as
-    /// far as the probe sizes of [`lower::PROBE_TOKENS`] can tell.
+    /// far as the probe sizes of [`lower::probe_tokens`] can tell.
     Exact,
     /// Kept, but some prompts may go elsewhere: how.
     Approximate(Vec<String>),
