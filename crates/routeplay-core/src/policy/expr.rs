@@ -314,7 +314,7 @@ pub(crate) fn compile(
         let chars = estimate
             .worst_loop
             .and_then(|id| find_node(program.expression(), id))
-            .map(|e| subtree_span(&program, e, n_chars))
+            .map(|e| subtree_span(&program, e, src))
             .unwrap_or(all.clone());
         let what = if estimate.worst_loop.is_some() {
             "this loop"
@@ -410,21 +410,32 @@ fn find_node(root: &IdedExpr, id: u64) -> Option<&IdedExpr> {
     None
 }
 
-/// The characters a whole sub-expression covers, from its leftmost to its rightmost node,
-/// extended over the closing brackets that follow it.
-fn subtree_span(program: &Program, e: &IdedExpr, n_chars: usize) -> Range<usize> {
+/// The characters a whole sub-expression covers, from its leftmost to its rightmost node, and
+/// over the `)` that close its loops (the tree does not record them).
+fn subtree_span(program: &Program, e: &IdedExpr, src: &str) -> Range<usize> {
+    let n_chars = src.chars().count();
     let mut lo = usize::MAX;
     let mut hi = 0;
+    let mut loops = 0;
     let mut stack = vec![e];
     while let Some(x) = stack.pop() {
         if let Some((a, b)) = program.source_info().offset_for(x.id) {
             lo = lo.min(a as usize);
             hi = hi.max(b as usize + 1);
         }
+        loops += usize::from(matches!(x.expr, Expr::Comprehension(_)));
         stack.extend(children(x));
     }
     if lo >= hi || lo >= n_chars {
         return 0..n_chars.max(1);
+    }
+    for c in src.chars().skip(hi) {
+        match c {
+            ')' if loops > 0 => loops -= 1,
+            c if c.is_whitespace() => {}
+            _ => break,
+        }
+        hi += 1;
     }
     lo..hi.min(n_chars).max(lo + 1)
 }
