@@ -795,3 +795,45 @@ fn repeated_split_arm_is_a_warning_at_the_repeat() {
     assert!(d.message.contains("weight 20 of 100"), "{}", d.message);
     assert!(d.help.as_deref().unwrap().contains("weight = 20"), "{d:?}");
 }
+
+/// Every rule may run for one prompt, so the conditions of a policy share a budget too: twelve
+/// rules just under the per-condition budget are rejected at the rule that goes over.
+#[test]
+fn many_costly_rules_are_rejected_together() {
+    let cond = |i: usize| {
+        nested_loops(
+            3,
+            &format!("[0,1,2,3].all(d, a + b + c + d <= tokens + {})", 36 + i),
+        )
+    };
+    let mut src = String::new();
+    for i in 0..12 {
+        src.push_str(&format!(
+            "[[rule]]\nname = \"r{i}\"\nwhen = '{}'\nmodel = \"gpt-5.4\"\n\n",
+            cond(i)
+        ));
+    }
+    src.push_str("[default]\nmodel = \"gpt-5-mini\"\n");
+    let (one, _) = Policy::load(&policy_with(&cond(0)), &catalog()).unwrap();
+    let each = one.rules[0].cost().unwrap();
+    let over = (MAX_POLICY_COST / each + 1) as usize;
+    assert!(over <= 12, "{each}");
+    let d = diags(&src);
+    let e = d.iter().find(|d| d.code == "cel-cost").expect("cel-cost");
+    // Rule i (0-based) starts at line 5 * i + 1; its `when` is two lines below.
+    assert_eq!(e.line, 5 * (over - 1) + 3, "{e:#?}");
+    assert!(
+        e.message.contains(&format!("rule `r{}`", over - 1)),
+        "{}",
+        e.message
+    );
+    // The rules before it alone load.
+    let fewer: String = src
+        .split("[[rule]]")
+        .skip(1)
+        .take(over - 1)
+        .map(|r| format!("[[rule]]{r}"))
+        .collect::<String>()
+        + "[default]\nmodel = \"gpt-5-mini\"\n";
+    assert!(Policy::load(&fewer, &catalog()).is_ok());
+}
