@@ -749,6 +749,24 @@ fn oversized_metadata_is_an_error_for_rules_that_read_it() {
         .collect();
     let d = p.decide(&Facts::new("hello", &s, &meta), &catalog());
     assert_eq!(d.rule.as_deref(), Some("tags"));
+    // An oversized field the condition does not read is no obstacle; one read through `meta`
+    // as a whole is.
+    let notes = "n".repeat(5000);
+    let meta: Metadata = [
+        ("tags".to_string(), serde_json::json!(["x"])),
+        ("notes".to_string(), serde_json::json!(notes)),
+    ]
+    .into_iter()
+    .collect();
+    let d = p.decide(&Facts::new("hello", &s, &meta), &catalog());
+    assert_eq!(d.rule.as_deref(), Some("tags"));
+    let whole = "[metadata]\ntags = [\"a\"]\n\n[[rule]]\nwhen = '\"tags\" in meta'\nmodel = \"gpt-5.4\"\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let (w, _) = Policy::load(whole, &catalog()).unwrap();
+    let run = w
+        .measure_condition(0, &Facts::new("hello", &s, &meta))
+        .unwrap();
+    let err = run.value.unwrap_err();
+    assert!(err.contains("`notes` is 5002 bytes"), "{err}");
 }
 
 #[test]
