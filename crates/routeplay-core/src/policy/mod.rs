@@ -4,7 +4,8 @@
 //!
 //! 1. **parse** ([`Policy::parse`]): TOML syntax, the shape of each rule, and each CEL
 //!    condition's syntax and types (against the variables in [`VARIABLES`] and the fields
-//!    declared under `[metadata]`). Conditions are compiled once here.
+//!    declared under `[metadata]`). Conditions are compiled once here, and each gets a static
+//!    cost estimate with a budget (`cost.rs`; docs/policy.md, "Bounded work").
 //! 2. **check** ([`Policy::check`]): against a [`Catalog`]: unknown models, rules that can
 //!    leave no eligible model, shadowed rules, unknown providers or makers.
 //! 3. **evaluate** ([`Policy::decide`]): one prompt's [`Facts`] → a [`Decision`] with a trace.

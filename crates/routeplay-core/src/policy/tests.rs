@@ -683,12 +683,13 @@ fn a_condition_just_under_budget_decides_within_its_estimate() {
 }
 
 /// `map` and `filter` append in place in the `cel` crate, and the step guard keeps that
-/// shape: 10^4 iterations of each run and count one step each.
+/// shape: every iteration of each macro counts one step.
 #[test]
-fn map_and_filter_count_one_step_per_element() {
+fn map_filter_and_exists_one_count_one_step_per_element() {
     for (cond, want) in [
         (format!("{DIGITS}.map(a, {DIGITS}.map(b, {DIGITS}.map(c, a + b + c))).size() > tokens"), 1_110),
         (format!("size({DIGITS}.filter(a, {DIGITS}.filter(b, {DIGITS}.filter(c, a + b + c > tokens).size() > 0).size() > 0)) > 0"), 1_110),
+        (format!("{DIGITS}.exists_one(a, {DIGITS}.exists_one(b, a == b + tokens - tokens))"), 110),
     ] {
         let (p, _) = Policy::load(&policy_with(&cond), &catalog()).unwrap();
         let run = p.measure_condition(0, &facts("x", None)).unwrap();
