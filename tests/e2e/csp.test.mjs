@@ -76,7 +76,10 @@ test('zero CSP violations across every view: prompt, prompt set with a run, poli
   await page.click('.tab[data-view="live"]');
   await page.waitForSelector('#live-panel');
   seen.push('live');
-  // Share link and embed snippet popovers.
+  // Share link and embed snippet popovers (embedding the prompt view).
+  await page.click('button:has-text("Share link")');
+  await page.waitForSelector('#share-output');
+  await page.click('.tab[data-view="prompt"]');
   await page.click('button:has-text("Copy embed snippet")');
   const snippet = await page.inputValue('#share-output');
   const src = snippet.match(/src="([^"]+)"/)[1];
@@ -84,7 +87,7 @@ test('zero CSP violations across every view: prompt, prompt set with a run, poli
   const embed = await context.newPage();
   embed.on('pageerror', (e) => errors.push(String(e)));
   await embed.goto(src);
-  await embed.waitForSelector('.app.embed [data-ready="true"], .app.embed[data-ready="true"]', { timeout: 30000 });
+  await embed.waitForSelector('.app.embed[data-ready="true"]', { timeout: 30000 });
   await embed.waitForSelector('.card.decision');
   seen.push('embed');
   assert.deepEqual(seen, ['prompt', 'batch', 'policies', 'catalog', 'live', 'embed']);
