@@ -177,9 +177,11 @@ impl Persist {
         };
         match Workspace::from_stored(&raw) {
             Ok(w) => {
+                // A workspace stored in an older format is written back in today's at once.
+                let migrated = w.to_stored() != raw;
                 let p = Persist {
                     rev: w.rev,
-                    saved: Some(w.content()),
+                    saved: (!migrated).then(|| w.content()),
                     known: Some(raw),
                     failing: false,
                 };
@@ -494,6 +496,30 @@ mod tests {
         assert_eq!(b.len(), 1);
         let rec: Record = serde_json::from_str(&store.get(&b[0].key).unwrap().unwrap()).unwrap();
         assert_eq!(rec.data, bad);
+    }
+
+    #[test]
+    fn an_older_format_is_written_back_migrated_at_once() {
+        let store = MemoryStore::default();
+        let v1 = r#"{"custom_policies": [{"name": "old", "text": "x"}], "selected": ["old"]}"#;
+        store.set(STORAGE_KEY, v1).unwrap();
+        let (w, mut p, n) = Persist::load(&store, 0.0, ws(&[]));
+        assert!(n.is_empty());
+        assert!(p.dirty(&w));
+        assert!(p.save(&store, &w, 1.0).is_empty());
+        let now = stored(&store);
+        assert_eq!(
+            (now.version, now.rev),
+            (crate::state::workspace::STORAGE_VERSION, 1)
+        );
+        assert_eq!(now.policies[0].id, "old");
+        assert!(backups(&store).is_empty());
+        // Loaded again, it is current: nothing to write.
+        let (w, mut p, _) = Persist::load(&store, 2.0, ws(&[]));
+        assert!(!p.dirty(&w));
+        let before = store.get(STORAGE_KEY).unwrap();
+        p.save(&store, &w, 3.0);
+        assert_eq!(store.get(STORAGE_KEY).unwrap(), before);
     }
 
     #[test]
