@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { launch, BASE_URL } from './browser.mjs';
+import { launch, screenshot, BASE_URL } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -152,6 +152,7 @@ test('two tabs editing do not silently overwrite each other; the other tab\'s ve
   await b.waitForSelector('.notice:has-text("this tab\'s were kept")');
   assert.match(await b.locator('textarea.code').inputValue(), /min_quality = 62/);
   await b.waitForSelector('.backup:has-text("saved by another tab")');
+  await screenshot(b, 'storage-two-tabs-notices-and-backups');
   // B's storage has room again: its edit is saved; A, unedited since, follows.
   await b.evaluate(() => sessionStorage.setItem('full', '0'));
   await editTo(b, 'my-policy', withFloor(base, 64));
