@@ -8,7 +8,8 @@ use crate::components::{
 };
 use crate::engine::{Load, Playground};
 use crate::providers::plan_from_decision;
-use crate::state::{share, ShareState, View, Workspace};
+use crate::saving::Saving;
+use crate::state::{share, Notice, View, Workspace};
 use leptos::prelude::*;
 
 /// The presets selected on a first visit.
@@ -16,30 +17,6 @@ pub const DEFAULT_SELECTION: [&str; 3] = ["cost-saver", "task-specialist", "qual
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// Loads the stored workspace; an unreadable one is kept aside (never lost) and reported.
-fn load_workspace() -> (Workspace, Option<String>) {
-    let Some(store) = storage() else {
-        return (Workspace::new(&DEFAULT_SELECTION), None);
-    };
-    match store
-        .get_item(crate::state::workspace::STORAGE_KEY)
-        .ok()
-        .flatten()
-    {
-        None => (Workspace::new(&DEFAULT_SELECTION), None),
-        Some(json) => match Workspace::from_stored(&json) {
-            Ok(w) => (w, None),
-            Err(e) => {
-                let _ = store.set_item(crate::state::workspace::BACKUP_KEY, &json);
-                (
-                    Workspace::new(&DEFAULT_SELECTION),
-                    Some(format!("Your saved workspace could not be read ({e}); it was kept under “{}” in this browser's storage.", crate::state::workspace::BACKUP_KEY)),
-                )
-            }
-        },
-    }
 }
 
 fn fragment() -> String {
@@ -51,30 +28,46 @@ fn fragment() -> String {
 /// The whole playground.
 #[component]
 pub fn App() -> impl IntoView {
-    let (workspace, storage_notice) = load_workspace();
+    let (workspace, saving) = Saving::load(Workspace::new(&DEFAULT_SELECTION));
     let pg = Playground::new(workspace);
     provide_context(pg);
-    let notice = RwSignal::new(storage_notice);
+    provide_context(saving);
 
-    // The URL fragment: embed mode and share links.
-    let frag = fragment();
-    pg.embed.set(share::is_embed(&frag));
-    match ShareState::from_fragment(&frag) {
-        Ok(Some(s)) => pg.apply_share(s),
-        Ok(None) => pg
-            .prompt
-            .set(crate::components::prompt_editor::EXAMPLES[0].1.to_string()),
-        Err(e) => notice.set(Some(format!("This link could not be opened: {e}."))),
-    }
-    assets::load_all(pg);
-
-    // Persist the workspace whenever it changes.
-    Effect::new(move |_| {
-        let json = pg.workspace.with(|w| w.to_stored());
-        if let Some(s) = storage() {
-            let _ = s.set_item(crate::state::workspace::STORAGE_KEY, &json);
+    // The URL fragment: embed mode and share links, now and whenever it changes (a link
+    // pasted into this tab's address bar).
+    let open_fragment = move |frag: String, first: bool| {
+        pg.embed.set(share::is_embed(&frag));
+        match share::decode(&frag) {
+            Ok(Some(s)) => {
+                // Wait for the presets, so a shared policy never hides behind a preset's id.
+                let pending = StoredValue::new(Some(s));
+                Effect::new(move |_| {
+                    if matches!(pg.load_policies.get(), Load::Loading) {
+                        return;
+                    }
+                    if let Some(s) = pending.try_update_value(Option::take).flatten() {
+                        saving.notify(pg.apply_share(s));
+                    }
+                });
+            }
+            Ok(None) if first => pg
+                .prompt
+                .set(crate::components::prompt_editor::EXAMPLES[0].1.to_string()),
+            Ok(None) => {}
+            Err(e) => saving.notify(vec![Notice::warning(format!(
+                "This link could not be opened: {e}."
+            ))]),
         }
+    };
+    open_fragment(fragment(), true);
+    let owner = Owner::current();
+    let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| match &owner {
+        Some(o) => o.with(|| open_fragment(fragment(), false)),
+        None => open_fragment(fragment(), false),
     });
+    on_cleanup(move || hash_listener.remove());
+    assets::load_all(pg);
+    saving.watch(pg);
 
     let ready = move || {
         !matches!(pg.load_catalog.get(), Load::Loading)
@@ -121,12 +114,17 @@ pub fn App() -> impl IntoView {
                 }).collect_view()}
                 <LoadStatus />
             </nav>
-            {move || notice.get().map(|n| view! {
-                <div class="notice" role="status">
-                    <span>{n}</span>
-                    <button class="link" on:click=move |_| notice.set(None)>"Dismiss"</button>
-                </div>
-            })}
+            <div class="notices" aria-live="polite">
+                {move || saving.notices.get().into_iter().map(|n| {
+                    let text = n.text.clone();
+                    view! {
+                        <div class="notice" class:warning=n.warning role={if n.warning { "alert" } else { "status" }}>
+                            <span>{n.text}</span>
+                            <button class="link" on:click=move |_| saving.notices.update(|all| all.retain(|m| m.text != text))>"Dismiss"</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
             <main class="views">
                 <div class="view view-prompt" hidden=move || view() != View::Prompt>
                     <div class="prompt-layout">
@@ -200,6 +198,7 @@ fn ThemeToggle() -> impl IntoView {
                 root.set_attribute("data-theme", &t)
             };
         }
+        // A theme that cannot be remembered loses no work: ignoring a refused write is fine.
         if let Some(s) = storage() {
             let _ = s.set_item("routeplay.theme", &t);
         }

@@ -4,7 +4,7 @@
 //! policies, decisions) is a `Memo` calling the core. Effects only sync with the outside world:
 //! fetching assets, `localStorage`, the URL fragment.
 
-use crate::state::{share::BatchSource, PolicyDoc, ShareState, View, Workspace};
+use crate::state::{share::BatchSource, Notice, PolicyDoc, ShareState, View, Workspace};
 use leptos::prelude::*;
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
@@ -124,6 +124,9 @@ pub struct Playground {
     pub batch: RwSignal<Option<BatchSource>>,
     /// The policy document being edited in the policies view.
     pub editing: RwSignal<Option<String>>,
+    /// Counts workspace replacements from outside the editors (another tab, a restored
+    /// backup): editors holding their own text re-read it when it changes.
+    pub reloads: RwSignal<u32>,
     /// The two selected policies the batch diff compares (indices into the selection).
     pub diff_pair: RwSignal<(usize, usize)>,
     /// The catalog in use: the user's edited one when valid, else the shipped one.
@@ -249,6 +252,7 @@ impl Playground {
             load_model: RwSignal::new(Load::Loading),
             batch: RwSignal::new(None),
             editing: RwSignal::new(None),
+            reloads: RwSignal::new(0),
             diff_pair: RwSignal::new((0, 1)),
             catalog,
             catalog_error,
@@ -268,12 +272,9 @@ impl Playground {
             .filter(|p| ws.is_selected(&p.id))
             .cloned()
             .collect();
-        let batch = self.batch.get_untracked().and_then(|b| match b {
-            BatchSource::Text(t) if t.len() > 16 * 1024 => None,
-            b => Some(b),
-        });
+        let batch = self.batch.get_untracked();
         ShareState {
-            v: 1,
+            v: crate::state::share::VERSION,
             prompt: self.prompt.get_untracked(),
             selected: ws.selected.clone(),
             policies,
@@ -284,30 +285,31 @@ impl Playground {
         }
     }
 
-    /// Applies a share state: prompt, view, selection, and the shared user policies (added to
-    /// the workspace unless an identical one is there).
-    pub fn apply_share(&self, s: ShareState) {
+    /// Replaces the whole workspace (another tab's save, a restored backup).
+    pub fn replace_workspace(&self, w: Workspace) {
+        self.workspace.set(w);
+        self.reloads.update(|n| *n += 1);
+    }
+
+    /// Applies a share state: prompt, view, selection, and the shared user policies. Never
+    /// overwrites one of the user's policies (see [`Workspace::import_shared`]); returns what
+    /// the user should be told.
+    pub fn apply_share(&self, s: ShareState) -> Vec<Notice> {
         self.prompt.set(s.prompt);
         self.view.set(s.view);
         self.batch.set(s.batch);
         if let Some(d) = s.diff {
             self.diff_pair.set(d);
         }
-        self.workspace.update(|w| {
-            for p in s.policies {
-                match w.policies.iter_mut().find(|q| q.id == p.id) {
-                    Some(q) => q.source = p.source,
-                    None => w.policies.push(PolicyDoc {
-                        builtin: false,
-                        ..p
-                    }),
+        let presets = self.presets.get_untracked();
+        self.workspace
+            .try_update(|w| {
+                if !s.metadata_json.is_empty() {
+                    w.metadata_json = s.metadata_json;
                 }
-            }
-            w.selected = s.selected;
-            if !s.metadata_json.is_empty() {
-                w.metadata_json = s.metadata_json;
-            }
-        });
+                w.import_shared(s.policies, s.selected, &presets)
+            })
+            .unwrap_or_default()
     }
 }
 

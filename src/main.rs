@@ -9,6 +9,7 @@ mod components;
 mod engine;
 mod files;
 mod providers;
+mod saving;
 mod state;
 
 fn main() {

@@ -31,13 +31,24 @@ fn edit_catalog(pg: Playground, edit: impl FnOnce(&mut Catalog)) {
 pub fn CatalogView() -> impl IntoView {
     let pg = expect_context::<Playground>();
     let edited = move || pg.workspace.with(|w| w.catalog_json.is_some());
+    let upload_error = RwSignal::new(None::<String>);
     let upload = move |ev: leptos::ev::Event| {
         let Some(file) = files::first_file(&ev) else {
             return;
         };
+        upload_error.set(None);
         spawn_local(async move {
-            if let Ok(text) = files::read_text(&file).await {
-                pg.workspace.update(|w| w.catalog_json = Some(text));
+            // A file that is not a catalog never replaces the one in use (or the user's edits).
+            match files::read_text(&file).await.and_then(|text| {
+                Catalog::from_json(&text)
+                    .map(|_| text)
+                    .map_err(|e| e.to_string())
+            }) {
+                Ok(text) => pg.workspace.update(|w| w.catalog_json = Some(text)),
+                Err(e) => upload_error.set(Some(format!(
+                    "{} was not loaded (the catalog in use is unchanged): {e}",
+                    file.name()
+                ))),
             }
         });
     };
@@ -107,6 +118,7 @@ pub fn CatalogView() -> impl IntoView {
                     <button disabled=move || !edited() on:click=move |_| pg.workspace.update(|w| w.catalog_json = None)>"Reset to shipped"</button>
                 </div>
             </div>
+            {move || upload_error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-upload-error">{e}</p> })}
             {move || pg.catalog_error.get().map(|e| view! { <p class="diag error">"Your catalog is not used: "{e}</p> })}
             <p class="muted small">"Prices in USD per 1M tokens. * marks estimates; hover a figure for its source and date. Edits apply to every decision at once."</p>
             <div class="table-wrap">

@@ -3,9 +3,12 @@
 
 use crate::engine::Playground;
 use crate::files;
+use crate::saving::Saving;
+use crate::state::storage::MAX_BACKUPS;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use routeplay_core::policy::Diagnostic;
+use routeplay_core::policy::{Diagnostic, MAX_POLICY_BYTES};
+use routeplay_core::share::kb;
 
 const NEW_POLICY: &str = r#"# A new policy. Rules are tried in order; the first whose condition holds chooses.
 name = "my-policy"
@@ -73,18 +76,43 @@ pub fn PolicyEditor() -> impl IntoView {
             files::download(&format!("{}.toml", c.id), "application/toml", &c.source);
         }
     };
+    let upload_error = RwSignal::new(None::<String>);
     let upload = move |ev: leptos::ev::Event| {
         let Some(file) = files::first_file(&ev) else {
             return;
         };
+        upload_error.set(None);
+        let name = file.name();
+        if file.size() > MAX_POLICY_BYTES as f64 {
+            upload_error.set(Some(format!(
+                "{name} was not added: it is {} and a policy file may be at most {}.",
+                kb(file.size() as usize),
+                kb(MAX_POLICY_BYTES)
+            )));
+            return;
+        }
         spawn_local(async move {
-            if let Ok(text) = files::read_text(&file).await {
-                let base = file.name().trim_end_matches(".toml").to_string();
-                let id = pg
-                    .workspace
-                    .try_update(|w| w.add_policy(&base, text, &presets_now()));
-                pg.editing.set(id);
+            let text = match files::read_text(&file).await {
+                Ok(t) => t,
+                Err(e) => {
+                    upload_error.set(Some(format!("{name} was not added: {e}.")));
+                    return;
+                }
+            };
+            if text.contains('\0') || text.contains('\u{FFFD}') {
+                upload_error.set(Some(format!(
+                    "{name} was not added: it is not a UTF-8 text file (a policy is TOML text)."
+                )));
+                return;
             }
+            let base = name
+                .trim_end_matches(".toml")
+                .trim_end_matches(".txt")
+                .to_string();
+            let id = pg
+                .workspace
+                .try_update(|w| w.add_policy(&base, text, &presets_now()));
+            pg.editing.set(id);
         });
     };
 
@@ -118,10 +146,12 @@ pub fn PolicyEditor() -> impl IntoView {
                     <button class="primary" on:click=new_policy>"New policy"</button>
                     <label class="button">"Upload .toml"<input type="file" accept=".toml,text/plain" class="sr-only" on:change=upload /></label>
                 </div>
+                {move || upload_error.get().map(|e| view! { <p class="error small" role="alert" id="upload-error">{e}</p> })}
                 <p class="muted small">"Your policies are saved in this browser and travel in share links."</p>
+                <Backups />
             </section>
             <section class="panel policy-edit" aria-labelledby="pedit-title">
-                {move || match current.get() {
+                {move || match (pg.reloads.get(), current.get()).1 {
                     None => view! { <p class="muted">"Loading policies…"</p> }.into_any(),
                     Some((id, builtin)) => view! {
                         <div class="panel-head">
@@ -138,6 +168,43 @@ pub fn PolicyEditor() -> impl IntoView {
                 }}
             </section>
         </div>
+    }
+}
+
+/// The workspace's backups (kept when storage held something this tab could not keep: an
+/// unreadable workspace, another tab's save, the workspace before a restore), each restorable.
+#[component]
+fn Backups() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let saving = expect_context::<Saving>();
+    let when = |ms: f64| {
+        if ms <= 0.0 {
+            return "earlier".to_string();
+        }
+        String::from(
+            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
+                .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED),
+        )
+    };
+    view! {
+        <details class="backups" open=move || !saving.backups.with(|b| b.is_empty())>
+            <summary>{move || format!("Backups ({})", saving.backups.with(|b| b.len()))}</summary>
+            <p class="muted small">{format!(
+                "Kept in this browser when something would otherwise be overwritten: the {MAX_BACKUPS} newest stay. Restoring one keeps the current workspace as a backup."
+            )}</p>
+            <ul class="plain backup-list">
+                {move || saving.backups.get().into_iter().map(|b| {
+                    let key = b.key.clone();
+                    view! {
+                        <li class="backup" data-backup=b.key.clone()>
+                            <div class="small"><strong>{when(b.at_ms)}</strong>" — "{b.reason}</div>
+                            <div class="small muted">{b.summary}</div>
+                            <button class="small" on:click=move |_| saving.restore(pg, &key)>"Restore"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
     }
 }
 

@@ -42,7 +42,7 @@ pub fn SignalsPanel() -> impl IntoView {
                             view! {
                                 <li class="task-bar" class:top=is_top data-task=label.clone()>
                                     <span class="task-name">{label.replace('_', " ")}</span>
-                                    <span class="bar-track"><span class="bar-fill" style=format!("width:{:.1}%", p * 100.0)></span></span>
+                                    <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", p * 100.0)></span></span>
                                     <span class="task-p">{format!("{:.0}%", p * 100.0)}</span>
                                 </li>
                             }
@@ -67,7 +67,7 @@ pub fn SignalsPanel() -> impl IntoView {
         };
         view! {
             <div class="gauge" role="meter" aria-label="Complexity" aria-valuemin="0" aria-valuemax="1" aria-valuenow=format!("{value:.2}")>
-                <div class="gauge-track"><div class="gauge-fill" style=format!("width:{:.1}%", value * 100.0)></div></div>
+                <div class="gauge-track"><div class="gauge-fill" style:width=format!("{:.1}%", value * 100.0)></div></div>
                 <div class="gauge-label"><strong data-signal="complexity">{text}</strong>" "<span class="muted small">{word}</span></div>
             </div>
         }

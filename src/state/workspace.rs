@@ -8,59 +8,9 @@ use serde::{Deserialize, Serialize};
 pub const STORAGE_VERSION: u32 = 2;
 /// The `localStorage` key of the workspace.
 pub const STORAGE_KEY: &str = "routeplay.workspace";
-/// Where an unreadable stored workspace is kept, so a bug never loses a user's policies.
-pub const BACKUP_KEY: &str = "routeplay.workspace.unreadable";
 
-/// Which view of the playground is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum View {
-    /// One prompt under several policies.
-    #[default]
-    Prompt,
-    /// A prompt set under several policies.
-    Batch,
-    /// Policy editor.
-    Policies,
-    /// Model catalog.
-    Catalog,
-    /// Live runs with the user's keys.
-    Live,
-}
-
-impl View {
-    /// Every view, in tab order.
-    pub const ALL: [View; 5] = [
-        View::Prompt,
-        View::Batch,
-        View::Policies,
-        View::Catalog,
-        View::Live,
-    ];
-
-    /// The tab label.
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Prompt => "Prompt",
-            View::Batch => "Prompt set",
-            View::Policies => "Policies",
-            View::Catalog => "Catalog",
-            View::Live => "Live run",
-        }
-    }
-}
-
-/// One policy document: a preset shipped in `public/policies/` or the user's own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyDoc {
-    /// Stable id (`cost-saver`, `my-policy-2`).
-    pub id: String,
-    /// The TOML source.
-    pub source: String,
-    /// Shipped with the app (read-only; editing makes a copy).
-    #[serde(default)]
-    pub builtin: bool,
-}
+use super::Notice;
+pub use routeplay_core::share::{PolicyDoc, View};
 
 /// The user's workspace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -68,6 +18,10 @@ pub struct Workspace {
     /// Storage format version.
     #[serde(default)]
     pub version: u32,
+    /// Save counter: every successful save writes the next number, so a tab can tell that
+    /// another tab saved since it last read the workspace.
+    #[serde(default)]
+    pub rev: u64,
     /// The user's own policies (presets are not stored: they come from the site).
     #[serde(default)]
     pub policies: Vec<PolicyDoc>,
@@ -129,6 +83,7 @@ impl Workspace {
                     selected: v1.selected,
                     catalog_json: None,
                     metadata_json: "{}".into(),
+                    rev: 0,
                 })
             }
             STORAGE_VERSION => {
@@ -147,6 +102,93 @@ impl Workspace {
         let mut w = self.clone();
         w.version = STORAGE_VERSION;
         serde_json::to_string(&w).unwrap_or_default()
+    }
+
+    /// What the user made, without the save counter: two workspaces with the same content
+    /// hold the same work.
+    pub fn content(&self) -> String {
+        Workspace {
+            rev: 0,
+            ..self.clone()
+        }
+        .to_stored()
+    }
+
+    /// A one-line description for lists of backups ("3 policies: a, b, c").
+    pub fn summary(&self) -> String {
+        let n = self.policies.len();
+        let names: Vec<&str> = self
+            .policies
+            .iter()
+            .map(|p| p.id.as_str())
+            .take(4)
+            .collect();
+        let more = if n > 4 { ", …" } else { "" };
+        match n {
+            0 => "no policies of your own".into(),
+            1 => format!("1 policy: {}", names[0]),
+            _ => format!("{n} policies: {}{more}", names.join(", ")),
+        }
+    }
+
+    /// Imports the policies and selection of a share link. Never overwrites: a shared policy
+    /// whose id is taken (by a preset or by a different policy of the user's) is added under a
+    /// fresh id, and the selection follows it; an identical one is reused. Returns what the
+    /// user should be told.
+    pub fn import_shared(
+        &mut self,
+        shared: Vec<PolicyDoc>,
+        selected: Vec<String>,
+        presets: &[PolicyDoc],
+    ) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        let mut renamed: Vec<(String, String)> = Vec::new();
+        for p in shared {
+            // The same document is already here (under its id, or under the id an earlier
+            // import of this link gave it): reuse it, so reopening a link adds nothing.
+            let here = self
+                .policies
+                .iter()
+                .find(|q| q.id == p.id && q.source == p.source)
+                .or_else(|| self.policies.iter().find(|q| q.source == p.source));
+            if let Some(q) = here {
+                if q.id != p.id {
+                    renamed.push((p.id.clone(), q.id.clone()));
+                }
+                continue;
+            }
+            let taken = self.policies.iter().chain(presets).any(|q| q.id == p.id);
+            if !taken {
+                self.policies.push(PolicyDoc {
+                    builtin: false,
+                    ..p
+                });
+                continue;
+            }
+            // Taken by something else: keep both.
+            let id = self.fresh_id(&format!("{}-shared", p.id), presets);
+            notices.push(Notice::info(format!(
+                "The link's policy “{}” is not the one you have under that id: it was added as “{id}”, and yours is unchanged.",
+                p.id
+            )));
+            renamed.push((p.id.clone(), id.clone()));
+            self.policies.push(PolicyDoc {
+                id,
+                source: p.source,
+                builtin: false,
+            });
+        }
+        self.selected = selected
+            .into_iter()
+            .map(|s| {
+                renamed
+                    .iter()
+                    .find(|(from, _)| *from == s)
+                    .map(|(_, to)| to.clone())
+                    .unwrap_or(s)
+            })
+            .collect();
+        notices
     }
 
     /// Whether `id` is selected.
@@ -201,5 +243,124 @@ impl Workspace {
     pub fn remove_policy(&mut self, id: &str) {
         self.policies.retain(|p| p.id != id);
         self.selected.retain(|s| s != id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, source: &str) -> PolicyDoc {
+        PolicyDoc {
+            id: id.into(),
+            source: source.into(),
+            builtin: false,
+        }
+    }
+
+    fn presets() -> Vec<PolicyDoc> {
+        vec![PolicyDoc {
+            builtin: true,
+            ..doc("cost-saver", "name = \"cost-saver\"")
+        }]
+    }
+
+    #[test]
+    fn v1_is_migrated_to_the_current_version() {
+        let v1 = r#"{"custom_policies": [{"name": "mine", "text": "name = \"mine\""}], "selected": ["mine", "cost-saver"]}"#;
+        let w = Workspace::from_stored(v1).unwrap();
+        assert_eq!(w.version, STORAGE_VERSION);
+        assert_eq!(w.policies, vec![doc("mine", "name = \"mine\"")]);
+        assert_eq!(w.selected, vec!["mine", "cost-saver"]);
+        // Written back in today's format, it reads the same.
+        let again = Workspace::from_stored(&w.to_stored()).unwrap();
+        assert_eq!(again, w);
+        assert!(w.to_stored().contains("\"version\":2"));
+    }
+
+    #[test]
+    fn unreadable_or_newer_workspaces_are_errors_not_defaults() {
+        let e = Workspace::from_stored(r#"{"version": 99, "policies": []}"#).unwrap_err();
+        assert!(e.contains("version 99") && e.contains("newer"), "{e}");
+        assert!(Workspace::from_stored("{oops").is_err());
+        assert!(Workspace::from_stored(r#"{"version": 2, "policies": 5}"#).is_err());
+        // Presets are never stored as the user's.
+        let w = Workspace::from_stored(
+            r#"{"version": 2, "policies": [{"id": "p", "source": "", "builtin": true}]}"#,
+        )
+        .unwrap();
+        assert!(w.policies.is_empty());
+    }
+
+    #[test]
+    fn content_ignores_the_save_counter() {
+        let a = Workspace::new(&["x"]);
+        let b = Workspace {
+            rev: 7,
+            ..a.clone()
+        };
+        assert_eq!(a.content(), b.content());
+        assert_ne!(a.to_stored(), b.to_stored());
+    }
+
+    #[test]
+    fn import_never_overwrites_a_different_policy_with_the_same_id() {
+        let mut w = Workspace::new(&[]);
+        w.add_policy("my-policy", "mine".into(), &presets());
+        let n = w.import_shared(
+            vec![doc("my-policy", "theirs")],
+            vec!["my-policy".into(), "cost-saver".into()],
+            &presets(),
+        );
+        assert_eq!(
+            w.policies,
+            vec![doc("my-policy", "mine"), doc("my-policy-shared", "theirs")]
+        );
+        // The link's selection points at the link's policy.
+        assert_eq!(w.selected, vec!["my-policy-shared", "cost-saver"]);
+        assert_eq!(n.len(), 1);
+        assert!(
+            n[0].text.contains("“my-policy-shared”") && n[0].text.contains("yours is unchanged")
+        );
+        // Opening the same link again adds nothing and says nothing.
+        let n = w.import_shared(
+            vec![doc("my-policy", "theirs")],
+            vec!["my-policy".into()],
+            &presets(),
+        );
+        assert!(n.is_empty());
+        assert_eq!(w.policies.len(), 2);
+        assert_eq!(w.selected, vec!["my-policy-shared"]);
+        // A third version gets the next free id.
+        w.import_shared(vec![doc("my-policy", "third")], vec![], &presets());
+        assert_eq!(w.policies[2], doc("my-policy-shared-2", "third"));
+    }
+
+    #[test]
+    fn import_adds_new_reuses_identical_and_never_shadows_a_preset() {
+        let mut w = Workspace::new(&[]);
+        w.add_policy("same", "s".into(), &presets());
+        let n = w.import_shared(
+            vec![
+                doc("same", "s"),
+                doc("fresh", "f"),
+                PolicyDoc {
+                    builtin: true,
+                    ..doc("cost-saver", "not the preset")
+                },
+            ],
+            vec!["same".into(), "fresh".into(), "cost-saver".into()],
+            &presets(),
+        );
+        assert_eq!(
+            w.policies,
+            vec![
+                doc("same", "s"),
+                doc("fresh", "f"),
+                doc("cost-saver-shared", "not the preset")
+            ]
+        );
+        assert_eq!(w.selected, vec!["same", "fresh", "cost-saver-shared"]);
+        assert_eq!(n.len(), 1);
     }
 }

@@ -7,6 +7,7 @@
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
 //! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
+//! - [`share`]: share links: the experiment state in a URL fragment (encode, decode, limits).
 //! - [`shipped`]: the catalog, presets, samples and model the app ships, embedded.
 //! - [`export`]: a policy as Portkey, LiteLLM, vLLM-SR, Bifrost and OpenRouter configs, with a fidelity report.
 //! - [`import`]: Portkey and LiteLLM configs as Routeplay policies, with a report.
@@ -22,6 +23,7 @@ pub mod classifier;
 pub mod export;
 pub mod import;
 pub mod policy;
+pub mod share;
 pub mod shipped;
 pub mod signals;
 pub mod simulate;
