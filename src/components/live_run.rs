@@ -4,7 +4,7 @@
 use crate::components::keys_panel::KeysPanel;
 use crate::providers::client::{now_ms, Canceller, Progress, Provider, RunLimits};
 use crate::providers::keys::KeyStore;
-use crate::providers::stream_text::StreamText;
+use crate::providers::stream_text::{StreamText, DISPLAY_LIMIT};
 use crate::providers::{PlannedModel, RoutePlan};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -54,6 +54,8 @@ struct Card {
     answer_node: NodeRef<leptos::html::Pre>,
     /// The answer shown is only the start of what the provider was sending.
     partial: RwSignal<bool>,
+    /// The answer is longer than what the card draws.
+    clipped: RwSignal<bool>,
     /// The provider's finish reason, and a sentence when it is worth telling.
     finish: RwSignal<Option<(String, Option<String>)>>,
     ttft: RwSignal<Option<f64>>,
@@ -79,6 +81,7 @@ impl Card {
             text: StoredValue::new_local(StreamText::default()),
             answer_node: NodeRef::new(),
             partial: RwSignal::new(false),
+            clipped: RwSignal::new(false),
             finish: RwSignal::new(None),
             ttft: RwSignal::new(None),
             total: RwSignal::new(None),
@@ -104,6 +107,9 @@ fn draw_answer(card: Card) {
     let Some(d) = card.text.try_update_value(|t| t.take_draw()) else {
         return;
     };
+    if d.clipped != card.clipped.get_untracked() {
+        card.clipped.set(d.clipped);
+    }
     if d.clear {
         pre.set_text_content(None);
     }
@@ -728,6 +734,14 @@ fn RunCardView(card: Card) -> impl IntoView {
                 </Show>
             </header>
             <pre class="live-answer" class:live-answer-partial=move || card.partial.get() aria-live="polite" node_ref=card.answer_node></pre>
+            <Show when=move || card.clipped.get()>
+                <p class="live-clipped" role="note">
+                    {format!(
+                        "Showing the first {} KiB of the answer; the whole answer is in the JSONL export.",
+                        DISPLAY_LIMIT / 1024,
+                    )}
+                </p>
+            </Show>
             {move || card.error.get().map(|e| view! { <p class="live-error" role="alert">{e}</p> })}
             {move || {
                 card.finish

@@ -357,7 +357,14 @@ async fn run_http(
     };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut dec = StreamDecoder::with_limits(ep.format, stream_limits);
+    let mut last_yield = now_ms();
     loop {
+        // A body that is always ready resolves every read as a microtask, which would starve
+        // timers, input and animation frames: give the browser a turn every 30 ms.
+        if now_ms() - last_yield > 30.0 {
+            yield_to_browser().await;
+            last_yield = now_ms();
+        }
         let chunk = match JsFuture::from(reader.read()).await {
             Ok(c) => c,
             Err(_) => return Err((transport_error(dec.text_seen()), answer)),
@@ -437,6 +444,16 @@ async fn read_capped(resp: &web_sys::Response, cap: usize) -> Result<(Vec<u8>, b
         }
         out.extend(arr.to_vec());
     }
+}
+
+/// Wait for one macrotask (`setTimeout(0)`), so the page can draw and handle input.
+async fn yield_to_browser() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(p).await;
 }
 
 /// Milliseconds from `performance.now()`.

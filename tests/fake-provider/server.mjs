@@ -194,7 +194,13 @@ export function startFakeProvider(port = 0) {
     // Write respecting backpressure: a client that stops reading stops the server too.
     const sendAsync = async (s) => {
       if (closed) return false;
-      if (!res.write(s)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+      if (!res.write(s)) {
+        await new Promise((r) => {
+          const done = () => { res.off('drain', done); res.off('close', done); r(); };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
       return !closed;
     };
     const data = (obj) => send(`data: ${JSON.stringify(obj)}\n\n`);
