@@ -155,7 +155,7 @@ mod tests {
     fn drawing_a_long_stream_copies_each_byte_once() {
         // 100k pieces, a frame every 50 pieces: bytes handed to the page equal the answer's
         // length (no whole-answer copies per piece).
-        let mut t = StreamText::default();
+        let mut t = StreamText::with_display_limit(usize::MAX);
         let mut drawn = 0usize;
         let mut frames = 0usize;
         for i in 0..100_000 {
@@ -169,6 +169,20 @@ mod tests {
         assert_eq!(drawn, 600_000);
         assert_eq!(drawn, t.full().len());
         assert_eq!(frames, 2000);
+        // At the default display limit the same stream draws exactly 256 KiB.
+        let mut t = StreamText::default();
+        let mut drawn = 0usize;
+        for i in 0..100_000 {
+            t.push("token ");
+            if i % 50 == 49 {
+                drawn += t.take_draw().append.len();
+            }
+        }
+        let last = t.take_draw();
+        drawn += last.append.len();
+        assert_eq!(drawn, DISPLAY_LIMIT);
+        assert!(last.clipped);
+        assert_eq!(t.full().len(), 600_000);
     }
 
     #[test]
