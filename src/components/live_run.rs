@@ -2,15 +2,18 @@
 //! with chosen alternatives side by side; stream tokens in; measure and cost each run.
 
 use crate::components::keys_panel::KeysPanel;
-use crate::providers::client::{now_ms, Canceller, Progress, Provider};
+use crate::providers::client::{now_ms, Canceller, Progress, Provider, RunLimits};
 use crate::providers::keys::KeyStore;
+use crate::providers::stream_text::{StreamText, DISPLAY_LIMIT};
 use crate::providers::{PlannedModel, RoutePlan};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use routeplay_core::signals::estimate_tokens;
 use routeplay_providers::decode::Usage;
-use routeplay_providers::errors::{scrub_keys, should_fall_back, ErrorKind, ProviderError};
+use routeplay_providers::errors::{scrub_keys, ErrorKind, ProviderError};
 use routeplay_providers::plan::{
-    cost_usd, parse_run_list, plan_to_text, to_jsonl, tokens_for, Attempt, Role, RunRecord, Tokens,
+    cost_usd, parse_run_list, plan_to_text, step, to_jsonl, tokens_for, Attempt, Next, Outcome,
+    Role, RunRecord, Side, Tokens,
 };
 use routeplay_providers::wire::ChatRequest;
 use std::rc::Rc;
@@ -46,7 +49,15 @@ struct Card {
     provider: RwSignal<String>,
     model: RwSignal<String>,
     status: RwSignal<Status>,
-    text: RwSignal<String>,
+    /// The answer text; drawn into `answer_node` at most once per animation frame.
+    text: StoredValue<StreamText, LocalStorage>,
+    answer_node: NodeRef<leptos::html::Pre>,
+    /// The answer shown is only the start of what the provider was sending.
+    partial: RwSignal<bool>,
+    /// The answer is longer than what the card draws.
+    clipped: RwSignal<bool>,
+    /// The provider's finish reason, and a sentence when it is worth telling.
+    finish: RwSignal<Option<(String, Option<String>)>>,
     ttft: RwSignal<Option<f64>>,
     total: RwSignal<Option<f64>>,
     usage: RwSignal<Usage>,
@@ -67,7 +78,11 @@ impl Card {
             provider: RwSignal::new(m.provider.clone()),
             model: RwSignal::new(m.model.clone()),
             status: RwSignal::new(Status::Waiting),
-            text: RwSignal::new(String::new()),
+            text: StoredValue::new_local(StreamText::default()),
+            answer_node: NodeRef::new(),
+            partial: RwSignal::new(false),
+            clipped: RwSignal::new(false),
+            finish: RwSignal::new(None),
             ttft: RwSignal::new(None),
             total: RwSignal::new(None),
             usage: RwSignal::new(Usage::default()),
@@ -82,6 +97,34 @@ impl Card {
     }
 }
 
+/// Draw the card's pending answer text now (append only).
+fn draw_answer(card: Card) {
+    let Some(pre) = card.answer_node.get_untracked() else {
+        // Not mounted (yet): the view draws the whole text when it mounts.
+        let _ = card.text.try_update_value(|t| t.take_draw());
+        return;
+    };
+    let Some(d) = card.text.try_update_value(|t| t.take_draw()) else {
+        return;
+    };
+    if d.clipped != card.clipped.get_untracked() {
+        card.clipped.set(d.clipped);
+    }
+    if d.clear {
+        pre.set_text_content(None);
+    }
+    if !d.append.is_empty() {
+        let _ = pre.append_with_str_1(&d.append);
+    }
+}
+
+/// Ask for a redraw at the next animation frame (at most one per frame).
+fn schedule_draw(card: Card, needed: bool) {
+    if needed {
+        request_animation_frame(move || draw_answer(card));
+    }
+}
+
 /// Settings a run needs.
 #[derive(Clone)]
 struct RunCtx {
@@ -89,14 +132,15 @@ struct RunCtx {
     prompt: String,
     stream: bool,
     max_tokens: Option<u32>,
-    timeout: Duration,
+    limits: RunLimits,
     mode: &'static str,
     cancellers: StoredValue<Vec<Canceller>, LocalStorage>,
     history: RwSignal<Vec<RunRecord>>,
 }
 
-/// Run `chain` in order on `card`: the first model that serves wins; fallback-worthy errors move
-/// on, others stop. Every attempt lands in the card's trace and in the history.
+/// Run `chain` in order on `card`: the first model that serves wins; what happens after each
+/// attempt is `routeplay_providers::plan::step` (pure, tested there). Every attempt lands in the
+/// card's trace and in the history.
 async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
     let started_at = js_sys::Date::now();
     let keys = ctx.store.all_keys();
@@ -112,22 +156,27 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         card.latency_estimate.set(m.estimated_latency_ms);
         card.price_source.set(m.price_source.clone());
         let more = i + 1 < n;
-        let attempt =
-            |outcome: &str, reason: Option<String>, error: Option<ProviderError>| Attempt {
+        let record = |outcome: Outcome, reason: Option<String>, error: Option<ProviderError>| {
+            let a = Attempt {
                 provider: m.provider.clone(),
                 model: m.model.clone(),
-                outcome: outcome.to_string(),
+                outcome: outcome.as_str().to_string(),
                 reason,
                 error,
             };
+            card.attempts.update(|v| v.push(a));
+        };
+        // Checks before sending: nothing leaves the page when one fails.
         let Some((client, preset)) = ctx.store.provider(&m.provider) else {
-            let why = format!(
-                "Unknown provider \"{}\" or no endpoint configured.",
+            let mut e = ProviderError::new(ErrorKind::LocalRequest);
+            e.detail = Some(format!(
+                "unknown provider \"{}\" or no endpoint configured",
                 m.provider
-            );
-            card.attempts
-                .update(|a| a.push(attempt("skipped", Some(why.clone()), None)));
-            if more {
+            ));
+            let why = e.user_message(&m.provider);
+            let (outcome, next) = step(Some(&e), more);
+            record(outcome, Some(why.clone()), Some(e));
+            if next == Next::TryNext {
                 continue;
             }
             card.error.set(Some(why));
@@ -138,16 +187,21 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         if key.is_none() && preset.key_required {
             let e = ProviderError::new(ErrorKind::MissingKey);
             let why = e.user_message(preset.name);
-            card.attempts
-                .update(|a| a.push(attempt("skipped", Some(why.clone()), Some(e))));
-            if more {
+            let (outcome, next) = step(Some(&e), more);
+            record(outcome, Some(why.clone()), Some(e));
+            if next == Next::TryNext {
                 continue;
             }
             card.error.set(Some(why));
             card.status.set(Status::Failed);
             break;
         }
-        card.text.set(String::new());
+        card.text.update_value(|t| {
+            t.reset();
+        });
+        draw_answer(card);
+        card.partial.set(false);
+        card.finish.set(None);
         card.ttft.set(None);
         card.total.set(None);
         card.usage.set(Usage::default());
@@ -163,7 +217,8 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
                 if card.ttft.get_untracked().is_none() {
                     card.ttft.set(Some(now_ms() - t0));
                 }
-                card.text.update(|s| s.push_str(&t));
+                let needed = card.text.try_update_value(|s| s.push(&t)).unwrap_or(false);
+                schedule_draw(card, needed);
             }
             Progress::Usage(u) => card.usage.set(u),
         });
@@ -175,19 +230,28 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
             stream: ctx.stream,
         };
         let res = client
-            .run(req, key, canceller, ctx.timeout, on_progress)
+            .run(req, key, canceller, ctx.limits, on_progress)
             .await;
         card.total.set(Some(now_ms() - t0));
+        // Everything that arrived is on the page before the status changes.
+        draw_answer(card);
         let (answer, err) = match res {
             Ok(a) => (a, None),
             Err((e, partial)) => (partial, Some(e)),
         };
-        let text = card.text.get_untracked();
+        let has_text = card.text.with_value(|t| !t.full().is_empty());
         let mut usage = answer.usage;
         usage.merge(card.usage.get_untracked());
         // A request refused before any answer is not billed: no tokens, no cost.
-        if err.is_none() || !text.is_empty() || usage != Usage::default() {
-            let tokens = tokens_for(usage, &ctx.prompt, &text);
+        if err.is_none() || has_text || usage != Usage::default() {
+            // The core's estimator, the same one behind the router's estimate.
+            let tokens = tokens_for(usage, |side| {
+                let n = match side {
+                    Side::Input => estimate_tokens(&ctx.prompt),
+                    Side::Output => card.text.with_value(|t| estimate_tokens(t.full())),
+                };
+                n as u64
+            });
             card.tokens.set(Some(tokens));
             let cost = cost_usd(
                 tokens.input,
@@ -197,29 +261,23 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
             );
             card.cost.set(cost.is_finite().then_some(cost));
         }
-        match err {
-            None => {
-                card.attempts
-                    .update(|a| a.push(attempt("served", None, None)));
-                card.status.set(Status::Served);
-            }
-            Some(e) => {
-                let why = scrub(e.user_message(preset.name));
-                let outcome = if e.kind == ErrorKind::Cancelled {
-                    "cancelled"
-                } else {
-                    "failed"
-                };
-                card.attempts
-                    .update(|a| a.push(attempt(outcome, Some(why.clone()), Some(e.clone()))));
-                if e.kind == ErrorKind::Cancelled {
-                    card.status.set(Status::Cancelled);
-                } else if more && should_fall_back(&e) {
-                    continue;
-                } else {
-                    card.error.set(Some(why));
-                    card.status.set(Status::Failed);
-                }
+        card.partial.set(err.is_some() && has_text);
+        card.finish.set(
+            answer
+                .finish
+                .as_ref()
+                .map(|f| (f.raw.clone(), f.user_message(preset.name))),
+        );
+        let (outcome, next) = step(err.as_ref(), more);
+        let why = err.as_ref().map(|e| scrub(e.user_message(preset.name)));
+        record(outcome, why.clone(), err);
+        match next {
+            Next::TryNext => continue,
+            Next::Stop(Outcome::Served) => card.status.set(Status::Served),
+            Next::Stop(Outcome::Cancelled) => card.status.set(Status::Cancelled),
+            Next::Stop(_) => {
+                card.error.set(why);
+                card.status.set(Status::Failed);
             }
         }
         break;
@@ -234,8 +292,10 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         provider: last.provider,
         model: last.model,
         attempts: card.attempts.get_untracked(),
-        answer: card.text.get_untracked(),
+        answer: card.text.with_value(|t| t.full().to_string()),
         complete: card.status.get_untracked() == Status::Served,
+        partial: card.partial.get_untracked(),
+        finish_reason: card.finish.get_untracked().map(|(raw, _)| raw),
         ttft_ms: card.ttft.get_untracked(),
         total_ms: card.total.get_untracked(),
         tokens: card.tokens.get_untracked(),
@@ -286,6 +346,7 @@ pub fn LivePanel(
     });
     let stream = RwSignal::new(true);
     let timeout_s = RwSignal::new(30.0_f64);
+    let time_limit_s = RwSignal::new(300.0_f64);
     let max_tokens = RwSignal::new(512_u32);
     let cards = RwSignal::new(Vec::<Card>::new());
     let history = RwSignal::new(Vec::<RunRecord>::new());
@@ -342,7 +403,10 @@ pub fn LivePanel(
             prompt: text,
             stream: stream.get_untracked(),
             max_tokens: Some(max_tokens.get_untracked()).filter(|m| *m > 0),
-            timeout: Duration::from_secs_f64(timeout_s.get_untracked().clamp(1.0, 600.0)),
+            limits: RunLimits {
+                idle: Duration::from_secs_f64(timeout_s.get_untracked().clamp(1.0, 600.0)),
+                total: Duration::from_secs_f64(time_limit_s.get_untracked().clamp(1.0, 3600.0)),
+            },
             mode,
             cancellers,
             history,
@@ -445,6 +509,21 @@ pub fn LivePanel(
                             on:change=move |ev| {
                                 if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                                     timeout_s.set(v);
+                                }
+                            }
+                        />
+                    </label>
+                    <label>
+                        "Time limit per run (s) "
+                        <input
+                            type="number"
+                            class="live-time-limit"
+                            min="1"
+                            max="3600"
+                            prop:value=move || time_limit_s.get().to_string()
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                    time_limit_s.set(v);
                                 }
                             }
                         />
@@ -559,6 +638,8 @@ pub fn LivePanel(
                                     .map(|r| {
                                         let outcome = if r.complete {
                                             "answered"
+                                        } else if r.partial {
+                                            "partial"
                                         } else if r.attempts.last().is_some_and(|a| a.outcome == "cancelled") {
                                             "cancelled"
                                         } else {
@@ -589,7 +670,7 @@ pub fn LivePanel(
                 >
                     "Export JSONL"
                 </button>
-                <span class="live-note">" Exports prompts, answers, timings, tokens and costs — never keys."</span>
+                <span class="live-note">" Exports prompts, answers (partial ones marked \"partial\": true), finish reasons, timings, tokens and costs — never keys."</span>
             </div>
         </section>
     }
@@ -616,10 +697,22 @@ fn RunCardView(card: Card) -> impl IntoView {
             }
         }
     };
+    // A freshly mounted card draws the whole answer so far once; later pieces are appended.
+    Effect::new(move |_| {
+        if let Some(pre) = card.answer_node.get() {
+            let all = card
+                .text
+                .try_update_value(|t| t.take_all())
+                .unwrap_or_default();
+            pre.set_text_content(Some(&all));
+        }
+    });
     view! {
         <article
             class="live-card"
             data-status=move || card.status.get().label()
+            data-partial=move || card.partial.get().to_string()
+            data-finish=move || card.finish.get().map(|(raw, _)| raw).unwrap_or_default()
             data-provider=move || card.provider.get()
             data-model=move || card.model.get()
         >
@@ -631,9 +724,31 @@ fn RunCardView(card: Card) -> impl IntoView {
                 <span class=move || format!("live-status live-status-{:?}", card.status.get()).to_lowercase()>
                     {move || card.status.get().label()}
                 </span>
+                <Show when=move || card.partial.get()>
+                    <span
+                        class="live-partial"
+                        title="The stream ended before the provider finished: this is only the start of the answer."
+                    >
+                        "PARTIAL"
+                    </span>
+                </Show>
             </header>
-            <pre class="live-answer" aria-live="polite">{move || card.text.get()}</pre>
+            <pre class="live-answer" class:live-answer-partial=move || card.partial.get() aria-live="polite" node_ref=card.answer_node></pre>
+            <Show when=move || card.clipped.get()>
+                <p class="live-clipped" role="note">
+                    {format!(
+                        "Showing the first {} KiB of the answer; the whole answer is in the JSONL export.",
+                        DISPLAY_LIMIT / 1024,
+                    )}
+                </p>
+            </Show>
             {move || card.error.get().map(|e| view! { <p class="live-error" role="alert">{e}</p> })}
+            {move || {
+                card.finish
+                    .get()
+                    .and_then(|(_, note)| note)
+                    .map(|n| view! { <p class="live-finish" role="note">{n}</p> })
+            }}
             <dl class="live-metrics">
                 <dt>"Time to first token"</dt>
                 <dd class="live-ttft">{move || fmt_ms(card.ttft.get())}</dd>

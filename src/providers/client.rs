@@ -2,12 +2,15 @@
 //! format (OpenAI Chat, Anthropic, Gemini, any OpenAI-compatible endpoint) over `fetch`.
 
 use js_sys::{Reflect, Uint8Array};
-use routeplay_providers::decode::{parse_full_response, StreamDecoder, StreamItem, Usage};
+use routeplay_providers::decode::{
+    parse_full_response, FinishReason, StreamDecoder, StreamItem, StreamLimits, Usage,
+};
 use routeplay_providers::errors::{
     classify_http, network_error, parse_retry_after, ErrorKind, ProviderError,
 };
 use routeplay_providers::hosts::key_may_be_sent;
-use routeplay_providers::wire::{build_request, ChatRequest, Endpoint};
+use routeplay_providers::sse::fmt_bytes;
+use routeplay_providers::wire::{build_request, BuildError, ChatRequest, Endpoint, SECRET_HEADERS};
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -47,17 +50,40 @@ pub enum Progress {
 /// A finished answer.
 #[derive(Debug, Clone, Default)]
 pub struct Answer {
-    /// Full text.
+    /// Full text (what arrived, when the error side carries it).
     pub text: String,
     /// Reported usage (fields `None` when the provider gave none).
     pub usage: Usage,
+    /// The provider's finish reason, when it gave one.
+    pub finish: Option<FinishReason>,
+}
+
+/// Time bounds of one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunLimits {
+    /// Abort when no new answer text arrives for this long (before the first token or between
+    /// tokens).
+    pub idle: Duration,
+    /// Abort when the whole request takes longer than this, text or not.
+    pub total: Duration,
+}
+
+/// Largest error body read (the provider's message is in the first few hundred bytes).
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Why a run was aborted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AbortCause {
+    User,
+    Idle,
+    Total,
 }
 
 /// Cancels a run: aborts the `fetch` and the body stream.
 #[derive(Clone)]
 pub struct Canceller {
     controller: web_sys::AbortController,
-    timed_out: Rc<Cell<bool>>,
+    cause: Rc<Cell<AbortCause>>,
 }
 
 impl Canceller {
@@ -65,7 +91,7 @@ impl Canceller {
     pub fn new() -> Self {
         Self {
             controller: web_sys::AbortController::new().expect("AbortController"),
-            timed_out: Rc::new(Cell::new(false)),
+            cause: Rc::new(Cell::new(AbortCause::User)),
         }
     }
 
@@ -74,9 +100,11 @@ impl Canceller {
         self.controller.abort();
     }
 
-    fn time_out(&self) {
-        self.timed_out.set(true);
-        self.controller.abort();
+    fn abort_for(&self, cause: AbortCause) {
+        if !self.aborted() {
+            self.cause.set(cause);
+            self.controller.abort();
+        }
     }
 
     fn aborted(&self) -> bool {
@@ -84,10 +112,10 @@ impl Canceller {
     }
 
     fn abort_error(&self, mid_stream: bool) -> ProviderError {
-        let mut e = ProviderError::new(if self.timed_out.get() {
-            ErrorKind::Timeout
-        } else {
-            ErrorKind::Cancelled
+        let mut e = ProviderError::new(match self.cause.get() {
+            AbortCause::User => ErrorKind::Cancelled,
+            AbortCause::Idle => ErrorKind::Timeout,
+            AbortCause::Total => ErrorKind::TimeLimit,
         });
         e.mid_stream = mid_stream;
         e
@@ -97,6 +125,60 @@ impl Canceller {
 impl Default for Canceller {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The idle and total timers of one request; both are cleared when it is dropped (on every
+/// return path).
+struct Timers {
+    idle: Rc<Cell<Option<leptos::prelude::TimeoutHandle>>>,
+    total: Option<leptos::prelude::TimeoutHandle>,
+    cancel: Canceller,
+    idle_for: Duration,
+}
+
+impl Timers {
+    fn start(cancel: &Canceller, limits: RunLimits) -> Self {
+        let c = cancel.clone();
+        let total = leptos::prelude::set_timeout_with_handle(
+            move || c.abort_for(AbortCause::Total),
+            limits.total,
+        )
+        .ok();
+        let t = Self {
+            idle: Rc::new(Cell::new(None)),
+            total,
+            cancel: cancel.clone(),
+            idle_for: limits.idle,
+        };
+        t.rearm_idle();
+        t
+    }
+
+    /// Restart the idle countdown (called on every piece of text).
+    fn rearm_idle(&self) {
+        if let Some(h) = self.idle.take() {
+            h.clear();
+        }
+        let c = self.cancel.clone();
+        self.idle.set(
+            leptos::prelude::set_timeout_with_handle(
+                move || c.abort_for(AbortCause::Idle),
+                self.idle_for,
+            )
+            .ok(),
+        );
+    }
+}
+
+impl Drop for Timers {
+    fn drop(&mut self) {
+        if let Some(h) = self.idle.take() {
+            h.clear();
+        }
+        if let Some(h) = self.total.take() {
+            h.clear();
+        }
     }
 }
 
@@ -112,7 +194,7 @@ pub trait Provider {
         req: ChatRequest,
         key: Option<BoundKey>,
         cancel: Canceller,
-        idle_timeout: Duration,
+        limits: RunLimits,
         on_progress: Rc<dyn Fn(Progress)>,
     ) -> RunFuture<'a>;
 }
@@ -130,7 +212,7 @@ impl Provider for HttpProvider {
         req: ChatRequest,
         key: Option<BoundKey>,
         cancel: Canceller,
-        idle_timeout: Duration,
+        limits: RunLimits,
         on_progress: Rc<dyn Fn(Progress)>,
     ) -> RunFuture<'a> {
         Box::pin(run_http(
@@ -138,10 +220,23 @@ impl Provider for HttpProvider {
             req,
             key,
             cancel,
-            idle_timeout,
+            limits,
             on_progress,
         ))
     }
+}
+
+/// A request that could not be built here, in user terms (never "the provider rejected it").
+fn local_error(e: BuildError) -> ProviderError {
+    let mut err = ProviderError::new(match e {
+        BuildError::BadKeyChar(_) => ErrorKind::LocalKey,
+        _ => ErrorKind::LocalRequest,
+    });
+    err.detail = Some(match e {
+        BuildError::BadKeyChar(b) => b.to_string(),
+        other => other.to_string(),
+    });
+    err
 }
 
 async fn run_http(
@@ -149,23 +244,38 @@ async fn run_http(
     req: ChatRequest,
     key: Option<BoundKey>,
     cancel: Canceller,
-    idle_timeout: Duration,
+    limits: RunLimits,
     on_progress: Rc<dyn Fn(Progress)>,
 ) -> Result<Answer, (ProviderError, Answer)> {
     let mut answer = Answer::default();
-    let fail = |kind| (ProviderError::new(kind), Answer::default());
+    let fail = |e: ProviderError| (e, Answer::default());
     let stream = req.stream;
     let built = build_request(&ep, key.as_ref().map(|k| k.key.as_str()), &req)
-        .map_err(|_| fail(ErrorKind::BadRequest))?;
+        .map_err(|e| fail(local_error(e)))?;
     // The allow-list check, before anything leaves the page.
     if let Some(k) = &key {
         if !key_may_be_sent(&k.origin, &built.url) {
-            return Err(fail(ErrorKind::HostNotAllowed));
+            return Err(fail(ProviderError::new(ErrorKind::HostNotAllowed)));
         }
     }
-    let headers = web_sys::Headers::new().map_err(|_| fail(ErrorKind::BadRequest))?;
+    let headers = web_sys::Headers::new().map_err(|_| {
+        let mut e = ProviderError::new(ErrorKind::LocalRequest);
+        e.detail = Some("the browser could not create request headers".into());
+        fail(e)
+    })?;
     for (n, v) in &built.headers {
-        headers.set(n, v).map_err(|_| fail(ErrorKind::BadRequest))?;
+        if headers.set(n, v).is_err() {
+            // `build_request` already refuses keys a header cannot carry; this is a last guard
+            // that never echoes the value.
+            let secret = SECRET_HEADERS.contains(&n.to_ascii_lowercase().as_str());
+            let mut e = ProviderError::new(if secret {
+                ErrorKind::LocalKey
+            } else {
+                ErrorKind::LocalRequest
+            });
+            e.detail = Some(format!("the browser refused the {n} header"));
+            return Err(fail(e));
+        }
     }
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
@@ -175,82 +285,67 @@ async fn run_http(
     init.set_body(&JsValue::from_str(&built.body));
     init.set_signal(Some(&cancel.controller.signal()));
 
-    // Aborts the run when no new text arrives for `idle_timeout` (before the first token, or
-    // between tokens): re-armed on every piece of text, cleared at the end.
-    let timer: Rc<Cell<Option<leptos::prelude::TimeoutHandle>>> = Rc::new(Cell::new(None));
-    let clear_timer = {
-        let timer = timer.clone();
-        move || {
-            if let Some(t) = timer.take() {
-                t.clear();
-            }
-        }
-    };
-    let arm_timer = {
-        let timer = timer.clone();
-        let c = cancel.clone();
-        move || {
-            if let Some(t) = timer.take() {
-                t.clear();
-            }
-            let c = c.clone();
-            timer.set(
-                leptos::prelude::set_timeout_with_handle(move || c.time_out(), idle_timeout).ok(),
-            );
-        }
-    };
-    arm_timer();
+    // Idle timeout (re-armed on every piece of text) and total time limit; cleared on return.
+    let timers = Timers::start(&cancel, limits);
 
-    // A failed fetch or body read: the user's cancel or timeout if that caused it, else the
+    // A failed fetch or body read: the user's cancel or a timeout if that caused it, else the
     // network (a CORS refusal and an unreachable host look the same here: never "bad key").
-    let transport_error = || {
-        if cancel.aborted() {
-            cancel.abort_error(false)
+    let transport_error = |mid: bool| {
+        let mut e = if cancel.aborted() {
+            cancel.abort_error(mid)
         } else {
             network_error()
-        }
+        };
+        e.mid_stream = mid;
+        e
     };
     let window = web_sys::window().expect("window");
     let resp = match JsFuture::from(window.fetch_with_str_and_init(&built.url, &init)).await {
         Ok(r) => r.unchecked_into::<web_sys::Response>(),
-        Err(_) => {
-            clear_timer();
-            return Err((transport_error(), answer));
-        }
+        Err(_) => return Err((transport_error(false), answer)),
     };
     let status = resp.status();
     if !(200..300).contains(&status) {
-        clear_timer();
         let h = resp.headers();
         let retry = parse_retry_after(
             h.get("retry-after").ok().flatten().as_deref(),
             h.get("retry-after-ms").ok().flatten().as_deref(),
         );
-        let body = read_text(&resp).await.unwrap_or_default();
+        // Only the start of an error body is read: the message is in the first bytes.
+        let body = read_capped(&resp, MAX_ERROR_BODY_BYTES)
+            .await
+            .map(|(b, _)| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         let mut e = classify_http(ep.format, status, retry, &body);
         if let Some(k) = &key {
             if let Some(d) = &e.detail {
                 e.detail = Some(routeplay_providers::errors::scrub_keys(d, &[&k.key]));
             }
         }
+        drop(timers);
         return Err((e, answer));
     }
 
+    let stream_limits = StreamLimits::default();
     if !stream {
-        let body = match read_text(&resp).await {
-            Ok(b) => b,
-            Err(_) => {
-                clear_timer();
-                return Err((transport_error(), answer));
+        let cap = stream_limits.max_body_bytes as usize;
+        let body = match read_capped(&resp, cap).await {
+            Ok((_, true)) => {
+                let mut e = ProviderError::new(ErrorKind::TooLarge);
+                e.detail = Some(format!("the answer was longer than {}", fmt_bytes(cap)));
+                return Err((e, answer));
             }
+            Ok((b, false)) => String::from_utf8_lossy(&b).into_owned(),
+            Err(_) => return Err((transport_error(false), answer)),
         };
-        clear_timer();
+        drop(timers);
         return match parse_full_response(ep.format, &body) {
             Ok(full) => {
                 on_progress(Progress::Delta(full.text.clone()));
                 Ok(Answer {
                     text: full.text,
                     usage: full.usage,
+                    finish: full.finish,
                 })
             }
             Err(e) => Err((e, answer)),
@@ -258,25 +353,21 @@ async fn run_http(
     }
 
     let Some(body) = resp.body() else {
-        clear_timer();
-        return Err(fail(ErrorKind::BadResponse));
+        return Err(fail(ProviderError::new(ErrorKind::BadResponse)));
     };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let mut dec = StreamDecoder::new(ep.format);
+    let mut dec = StreamDecoder::with_limits(ep.format, stream_limits);
+    let mut last_yield = now_ms();
     loop {
+        // A body that is always ready resolves every read as a microtask, which would starve
+        // timers, input and animation frames: give the browser a turn every 30 ms.
+        if now_ms() - last_yield > 30.0 {
+            yield_to_browser().await;
+            last_yield = now_ms();
+        }
         let chunk = match JsFuture::from(reader.read()).await {
             Ok(c) => c,
-            Err(_) => {
-                clear_timer();
-                let mid = dec.text_seen();
-                let mut e = if cancel.aborted() {
-                    cancel.abort_error(mid)
-                } else {
-                    network_error()
-                };
-                e.mid_stream = mid;
-                return Err((e, answer));
-            }
+            Err(_) => return Err((transport_error(dec.text_seen()), answer)),
         };
         let done = Reflect::get(&chunk, &JsValue::from_str("done"))
             .ok()
@@ -295,7 +386,7 @@ async fn run_http(
         for item in items {
             match item {
                 StreamItem::Delta(t) => {
-                    arm_timer();
+                    timers.rearm_idle();
                     answer.text.push_str(&t);
                     on_progress(Progress::Delta(t));
                 }
@@ -303,8 +394,14 @@ async fn run_http(
                     answer.usage.merge(u);
                     on_progress(Progress::Usage(answer.usage));
                 }
+                StreamItem::Finish(f) => {
+                    if answer.finish.is_none() {
+                        answer.finish = Some(f);
+                    }
+                }
                 StreamItem::Error(e) => {
-                    clear_timer();
+                    // In-stream error, a size limit, or a stream closed before its end: the
+                    // text so far is kept (the card marks it partial).
                     let _ = reader.cancel();
                     return Err((e, answer));
                 }
@@ -312,18 +409,51 @@ async fn run_http(
             }
         }
         if done {
-            clear_timer();
-            if !dec.is_done() && !dec.text_seen() {
-                return Err((ProviderError::new(ErrorKind::BadResponse), answer));
-            }
             return Ok(answer);
         }
     }
 }
 
-async fn read_text(resp: &web_sys::Response) -> Result<String, JsValue> {
-    let v = JsFuture::from(resp.text()?).await?;
-    Ok(v.as_string().unwrap_or_default())
+/// Read at most `cap` bytes of a body; `true` when there was more (the rest is not read: the
+/// stream is cancelled).
+async fn read_capped(resp: &web_sys::Response, cap: usize) -> Result<(Vec<u8>, bool), JsValue> {
+    let Some(body) = resp.body() else {
+        return Ok((Vec::new(), false));
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await?;
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok((out, false));
+        }
+        let Ok(arr) = Reflect::get(&chunk, &JsValue::from_str("value"))?.dyn_into::<Uint8Array>()
+        else {
+            continue;
+        };
+        let room = cap - out.len();
+        let n = arr.length() as usize;
+        if n > room {
+            out.extend(arr.subarray(0, room as u32).to_vec());
+            let _ = reader.cancel();
+            return Ok((out, true));
+        }
+        out.extend(arr.to_vec());
+    }
+}
+
+/// Wait for one macrotask (`setTimeout(0)`), so the page can draw and handle input.
+async fn yield_to_browser() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(p).await;
 }
 
 /// Milliseconds from `performance.now()`.

@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod keys;
+pub mod stream_text;
 
 pub use routeplay_providers::plan::{PlannedModel, RoutePlan};
 

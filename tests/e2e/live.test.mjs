@@ -389,3 +389,211 @@ test('remembered keys survive a reload only after opting in', async () => {
   await page.click('.live-forget-all');
   assert.equal(await page.evaluate(() => localStorage.getItem('routeplay.keys.v1')), null);
 });
+
+// ---- Streams that end badly or never end (issue 9) ----
+
+/** Start recording the longest gap between 20 ms timer ticks on the page's main thread. */
+async function watchMainThread(page) {
+  await page.evaluate(() => {
+    const w = { max: 0, last: performance.now() };
+    window.__mainThread = w;
+    w.timer = setInterval(() => {
+      const now = performance.now();
+      w.max = Math.max(w.max, now - w.last);
+      w.last = now;
+    }, 20);
+  });
+}
+async function longestBlockMs(page) {
+  return page.evaluate(() => {
+    const w = window.__mainThread;
+    clearInterval(w.timer);
+    return Math.max(w.max, performance.now() - w.last);
+  });
+}
+
+async function exportedRecords(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.live-export')]);
+  return fs.readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+test('a stream cut before its end marker is kept and marked PARTIAL, for each wire format and in the export', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai cut\ncompare anthropic cut\ncompare gemini cut\n' });
+  await page.click('.live-run-compare');
+  for (const p of ['openai', 'anthropic', 'gemini']) {
+    const c = card(page, p, 'cut');
+    await waitStatus(c, 'failed');
+    assert.equal(await c.locator('.live-answer').textContent(), 'Hello from the ', `${p}: partial answer kept`);
+    assert.equal(await c.getAttribute('data-partial'), 'true', p);
+    assert.equal(await c.locator('.live-partial').textContent(), 'PARTIAL', p);
+    assert.match(await c.locator('.live-error').textContent(), /closed the stream before the end of the answer \(no end marker or finish reason\).*marked PARTIAL/, p);
+    assert.equal(await c.locator('.live-trace li').count(), 1);
+  }
+  const rows = await page.locator('.live-history-table tbody tr td:nth-child(3)').allTextContents();
+  assert.deepEqual(rows, ['partial', 'partial', 'partial']);
+  const records = await exportedRecords(page);
+  assert.equal(records.length, 3);
+  for (const r of records) {
+    assert.equal(r.partial, true, r.provider);
+    assert.equal(r.complete, false, r.provider);
+    assert.equal(r.answer, 'Hello from the ');
+    assert.equal(r.finish_reason, null);
+    assert.equal(r.attempts[0].error.kind, 'incomplete');
+  }
+  await screenshot(page, 'live-cut-partial');
+});
+
+test('complete streams are not marked partial and carry their finish reason (Gemini included)', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai ok1\ncompare anthropic ok2\ncompare gemini ok3\n' });
+  await page.click('.live-run-compare');
+  for (const [p, m, fin] of [['openai', 'ok1', 'stop'], ['anthropic', 'ok2', 'end_turn'], ['gemini', 'ok3', 'STOP']]) {
+    const c = card(page, p, m);
+    await waitStatus(c, 'done');
+    assert.equal(await c.getAttribute('data-partial'), 'false');
+    assert.equal(await c.getAttribute('data-finish'), fin);
+    assert.equal(await c.locator('.live-partial').count(), 0);
+    assert.equal(await c.locator('.live-finish').count(), 0, 'a natural stop needs no note');
+  }
+  const records = await exportedRecords(page);
+  assert.deepEqual(records.map((r) => [r.complete, r.partial]), [[true, false], [true, false], [true, false]]);
+});
+
+test('length and content-filter finish reasons are shown to the user', async () => {
+  const page = await openPage(browser);
+  const cases = [
+    ['openai', 'length', 'length', /OpenAI stopped at the output token limit \(length\): the answer is cut short/],
+    ['anthropic', 'length', 'max_tokens', /Anthropic stopped at the output token limit \(max_tokens\)/],
+    ['gemini', 'length', 'MAX_TOKENS', /Google Gemini stopped at the output token limit \(MAX_TOKENS\)/],
+    ['openai', 'filter', 'content_filter', /OpenAI stopped or withheld the answer for safety \/ content reasons \(content_filter\)/],
+    ['anthropic', 'filter', 'refusal', /safety \/ content reasons \(refusal\)/],
+    ['gemini', 'filter', 'SAFETY', /safety \/ content reasons \(SAFETY\)/],
+  ];
+  const list = cases.map(([p, m], i) => `${i === 0 ? 'routed' : 'compare'} ${p} ${m}`).join('\n');
+  await setup(page, { list });
+  await page.click('.live-run-compare');
+  for (const [p, m, raw, re] of cases) {
+    const c = card(page, p, m);
+    await waitStatus(c, 'done');
+    assert.equal(await c.getAttribute('data-finish'), raw);
+    assert.match(await c.locator('.live-finish').textContent(), re, `${p}/${m}`);
+  }
+  const records = await exportedRecords(page);
+  assert.deepEqual(records.map((r) => r.finish_reason).sort(), cases.map((c) => c[2]).sort());
+  await screenshot(page, 'live-finish-reasons');
+});
+
+test('an endless stream is stopped by the run time limit, keeps its partial answer, and the page stays responsive', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai endless\nfallback anthropic never\n' });
+  await page.fill('.live-time-limit', '2');
+  await page.press('.live-time-limit', 'Tab');
+  await fetch(`${fpA.url}/__reset`, { method: 'POST' });
+  await watchMainThread(page);
+  await page.click('.live-run-routed');
+  const c = card(page, 'openai', 'endless');
+  await waitStatus(c, 'failed', 15000);
+  assert.match(await c.locator('.live-error').textContent(), /OpenAI was still answering when the run's time limit passed; stopped\..*marked PARTIAL/);
+  const text = await c.locator('.live-answer').textContent();
+  assert.ok(text.startsWith('tok0 tok1 tok2 '), text.slice(0, 40));
+  assert.equal(await c.getAttribute('data-partial'), 'true');
+  assert.equal(await c.locator('.live-trace li').count(), 1, 'no fallback after text was shown');
+  const total = await c.locator('.live-total').textContent();
+  assert.match(total, /^2\.\d\d s$/, `stopped at the 2 s limit: ${total}`);
+  const sent = fpA.log.find((e) => e.model === 'endless').streamed;
+  await page.waitForTimeout(500);
+  assert.equal(fpA.log.find((e) => e.model === 'endless').streamed, sent, 'the server stopped streaming after the abort');
+  const block = await longestBlockMs(page);
+  console.log(`# longest main-thread block: ${block.toFixed(0)} ms`);
+  assert.ok(block < 1000, `main thread blocked for ${block} ms`);
+});
+
+test('a flood of text stops at the 4 MiB answer cap with a clear message; the page stays responsive', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai flood\n' });
+  await watchMainThread(page);
+  await page.click('.live-run-routed');
+  const c = card(page, 'openai', 'flood');
+  await waitStatus(c, 'failed', 60000);
+  assert.match(await c.locator('.live-error').textContent(), /Stopped reading OpenAI's answer: the answer was longer than 4 MiB\..*marked PARTIAL/);
+  assert.equal(await c.getAttribute('data-partial'), 'true');
+  const block = await longestBlockMs(page);
+  console.log(`# longest main-thread block: ${block.toFixed(0)} ms`);
+  assert.ok(block < 1000, `main thread blocked for ${block} ms`);
+  // The card draws the first 256 KiB (laying out more would freeze the page); the export
+  // keeps exactly the 4 MiB the cap allows.
+  const len = await c.locator('.live-answer').evaluate((e) => e.textContent.length);
+  assert.equal(len, 256 * 1024);
+  assert.match(await c.locator('.live-clipped').textContent(), /Showing the first 256 KiB of the answer; the whole answer is in the JSONL export/);
+  const [rec] = await exportedRecords(page);
+  assert.equal(rec.answer.length, 4 * 1024 * 1024, 'exactly the cap is kept');
+  assert.equal(rec.partial, true);
+  // Still usable: typing a prompt updates the page.
+  await showView(page, 'prompt');
+  await page.fill('#prompt', 'Still responsive?');
+  assert.equal(await page.inputValue('#prompt'), 'Still responsive?');
+});
+
+test('an oversized line stops with a clear message and keeps the partial answer, for each wire format', async () => {
+  const page = await openPage(browser);
+  await setup(page, { list: 'routed openai hugeline\ncompare anthropic hugeline\ncompare gemini hugeline\n' });
+  await watchMainThread(page);
+  await page.click('.live-run-compare');
+  for (const p of ['openai', 'anthropic', 'gemini']) {
+    const c = card(page, p, 'hugeline');
+    await waitStatus(c, 'failed', 30000);
+    assert.equal(await c.locator('.live-answer').textContent(), 'Hello from the ', p);
+    assert.match(await c.locator('.live-error').textContent(), /one line of the stream was longer than 1 MiB without ending\..*marked PARTIAL/, p);
+    assert.equal(await c.getAttribute('data-partial'), 'true', p);
+  }
+  const block = await longestBlockMs(page);
+  console.log(`# longest main-thread block: ${block.toFixed(0)} ms`);
+  assert.ok(block < 1000, `main thread blocked for ${block} ms`);
+});
+
+test('a key with a character a header cannot carry: refused when pasted, and a stored one fails locally while the chain moves on', async () => {
+  // 1. Pasting: refused at once with the reason; the key is not kept.
+  const page = await openPage(browser);
+  await setup(page, { keys: {} });
+  const row = page.locator('.live-key-row[data-provider="openai"]');
+  await row.locator('.live-key-input').fill('test-key-openai\u200b-0001');
+  await row.locator('.live-key-input').press('Tab');
+  await row.locator('.live-key-error').waitFor();
+  assert.equal(
+    await row.locator('.live-key-error').textContent(),
+    'This key contains a zero-width space (U+200B) at position 16, which cannot be sent in an HTTP header. Paste it again.',
+  );
+  assert.equal(await row.locator('.live-key-status.live-key-set').count(), 0);
+
+  // 2. A key with a line break that got into storage (remembered earlier): the run says what is
+  //    wrong locally, sends nothing to OpenAI, and the fallback on another provider still runs.
+  const eps = endpoints();
+  const slots = {
+    openai: { base_url: eps.openai, key: 'test-key-o\npenai', key_origin: fpA.url },
+    anthropic: { base_url: eps.anthropic, key: KEYS.anthropic, key_origin: fpB.url },
+  };
+  await page.evaluate((s) => localStorage.setItem('routeplay.keys.v1', JSON.stringify(s)), slots);
+  await page.reload();
+  await page.waitForSelector('[data-ready="true"]');
+  await setup(page, { eps: {}, keys: {}, list: 'routed openai m1\nfallback anthropic a1\n' });
+  await fetch(`${fpA.url}/__reset`, { method: 'POST' });
+  await page.click('.live-run-routed');
+  const c = page.locator('.live-card').first();
+  await waitStatus(c, 'done');
+  assert.equal(await c.getAttribute('data-provider'), 'anthropic');
+  const items = await c.locator('.live-trace li').allTextContents();
+  assert.equal(items.length, 2);
+  assert.match(items[0], /openai · m1: skipped — The key for OpenAI contains a character that cannot be sent in an HTTP header \(line break at position 11\)\. Paste it again\. Nothing was sent\./);
+  assert.doesNotMatch(items[0], /rejected|refused the key/);
+  assert.match(items[1], /anthropic · a1: served/);
+  assert.equal(fpA.log.filter((e) => e.model === 'm1').length, 0, 'nothing reached the OpenAI host');
+
+  // 3. Alone in the chain, it fails with the same local message.
+  await page.fill('.live-plan-editor', 'routed openai m1\n');
+  await page.click('.live-run-routed');
+  const c2 = page.locator('.live-card').first();
+  await waitStatus(c2, 'failed');
+  assert.match(await c2.locator('.live-error').textContent(), /^The key for OpenAI contains a character that cannot be sent in an HTTP header \(line break at position 11\)/);
+  await page.click('.live-forget-all');
+});

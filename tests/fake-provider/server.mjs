@@ -30,11 +30,18 @@
 //   servererror 500
 //   cors        no CORS headers at all: the browser blocks it (page sees a network error)
 //   hang        200 + stream headers, then nothing (for first-token timeouts)
+//   cut         three tokens, then the connection closes without an end marker or finish reason
+//               (no [DONE] / message_stop / finishReason): the answer must be marked partial
+//   endless     a token every 20 ms forever (never finishes) — for the run's total time limit
+//   flood       16 KiB text pieces as fast as the client reads, forever — for the answer size cap
+//   hugeline    three tokens, then one `data:` line that never ends (64 KiB writes) — line cap
+//   length      a normal stream that ends with finish_reason length / max_tokens / MAX_TOKENS
+//   filter      a normal stream that ends with content_filter / refusal / SAFETY
 // Any request whose key does not start with "test-key-" gets the bad-key answer.
 
 import http from 'node:http';
 
-const SCENARIOS = ['ok', 'slow', 'midfail', 'stall', 'ratelimit', 'badkey', 'quota', 'credits', 'overloaded', 'servererror', 'cors', 'hang'];
+const SCENARIOS = ['ok', 'slow', 'midfail', 'stall', 'ratelimit', 'badkey', 'quota', 'credits', 'overloaded', 'servererror', 'cors', 'hang', 'cut', 'endless', 'flood', 'hugeline', 'length', 'filter'];
 const AUTH_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key', 'api-key'];
 
 function corsHeaders(req) {
@@ -187,7 +194,7 @@ export function startFakeProvider(port = 0) {
     const failAfter = scenario === 'midfail' ? 3 : Infinity;
 
     if (!stream) {
-      if (format === 'openai') return json(200, { id: 'chatcmpl-fake', object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } });
+      if (format === 'openai') return json(200, { id: 'chatcmpl-fake', object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: scenario === 'length' ? 'length' : 'stop' }], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } });
       if (format === 'anthropic') return json(200, { id: 'msg_fake', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: inTok, output_tokens: outTok } });
       return json(200, { candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: inTok, candidatesTokenCount: outTok, totalTokenCount: inTok + outTok } });
     }
@@ -197,6 +204,18 @@ export function startFakeProvider(port = 0) {
     req.on('close', () => (closed = true));
     res.on('close', () => (closed = true));
     const send = (s) => !closed && res.write(s);
+    // Write respecting backpressure: a client that stops reading stops the server too.
+    const sendAsync = async (s) => {
+      if (closed) return false;
+      if (!res.write(s)) {
+        await new Promise((r) => {
+          const done = () => { res.off('drain', done); res.off('close', done); r(); };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+      return !closed;
+    };
     const data = (obj) => send(`data: ${JSON.stringify(obj)}\n\n`);
     const named = (ev, obj) => send(`event: ${ev}\ndata: ${JSON.stringify(obj)}\n\n`);
     entry.streamed = 0;
@@ -206,11 +225,38 @@ export function startFakeProvider(port = 0) {
       while (!closed) await sleep(100);
       return;
     }
+    const deltaEvent = (t, i = 0) => {
+      if (format === 'openai') return `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: { content: t }, finish_reason: null }] })}\n\n`;
+      if (format === 'anthropic') return `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } })}\n\n`;
+      return `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: t }] } }], usageMetadata: { promptTokenCount: inTok, candidatesTokenCount: i + 1, totalTokenCount: inTok + i + 1 } })}\r\n\r\n`;
+    };
     if (format === 'openai') send(': OPENROUTER PROCESSING\n\n');
     if (format === 'anthropic') named('message_start', { type: 'message_start', message: { id: 'msg_fake', type: 'message', role: 'assistant', content: [], model, usage: { input_tokens: inTok, output_tokens: 1 } } });
     if (format === 'anthropic') named('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    if (scenario === 'endless' || scenario === 'flood') {
+      const piece = scenario === 'flood' ? 'x'.repeat(16 * 1024) : null;
+      for (let i = 0; !closed; i++) {
+        if (!(await sendAsync(deltaEvent(piece ?? `tok${i} `, i)))) break;
+        entry.streamed = i + 1;
+        if (!piece) await sleep(20);
+      }
+      return;
+    }
     for (let i = 0; i < toks.length; i++) {
       if (closed) return;
+      if (scenario === 'cut' && i === 3) return res.end();
+      if (scenario === 'hugeline' && i === 3) {
+        const open = format === 'openai' ? 'data: {"choices":[{"index":0,"delta":{"content":"'
+          : format === 'anthropic' ? 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"'
+          : 'data: {"candidates":[{"content":{"parts":[{"text":"';
+        send(open);
+        const chunk = 'y'.repeat(64 * 1024);
+        for (let n = 0; !closed; n++) {
+          if (!(await sendAsync(chunk))) break;
+          entry.streamed = 3 + n;
+        }
+        return;
+      }
       if (scenario === 'stall' && i === 3) {
         while (!closed) await sleep(100);
         return;
@@ -234,14 +280,22 @@ export function startFakeProvider(port = 0) {
       await sleep(delay);
     }
     if (closed) return;
+    const finish = {
+      openai: { length: 'length', filter: 'content_filter' },
+      anthropic: { length: 'max_tokens', filter: 'refusal' },
+      gemini: { length: 'MAX_TOKENS', filter: 'SAFETY' },
+    }[format][scenario] ?? { openai: 'stop', anthropic: 'end_turn', gemini: 'STOP' }[format];
     if (format === 'openai') {
-      data({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+      data({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
       if (body.stream_options?.include_usage) data({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } });
       send('data: [DONE]\n\n');
     } else if (format === 'anthropic') {
       named('content_block_stop', { type: 'content_block_stop', index: 0 });
-      named('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outTok } });
+      named('message_delta', { type: 'message_delta', delta: { stop_reason: finish, stop_sequence: null }, usage: { output_tokens: outTok } });
       named('message_stop', { type: 'message_stop' });
+    } else {
+      // Gemini has no end marker: the last chunk carries finishReason (and the final usage).
+      data({ candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: finish }], usageMetadata: { promptTokenCount: inTok, candidatesTokenCount: outTok, totalTokenCount: inTok + outTok } });
     }
     res.end();
   });

@@ -35,6 +35,30 @@ pub enum ErrorKind {
     HostNotAllowed,
     /// The answer could not be read.
     BadResponse,
+    /// The stream ended without the provider's end marker or a finish reason (cut off).
+    Incomplete,
+    /// The response broke a size limit (a line, an event, the body, the answer, an error body).
+    TooLarge,
+    /// The run's total time limit passed while the answer was still coming.
+    TimeLimit,
+    /// Not sent: the key holds a character that cannot go into an HTTP header (a local problem,
+    /// `detail` says which character and where).
+    LocalKey,
+    /// Not sent: the request could not be built here (`detail` says why).
+    LocalRequest,
+}
+
+impl ErrorKind {
+    /// True for problems found in the page before anything was sent: never the provider's fault.
+    pub fn is_local(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::MissingKey
+                | ErrorKind::HostNotAllowed
+                | ErrorKind::LocalKey
+                | ErrorKind::LocalRequest
+        )
+    }
 }
 
 /// A classified error. `detail` is the provider's own message, key-redacted and shortened.
@@ -81,14 +105,34 @@ impl ProviderError {
             ErrorKind::Cancelled => "Cancelled.".to_string(),
             ErrorKind::HostNotAllowed => format!("Not sent: the {provider} key is bound to another address. Re-enter the key for this endpoint."),
             ErrorKind::BadResponse => format!("{provider} sent an answer that could not be read."),
+            ErrorKind::Incomplete => format!("{provider} closed the stream before the end of the answer (no end marker or finish reason)."),
+            ErrorKind::TooLarge => format!(
+                "Stopped reading {provider}'s answer: {}.",
+                self.detail.as_deref().unwrap_or("it broke a size limit")
+            ),
+            ErrorKind::TimeLimit => format!("{provider} was still answering when the run's time limit passed; stopped."),
+            ErrorKind::LocalKey => format!(
+                "The key for {provider} contains a character that cannot be sent in an HTTP header ({}). Paste it again. Nothing was sent.",
+                self.detail.as_deref().unwrap_or("an invalid character")
+            ),
+            ErrorKind::LocalRequest => format!(
+                "Not sent to {provider}: {}.",
+                self.detail.as_deref().unwrap_or("the request could not be built")
+            ),
         };
+        let own_detail = matches!(
+            self.kind,
+            ErrorKind::TooLarge | ErrorKind::LocalKey | ErrorKind::LocalRequest
+        );
         if let Some(r) = self.retry_after_secs {
             s.push_str(&format!(" Retry after {} s.", r.ceil() as u64));
         }
         if self.mid_stream {
-            s.push_str(" The stream broke off midway: the partial answer is kept above.");
+            s.push_str(
+                " The stream broke off midway: the partial answer is kept above, marked PARTIAL.",
+            );
         }
-        if let Some(d) = &self.detail {
+        if let Some(d) = self.detail.as_ref().filter(|_| !own_detail) {
             if !d.is_empty() {
                 s.push_str(&format!(" (Provider said: {d})"));
             }
@@ -100,10 +144,12 @@ impl ProviderError {
 /// Should a fallback chain move on to the next model after this error?
 ///
 /// Yes for transient or availability problems tied to this model/provider: rate limit, overload,
-/// 5xx, timeout, network/CORS failure, a missing key, the key bound elsewhere, and a model the
-/// provider does not know (404: a catalog/API name mismatch the next model may not have). No for
-/// a bad key, quota/credits, an invalid request, cancel, or any error after text was already
-/// shown (the partial answer is kept instead of silently paying twice).
+/// 5xx, timeout, time limit, network/CORS failure, a stream closed before any text, a missing
+/// key, the key bound elsewhere, a model the provider does not know (404: a catalog/API name
+/// mismatch the next model may not have), and local problems with this provider's key or request
+/// (nothing was sent; another provider's key may be fine). No for a bad key, quota/credits, an
+/// invalid request, an oversized response, cancel, or any error after text was already shown
+/// (the partial answer is kept instead of silently paying twice).
 pub fn should_fall_back(e: &ProviderError) -> bool {
     if e.mid_stream {
         return false;
@@ -118,6 +164,10 @@ pub fn should_fall_back(e: &ProviderError) -> bool {
             | ErrorKind::MissingKey
             | ErrorKind::HostNotAllowed
             | ErrorKind::NotFound
+            | ErrorKind::Incomplete
+            | ErrorKind::TimeLimit
+            | ErrorKind::LocalKey
+            | ErrorKind::LocalRequest
     )
 }
 

@@ -4,9 +4,16 @@
 //! user typed it. Before every request the app calls [`key_may_be_sent`]: a key goes only to its
 //! own origin, so changing a provider's endpoint never silently ships an existing key elsewhere.
 //!
-//! Endpoints must be `https`, except loopback hosts (`localhost`, `127.0.0.1`, `[::1]`), which may
+//! Endpoints must be `https`, except the loopback hosts `localhost` and `127.0.0.1`, which may
 //! use plain `http` (Ollama, LM Studio, llama.cpp, vLLM, a local proxy, the test server). Base
 //! URLs may not carry user info, a query or a fragment, so no secret can ride in a URL.
+//!
+//! The loopback set is exactly what the page's Content-Security-Policy allows in `connect-src`
+//! (`http://localhost:*`, `http://127.0.0.1:*` in `index.html`): an address accepted here but
+//! blocked there would only ever fail as a "network" error. IPv6 literals (`[::1]`) are refused
+//! because a CSP source expression cannot name one (its host grammar has no brackets), so no
+//! page could allow them; other `127.x.x.x` addresses and `*.localhost` names are refused
+//! because the CSP does not list them.
 
 /// Why a base URL was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +26,8 @@ pub enum UrlError {
     Host,
     /// `user:pass@`, `?query` or `#fragment` present.
     ExtraParts,
+    /// An IPv6 literal such as `[::1]`: a Content-Security-Policy cannot allow one.
+    Ipv6Literal,
 }
 
 impl std::fmt::Display for UrlError {
@@ -27,6 +36,9 @@ impl std::fmt::Display for UrlError {
             UrlError::Scheme => "the address must start with https:// (or http:// for this computer)",
             UrlError::InsecureRemote => {
                 "plain http:// is only allowed for this computer (localhost / 127.0.0.1); use https://"
+            }
+            UrlError::Ipv6Literal => {
+                "IPv6 addresses such as [::1] cannot be allowed by the page's Content-Security-Policy; use localhost or 127.0.0.1"
             }
             UrlError::Host => "the address has no valid host name or port",
             UrlError::ExtraParts => {
@@ -56,19 +68,18 @@ impl Origin {
         }
     }
 
-    /// True for `localhost`, `127.x.x.x` and `[::1]`.
+    /// True for the loopback hosts the page's CSP allows: `localhost` and `127.0.0.1`.
     pub fn is_loopback(&self) -> bool {
         is_loopback_host(&self.host)
     }
 }
 
+/// The loopback hosts listed in `index.html`'s `connect-src` (`http://localhost:*`,
+/// `http://127.0.0.1:*`); keep the two lists equal.
+pub const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1"];
+
 fn is_loopback_host(h: &str) -> bool {
-    h == "localhost"
-        || h.ends_with(".localhost")
-        || h == "[::1]"
-        || (h.starts_with("127.")
-            && h.split('.').count() == 4
-            && h.split('.').all(|p| p.parse::<u8>().is_ok()))
+    LOOPBACK_HOSTS.contains(&h)
 }
 
 /// Parse and check the origin of an endpoint base URL (or of a full request URL when
@@ -89,15 +100,11 @@ pub fn parse_origin(url: &str, allow_query: bool) -> Result<Origin, UrlError> {
         return Err(UrlError::ExtraParts);
     }
     let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
-        let close = stripped.find(']').ok_or(UrlError::Host)?;
-        let host = format!("[{}]", &stripped[..close]);
-        let after = &stripped[close + 1..];
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(UrlError::Host),
-        };
-        (host, port)
+        return Err(if stripped.contains(']') {
+            UrlError::Ipv6Literal
+        } else {
+            UrlError::Host
+        });
     } else {
         match authority.rsplit_once(':') {
             Some((h, p)) => (h.to_string(), Some(p)),
@@ -106,10 +113,9 @@ pub fn parse_origin(url: &str, allow_query: bool) -> Result<Origin, UrlError> {
     };
     let host = host.to_ascii_lowercase();
     let host_ok = !host.is_empty()
-        && (host.starts_with('[')
-            || host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
     if !host_ok {
         return Err(UrlError::Host);
     }
@@ -174,9 +180,23 @@ mod tests {
             key_origin_for("http://localhost:11434/v1").unwrap(),
             "http://localhost:11434"
         );
+        // Exactly the CSP's loopback forms; IPv6 literals cannot be listed in a CSP at all.
         assert_eq!(
-            key_origin_for("http://[::1]:8000/v1").unwrap(),
-            "http://[::1]:8000"
+            key_origin_for("http://[::1]:8000/v1"),
+            Err(UrlError::Ipv6Literal)
+        );
+        assert_eq!(
+            key_origin_for("https://[2001:db8::1]/v1"),
+            Err(UrlError::Ipv6Literal)
+        );
+        assert_eq!(key_origin_for("http://[::1/v1"), Err(UrlError::Host));
+        assert_eq!(
+            key_origin_for("http://127.0.0.2:8000/v1"),
+            Err(UrlError::InsecureRemote)
+        );
+        assert_eq!(
+            key_origin_for("http://app.localhost:8000/v1"),
+            Err(UrlError::InsecureRemote)
         );
         assert_eq!(
             key_origin_for("http://api.openai.com/v1"),
@@ -197,6 +217,29 @@ mod tests {
             key_origin_for("http://127.0.0.1.evil.com/"),
             Err(UrlError::InsecureRemote)
         );
+    }
+
+    #[test]
+    fn loopback_hosts_match_the_page_csp() {
+        let html = include_str!("../../../index.html");
+        let csp = html
+            .split("http-equiv=\"Content-Security-Policy\"")
+            .nth(1)
+            .and_then(|meta| meta.split("connect-src").nth(1))
+            .and_then(|r| r.split([';', '"']).next())
+            .expect("index.html has a connect-src directive");
+        let loopback: Vec<&str> = csp
+            .split_whitespace()
+            .filter_map(|src| src.strip_prefix("http://"))
+            .map(|h| h.trim_end_matches(":*"))
+            .collect();
+        assert_eq!(loopback, LOOPBACK_HOSTS, "connect-src: {csp}");
+        for h in LOOPBACK_HOSTS {
+            assert!(
+                key_origin_for(&format!("http://{h}:1234/v1")).is_ok(),
+                "{h}"
+            );
+        }
     }
 
     #[test]

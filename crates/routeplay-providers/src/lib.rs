@@ -1,14 +1,17 @@
 //! Routeplay's provider layer, pure: everything needed to call an LLM provider from a browser
 //! except the I/O itself.
 //!
-//! - [`sse`]: incremental Server-Sent Events parser (bytes in, events out).
+//! - [`sse`]: incremental Server-Sent Events parser (bytes in, events out), bounded per line
+//!   and per event.
 //! - [`presets`]: known providers (OpenAI, Anthropic, Gemini, OpenAI-compatible presets, local
 //!   servers) and those a page cannot call.
 //! - [`wire`]: request building (URL, headers, JSON body) per wire format; keys only in headers.
-//! - [`decode`]: stream events and non-streamed bodies → text, usage, errors.
+//! - [`decode`]: stream events and non-streamed bodies → text, usage, finish reasons, errors;
+//!   an answer is complete only when the provider says so; body and answer size caps.
 //! - [`errors`]: error kinds in user words, retry-after, and the fallback decision.
 //! - [`hosts`]: key ↔ origin binding, checked before every request.
-//! - [`plan`]: the route plan the app runs, costs, token estimates, JSONL history.
+//! - [`plan`]: the route plan the app runs, the fallback chain's steps, costs, tokens, JSONL
+//!   history.
 //!
 //! No web, clock or network dependencies: compiles for the host and `wasm32-unknown-unknown`.
 #![forbid(unsafe_code)]
@@ -22,7 +25,7 @@ pub mod presets;
 pub mod sse;
 pub mod wire;
 
-pub use decode::{StreamDecoder, StreamItem, Usage};
+pub use decode::{FinishKind, FinishReason, StreamDecoder, StreamItem, StreamLimits, Usage};
 pub use errors::{should_fall_back, ErrorKind, ProviderError};
 pub use plan::{PlannedModel, RoutePlan, RunRecord};
 pub use presets::{preset, Preset, WireFormat, PRESETS};

@@ -1,7 +1,7 @@
 //! What to run (the route plan the app receives), what it cost, and the exportable history.
 
 use crate::decode::Usage;
-use crate::errors::ProviderError;
+use crate::errors::{should_fall_back, ErrorKind, ProviderError};
 
 /// One model to call, with its catalog prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -171,12 +171,6 @@ pub fn parse_run_list(text: &str, plan: Option<&RoutePlan>) -> RunList {
     out
 }
 
-/// Rough token estimate used when a provider reports no usage (about 4 characters per token);
-/// always shown marked as an estimate.
-pub fn estimate_tokens(text: &str) -> u64 {
-    (text.chars().count() as u64).div_ceil(4)
-}
-
 /// USD cost of `input`/`output` tokens at per-1M prices.
 pub fn cost_usd(input: u64, output: u64, input_per_mtok: f64, output_per_mtok: f64) -> f64 {
     (input as f64 * input_per_mtok + output as f64 * output_per_mtok) / 1_000_000.0
@@ -193,17 +187,26 @@ pub struct Tokens {
     pub estimated: bool,
 }
 
-/// Combine reported usage with estimates from the prompt and answer text.
-pub fn tokens_for(usage: Usage, prompt: &str, answer: &str) -> Tokens {
+/// Combine reported usage with estimates. `estimate(Side)` is asked only for a count the provider
+/// did not report; the app passes the core's estimator (`routeplay_core::signals::tokens`), the
+/// same one the router's own estimate uses, so the card never shows two estimators' numbers.
+pub fn tokens_for(usage: Usage, mut estimate: impl FnMut(Side) -> u64) -> Tokens {
     Tokens {
-        input: usage
-            .input_tokens
-            .unwrap_or_else(|| estimate_tokens(prompt)),
+        input: usage.input_tokens.unwrap_or_else(|| estimate(Side::Input)),
         output: usage
             .output_tokens
-            .unwrap_or_else(|| estimate_tokens(answer)),
+            .unwrap_or_else(|| estimate(Side::Output)),
         estimated: usage.input_tokens.is_none() || usage.output_tokens.is_none(),
     }
+}
+
+/// Which side of a run a token estimate is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The prompt.
+    Input,
+    /// The answer.
+    Output,
 }
 
 /// One attempt in a run's trace.
@@ -239,8 +242,17 @@ pub struct RunRecord {
     pub attempts: Vec<Attempt>,
     /// Answer text (possibly partial).
     pub answer: String,
-    /// Whether the answer is complete.
+    /// Whether a model served the answer and the provider said it was complete (an end marker
+    /// or a finish reason). A `length` finish still counts: see `finish_reason`.
     pub complete: bool,
+    /// The answer text is only the start of what the provider was sending: the stream was cut
+    /// (closed early, broke a limit, timed out, cancelled, failed midway).
+    #[serde(default)]
+    pub partial: bool,
+    /// The provider's finish reason (`stop`, `length`, `end_turn`, `max_tokens`, `MAX_TOKENS`,
+    /// `SAFETY`, `content_filter`, …), when it gave one.
+    #[serde(default)]
+    pub finish_reason: Option<String>,
     /// Time to first token, ms.
     pub ttft_ms: Option<f64>,
     /// Total time, ms.
@@ -254,6 +266,67 @@ pub struct RunRecord {
     /// The router's latency estimate, ms.
     #[serde(default)]
     pub estimated_latency_ms: Option<f64>,
+}
+
+/// What happened to one model of a fallback chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It answered.
+    Served,
+    /// Not sent: a problem found before sending (no key, key bound elsewhere, a key character
+    /// a header cannot carry, a request that cannot be built, no endpoint).
+    Skipped,
+    /// Sent, and it failed.
+    Failed,
+    /// The user cancelled.
+    Cancelled,
+}
+
+impl Outcome {
+    /// The word used in the trace and the export.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Served => "served",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// What a fallback chain does after one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Try the next model in the chain.
+    TryNext,
+    /// Stop here; the card ends with this outcome.
+    Stop(Outcome),
+}
+
+/// The fallback chain's state machine, one step: given how the attempt at a model ended
+/// (`None` = served) and whether more models follow, what the attempt is recorded as and what
+/// happens next. Local problems (see [`ErrorKind::is_local`]) are `Skipped`: nothing was sent,
+/// and the chain moves on when [`should_fall_back`] says so — a key the header cannot carry
+/// disqualifies only its own provider, so other providers in the chain still run.
+pub fn step(result: Option<&ProviderError>, more: bool) -> (Outcome, Next) {
+    let Some(e) = result else {
+        return (Outcome::Served, Next::Stop(Outcome::Served));
+    };
+    let outcome = if e.kind == ErrorKind::Cancelled {
+        Outcome::Cancelled
+    } else if e.kind.is_local() {
+        Outcome::Skipped
+    } else {
+        Outcome::Failed
+    };
+    let next = if outcome == Outcome::Cancelled {
+        Next::Stop(Outcome::Cancelled)
+    } else if more && should_fall_back(e) {
+        Next::TryNext
+    } else {
+        Next::Stop(Outcome::Failed)
+    };
+    (outcome, next)
 }
 
 /// Serialise records as JSON Lines.
@@ -272,16 +345,27 @@ mod tests {
     #[test]
     fn costs_and_estimates() {
         assert!((cost_usd(1_000_000, 500_000, 2.0, 8.0) - 6.0).abs() < 1e-9);
-        assert_eq!(estimate_tokens("abcdefgh1"), 3);
+        let mut asked = Vec::new();
         let t = tokens_for(
             Usage {
                 input_tokens: Some(10),
                 output_tokens: None,
             },
-            "p",
-            "answer text",
+            |side| {
+                asked.push(side);
+                3
+            },
         );
         assert_eq!((t.input, t.output, t.estimated), (10, 3, true));
+        assert_eq!(asked, [Side::Output], "only the missing count is estimated");
+        let t = tokens_for(
+            Usage {
+                input_tokens: Some(1),
+                output_tokens: Some(2),
+            },
+            |_| unreachable!("nothing to estimate"),
+        );
+        assert_eq!((t.input, t.output, t.estimated), (1, 2, false));
     }
 
     fn pm(p: &str, m: &str, i: f64, o: f64) -> PlannedModel {
@@ -338,6 +422,8 @@ mod tests {
             attempts: vec![],
             answer: "a\nb".into(),
             complete: true,
+            partial: false,
+            finish_reason: Some("stop".into()),
             ttft_ms: Some(1.0),
             total_ms: Some(2.0),
             tokens: None,
@@ -349,5 +435,77 @@ mod tests {
         assert_eq!(s.lines().count(), 2);
         let back: RunRecord = serde_json::from_str(s.lines().next().unwrap()).unwrap();
         assert_eq!(back.answer, "a\nb");
+        assert_eq!(back.finish_reason.as_deref(), Some("stop"));
+        // Records exported before `partial` / `finish_reason` existed still read.
+        let old = s
+            .lines()
+            .next()
+            .unwrap()
+            .replace(",\"partial\":false,\"finish_reason\":\"stop\"", "");
+        assert!(!old.contains("partial"));
+        let back: RunRecord = serde_json::from_str(&old).unwrap();
+        assert!(!back.partial && back.finish_reason.is_none());
+    }
+
+    #[test]
+    fn fallback_chain_steps() {
+        use ErrorKind::*;
+        let e = |k| ProviderError::new(k);
+        assert_eq!(
+            step(None, true),
+            (Outcome::Served, Next::Stop(Outcome::Served))
+        );
+        // Transient and local problems move on while models remain.
+        for k in [
+            RateLimited,
+            Overloaded,
+            Timeout,
+            Network,
+            NotFound,
+            Incomplete,
+            TimeLimit,
+        ] {
+            assert_eq!(
+                step(Some(&e(k)), true),
+                (Outcome::Failed, Next::TryNext),
+                "{k:?}"
+            );
+            assert_eq!(
+                step(Some(&e(k)), false),
+                (Outcome::Failed, Next::Stop(Outcome::Failed)),
+                "{k:?} last"
+            );
+        }
+        for k in [MissingKey, HostNotAllowed, LocalKey, LocalRequest] {
+            assert_eq!(
+                step(Some(&e(k)), true),
+                (Outcome::Skipped, Next::TryNext),
+                "{k:?}"
+            );
+            assert_eq!(
+                step(Some(&e(k)), false),
+                (Outcome::Skipped, Next::Stop(Outcome::Failed)),
+                "{k:?} last"
+            );
+        }
+        // Problems the next model would not fix stop the chain.
+        for k in [BadKey, OutOfQuota, BadRequest, TooLarge, BadResponse] {
+            assert_eq!(
+                step(Some(&e(k)), true),
+                (Outcome::Failed, Next::Stop(Outcome::Failed)),
+                "{k:?}"
+            );
+        }
+        assert_eq!(
+            step(Some(&e(Cancelled)), true),
+            (Outcome::Cancelled, Next::Stop(Outcome::Cancelled))
+        );
+        // After text was shown nothing falls back (no silent double billing).
+        let mut cut = e(Incomplete);
+        cut.mid_stream = true;
+        assert_eq!(
+            step(Some(&cut), true),
+            (Outcome::Failed, Next::Stop(Outcome::Failed))
+        );
     }
 }

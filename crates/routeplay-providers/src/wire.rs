@@ -47,6 +47,58 @@ pub enum BuildError {
     BadModelId,
     /// The endpoint has no base URL (an unconfigured custom endpoint).
     NoBaseUrl,
+    /// The key holds a character that cannot go into a header.
+    BadKeyChar(BadKeyChar),
+}
+
+/// A character in a key that must not go into an HTTP header: the browser's `Headers` refuses a
+/// line break, a NUL and anything above U+00FF, and no provider's key holds anything outside
+/// printable ASCII (a space, tab or a typographic character is a copy-and-paste accident).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadKeyChar {
+    /// The character.
+    pub ch: char,
+    /// 1-based position in the (trimmed) key, in characters.
+    pub position: usize,
+}
+
+impl std::fmt::Display for BadKeyChar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = self.ch;
+        let name = match c {
+            '\n' => "line break".to_string(),
+            '\r' => "carriage return".to_string(),
+            '\t' => "tab".to_string(),
+            ' ' => "space".to_string(),
+            '\0' => "NUL character".to_string(),
+            '\u{a0}' => "no-break space (U+00A0)".to_string(),
+            '\u{200b}' => "zero-width space (U+200B)".to_string(),
+            '\u{200c}' | '\u{200d}' | '\u{2060}' => {
+                format!("invisible joiner (U+{:04X})", c as u32)
+            }
+            '\u{feff}' => "byte-order mark (U+FEFF)".to_string(),
+            '\u{2028}' | '\u{2029}' => format!("line separator (U+{:04X})", c as u32),
+            c if c.is_control() => format!("control character U+{:04X}", c as u32),
+            c => format!("\"{c}\" (U+{:04X})", c as u32),
+        };
+        write!(f, "{name} at position {}", self.position)
+    }
+}
+
+/// The first character of `key` (trimmed) that cannot be sent in a header, if any.
+pub fn check_key_chars(key: &str) -> Result<(), BadKeyChar> {
+    match key
+        .trim()
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !matches!(*c, '!'..='~'))
+    {
+        Some((i, ch)) => Err(BadKeyChar {
+            ch,
+            position: i + 1,
+        }),
+        None => Ok(()),
+    }
 }
 
 impl std::fmt::Display for BuildError {
@@ -56,6 +108,7 @@ impl std::fmt::Display for BuildError {
                 f.write_str("the model id contains characters not allowed in a model name")
             }
             BuildError::NoBaseUrl => f.write_str("this endpoint has no address configured"),
+            BuildError::BadKeyChar(b) => write!(f, "the key contains a {b}"),
         }
     }
 }
@@ -75,6 +128,9 @@ pub fn build_request(
         return Err(BuildError::NoBaseUrl);
     }
     let key = key.map(str::trim).filter(|k| !k.is_empty());
+    if let Some(k) = key {
+        check_key_chars(k).map_err(BuildError::BadKeyChar)?;
+    }
     let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     match ep.format {
         WireFormat::OpenAiChat => {
@@ -276,6 +332,42 @@ mod tests {
         let b: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(b["max_tokens"], 1024);
         assert_eq!(b["system"], "be brief");
+    }
+
+    #[test]
+    fn keys_with_header_breaking_characters_are_refused_locally() {
+        let ep = Endpoint {
+            format: WireFormat::OpenAiChat,
+            base_url: "https://api.openai.com/v1".into(),
+            stream_usage_option: true,
+        };
+        let key = format!("{}\n{}", &KEY[..10], &KEY[10..]);
+        let e = build_request(&ep, Some(&key), &req(true)).unwrap_err();
+        assert_eq!(
+            e,
+            BuildError::BadKeyChar(BadKeyChar {
+                ch: '\n',
+                position: 11
+            })
+        );
+        assert_eq!(
+            e.to_string(),
+            "the key contains a line break at position 11"
+        );
+        let b = check_key_chars("  sk-abc\u{200b}def ").unwrap_err();
+        assert_eq!(b.to_string(), "zero-width space (U+200B) at position 7");
+        assert_eq!(
+            check_key_chars("sk-ab\u{201c}").unwrap_err().to_string(),
+            "\"\u{201c}\" (U+201C) at position 6"
+        );
+        assert_eq!(check_key_chars("sk a").unwrap_err().position, 3);
+        assert_eq!(
+            check_key_chars("sk\0a").unwrap_err().to_string(),
+            "NUL character at position 3"
+        );
+        // Surrounding whitespace is trimmed, not an error; every printable ASCII key is fine.
+        assert!(check_key_chars("  sk-proj-AZaz09_-.~!  \n").is_ok());
+        assert!(build_request(&ep, Some(" test-key \r\n"), &req(true)).is_ok());
     }
 
     #[test]

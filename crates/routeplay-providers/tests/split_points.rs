@@ -12,6 +12,7 @@ struct Outcome {
     usage: Usage,
     errors: Vec<(ErrorKind, bool)>,
     done: bool,
+    finish: Option<String>,
     deltas: usize,
 }
 
@@ -32,6 +33,10 @@ fn decode(format: WireFormat, chunks: &[&[u8]]) -> Outcome {
             StreamItem::Usage(u) => o.usage.merge(u),
             StreamItem::Error(e) => o.errors.push((e.kind, e.mid_stream)),
             StreamItem::Done => o.done = true,
+            StreamItem::Finish(f) => {
+                assert!(o.finish.is_none(), "one finish reason per stream");
+                o.finish = Some(f.raw);
+            }
         }
     }
     o
@@ -95,6 +100,7 @@ fn openai_with_usage_chunk() {
         usage: usage(12, 7),
         errors: vec![],
         done: true,
+        finish: Some("stop".into()),
         deltas: 3,
     };
     check_all_chunkings(WireFormat::OpenAiChat, &fixture("openai.sse"), &e);
@@ -107,6 +113,7 @@ fn groq_x_groq_usage() {
         usage: usage(9, 3),
         errors: vec![],
         done: true,
+        finish: Some("stop".into()),
         deltas: 2,
     };
     check_all_chunkings(WireFormat::OpenAiChat, &fixture("groq.sse"), &e);
@@ -119,6 +126,7 @@ fn deepseek_keepalive_crlf() {
         usage: usage(5, 4),
         errors: vec![],
         done: true,
+        finish: None,
         deltas: 2,
     };
     check_all_chunkings(WireFormat::OpenAiChat, &fixture("deepseek.sse"), &e);
@@ -131,6 +139,7 @@ fn openrouter_in_stream_error_keeps_partial() {
         usage: Usage::default(),
         errors: vec![(ErrorKind::ServerError, true)],
         done: false,
+        finish: None,
         deltas: 2,
     };
     check_all_chunkings(WireFormat::OpenAiChat, &fixture("openrouter_error.sse"), &e);
@@ -143,6 +152,7 @@ fn anthropic_named_events() {
         usage: usage(25, 15),
         errors: vec![],
         done: true,
+        finish: Some("end_turn".into()),
         deltas: 2,
     };
     check_all_chunkings(WireFormat::Anthropic, &fixture("anthropic.sse"), &e);
@@ -155,6 +165,7 @@ fn anthropic_overloaded_mid_stream() {
         usage: usage(10, 1),
         errors: vec![(ErrorKind::Overloaded, true)],
         done: false,
+        finish: None,
         deltas: 1,
     };
     check_all_chunkings(
@@ -165,13 +176,32 @@ fn anthropic_overloaded_mid_stream() {
 }
 
 #[test]
-fn gemini_crlf_no_end_marker() {
+fn gemini_crlf_finish_reason_ends_the_answer() {
     let e = Outcome {
         text: "Gemini says héllo ✨".into(),
         usage: usage(8, 6),
         errors: vec![],
-        done: true,
+        done: false, // Gemini has no end marker: the finish reason ends the answer
+        finish: Some("STOP".into()),
         deltas: 3,
     };
     check_all_chunkings(WireFormat::Gemini, &fixture("gemini.sse"), &e);
+}
+
+#[test]
+fn gemini_without_a_finish_reason_is_incomplete_under_every_chunking() {
+    // The Gemini fixture without its last chunk (the one carrying `finishReason`): a stream the
+    // server closed early. It used to count as a complete answer.
+    let body = fixture("gemini.sse");
+    let text = String::from_utf8(body).unwrap();
+    let cut = text.rfind("data: ").unwrap();
+    let e = Outcome {
+        text: "Gemini says ".into(),
+        usage: usage(8, 2),
+        errors: vec![(ErrorKind::Incomplete, true)],
+        done: false,
+        finish: None,
+        deltas: 2,
+    };
+    check_all_chunkings(WireFormat::Gemini, &text.as_bytes()[..cut], &e);
 }
