@@ -1,11 +1,11 @@
 //! Shared by the policy subcommands (`check`, `route`, `simulate`, `diff`, `test`): loading the
-//! catalog and policies, building prompt signals, and printing.
+//! catalog, the policies and the classifier, and printing diagnostics.
 
 use routeplay_core::catalog::Catalog;
-use routeplay_core::policy::{Diagnostic, Metadata, Policy};
-use routeplay_core::signals::{CheapSignals, PromptSignals, TaskPrediction};
-use std::collections::BTreeMap;
+use routeplay_core::policy::{Diagnostic, Policy};
+use routeplay_core::simulate::TaskSource;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use routeplay_core::shipped::{CATALOG as SHIPPED_CATALOG, PRESETS};
 
@@ -95,31 +95,6 @@ pub fn load_policies(specs: &[String], catalog: &Catalog) -> Result<Option<Vec<P
     Ok(if bad { None } else { Some(out) })
 }
 
-/// Parses `--meta KEY=VALUE` items; a VALUE that is valid JSON (a number, `true`, a quoted
-/// string, a list) is taken as JSON, anything else as a plain string.
-pub fn parse_meta(items: &[String]) -> Result<Metadata, String> {
-    let mut m = BTreeMap::new();
-    for it in items {
-        let Some((k, v)) = it.split_once('=') else {
-            return Err(format!("--meta {it}: expected KEY=VALUE"));
-        };
-        let value =
-            serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_string()));
-        m.insert(k.trim().to_string(), value);
-    }
-    Ok(m)
-}
-
-/// Where the task prediction of a prompt comes from.
-pub struct TaskSource {
-    /// Task label forced on every prompt (`--task`).
-    pub task: Option<String>,
-    /// Complexity forced on every prompt (`--complexity`).
-    pub complexity: Option<f64>,
-    /// The classifier, unless `--no-classifier`.
-    pub classifier: Option<routeplay_core::classifier::Model>,
-}
-
 /// Classifier options shared by `route`, `simulate` and `diff`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ClassifierArgs {
@@ -138,105 +113,21 @@ pub struct ClassifierArgs {
 }
 
 impl ClassifierArgs {
-    /// Loads the classifier (unless disabled or a task is forced).
-    pub fn source(&self) -> Result<TaskSource, String> {
+    /// Where task predictions come from: loads the classifier (unless disabled or a task is
+    /// forced). With `use_labels`, each prompt's `label` stands in for the classifier.
+    pub fn source(&self, use_labels: bool) -> Result<TaskSource, String> {
         let classifier = if self.no_classifier || self.task.is_some() {
             None
         } else {
-            Some(super::classify::load_model(self.model.as_deref())?)
+            Some(Arc::new(crate::commands::classify::load_model(
+                self.model.as_deref(),
+            )?))
         };
         Ok(TaskSource {
+            classifier,
             task: self.task.clone(),
             complexity: self.complexity,
-            classifier,
+            use_labels,
         })
     }
-}
-
-impl TaskSource {
-    /// The signals of `text`. The task prediction comes from, in order: `--task` (with
-    /// `--complexity` or the heuristic complexity), the prompt's `label` when given (ideal
-    /// classifier), the classifier, or nothing (policies then see `task == "unknown"`).
-    /// `--complexity` overrides the complexity in every case.
-    pub fn signals(&self, text: &str, label: Option<&str>) -> PromptSignals {
-        let cheap = CheapSignals::compute(text);
-        let forced = self.task.as_deref().or(label);
-        let mut task = match (forced, &self.classifier) {
-            (Some(t), _) => Some(TaskPrediction {
-                label: t.to_string(),
-                scores: [(t.to_string(), 1.0)].into_iter().collect(),
-                complexity: routeplay_core::policy::heuristic_complexity(&cheap),
-            }),
-            (None, Some(m)) => Some(m.predict(text)),
-            (None, None) => None,
-        };
-        if let Some(c) = self.complexity {
-            match &mut task {
-                Some(t) => t.complexity = c,
-                None => {
-                    task = Some(TaskPrediction {
-                        label: "unknown".into(),
-                        scores: BTreeMap::new(),
-                        complexity: c,
-                    })
-                }
-            }
-        }
-        PromptSignals { cheap, task }
-    }
-}
-
-/// Formats USD compactly.
-pub fn usd(x: f64) -> String {
-    if x == 0.0 {
-        "$0".into()
-    } else if x.abs() < 0.01 {
-        format!("${x:.5}")
-    } else {
-        format!("${x:.4}")
-    }
-}
-
-/// Formats milliseconds as seconds.
-pub fn secs(ms: f64) -> String {
-    format!("{:.2} s", ms / 1000.0)
-}
-
-/// One prompt ready to simulate.
-pub struct LoadedPrompt {
-    /// Prompt id (from the file, or `line-N`).
-    pub id: String,
-    /// Its facts.
-    pub facts: routeplay_core::policy::Facts,
-    /// Per-model outcomes, when the file has them.
-    pub outcomes: Option<BTreeMap<String, f64>>,
-}
-
-/// Reads a JSONL prompt set. Bad lines are printed to standard error with their line numbers
-/// and counted; the rest are returned. With `use_labels`, each prompt's `label` is used as its
-/// task (an ideal classifier), unless `--task` forces one.
-pub fn load_prompts(
-    path: &Path,
-    source: &TaskSource,
-    use_labels: bool,
-) -> Result<(Vec<LoadedPrompt>, usize), String> {
-    let bytes = crate::input::read_bytes(Some(path))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let (ok, bad) = routeplay_core::simulate::parse_prompts_jsonl(&text);
-    for b in &bad {
-        eprintln!("{}:{}: skipped: {}", path.display(), b.line, b.message);
-    }
-    let prompts = ok
-        .into_iter()
-        .map(|(_, r)| {
-            let label = if use_labels { r.label.as_deref() } else { None };
-            let signals = source.signals(&r.text, label);
-            LoadedPrompt {
-                id: r.id.unwrap_or_default(),
-                facts: routeplay_core::policy::Facts::new(&r.text, &signals, &r.metadata),
-                outcomes: r.outcomes,
-            }
-        })
-        .collect();
-    Ok((prompts, bad.len()))
 }
