@@ -170,6 +170,8 @@ pub(crate) struct Condition {
     pub program: Arc<Program>,
     /// Set when the condition reads no variable: its value is known before any prompt.
     pub constant: Option<bool>,
+    /// The variables (names from [`VARIABLES`]) it reads, in that order; see [`read_vars`].
+    pub reads: Vec<&'static str>,
 }
 
 /// The declared metadata fields and their defaults.
@@ -303,14 +305,72 @@ pub(crate) fn compile(
     } else {
         None
     };
+    let reads = read_vars(program.expression());
     Ok((
         Condition {
             source: src.to_string(),
             program: Arc::new(program),
             constant,
+            reads,
         },
         issues,
     ))
+}
+
+/// The variables of [`VARIABLES`] an expression reads, in that order, found by walking the
+/// parsed tree: a comprehension's own variables (`pii.exists(language, ...)`) shadow the
+/// variable of the same name inside its loop, as they do at run time.
+pub(crate) fn read_vars(root: &IdedExpr) -> Vec<&'static str> {
+    let mut seen = [false; VARIABLES.len()];
+    // (node, comprehension variables in scope there)
+    let mut stack: Vec<(&IdedExpr, Vec<&str>)> = vec![(root, Vec::new())];
+    while let Some((e, scope)) = stack.pop() {
+        match &e.expr {
+            Expr::Ident(name) => {
+                if !scope.contains(&name.as_str()) {
+                    if let Some(i) = var_index(name) {
+                        seen[i] = true;
+                    }
+                }
+            }
+            Expr::Select(s) => stack.push((&s.operand, scope)),
+            Expr::Call(c) => {
+                for a in c.target.as_deref().into_iter().chain(c.args.iter()) {
+                    stack.push((a, scope.clone()));
+                }
+            }
+            Expr::List(l) => stack.extend(l.elements.iter().map(|x| (x, scope.clone()))),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    if let cel::common::ast::EntryExpr::MapEntry(me) = &entry.expr {
+                        stack.push((&me.key, scope.clone()));
+                        stack.push((&me.value, scope.clone()));
+                    }
+                }
+            }
+            Expr::Comprehension(c) => {
+                // The range and the initial accumulator are outside the loop's scope.
+                stack.push((&c.iter_range, scope.clone()));
+                stack.push((&c.accu_init, scope.clone()));
+                let mut inner = scope;
+                inner.push(&c.iter_var);
+                inner.push(&c.accu_var);
+                if let Some(v) = &c.iter_var2 {
+                    inner.push(v);
+                }
+                for x in [&c.loop_cond, &c.loop_step, &c.result] {
+                    stack.push((x, inner.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    VARIABLES
+        .iter()
+        .zip(seen)
+        .filter(|(_, s)| *s)
+        .map(|(v, _)| v.name)
+        .collect()
 }
 
 /// The `scores.X` and `meta.X` fields an expression reads, in order of first use, deduplicated.

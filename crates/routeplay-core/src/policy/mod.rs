@@ -470,6 +470,24 @@ impl Policy {
         &self.source
     }
 
+    /// Whether any condition of the policy reads the variable `var` (a name from
+    /// [`VARIABLES`], e.g. `"language"` or `"meta"`). Computed from the parsed conditions, so a
+    /// name in a string literal or a comprehension variable that shadows it does not count.
+    /// Lets a caller skip work no policy needs, e.g. language detection when no selected
+    /// policy reads `language`. Constant conditions read nothing.
+    pub fn reads(&self, var: &str) -> bool {
+        self.variables_read().any(|v| v == var)
+    }
+
+    /// Every variable the policy's conditions read, in [`VARIABLES`] order, without repeats.
+    pub fn variables_read(&self) -> impl Iterator<Item = &'static str> + '_ {
+        VARIABLES.iter().map(|v| v.name).filter(|name| {
+            self.rules
+                .iter()
+                .any(|r| r.condition.as_ref().is_some_and(|c| c.reads.contains(name)))
+        })
+    }
+
     /// The default rule (always present in a parsed policy).
     pub fn default_rule(&self) -> &Rule {
         // A parsed policy always ends with its default rule.
@@ -801,10 +819,7 @@ impl Builder<'_> {
                             self.warning(wi.code, sp, wi.message, wi.help);
                         }
                         let fields = expr::field_refs(cond.program.expression());
-                        for v in VARIABLES.iter().map(|v| v.name) {
-                            if !cond.program.references().has_variable(v) {
-                                continue;
-                            }
+                        for &v in &cond.reads {
                             let own: Vec<&String> = fields
                                 .iter()
                                 .filter(|f| f.split('.').next() == Some(v))

@@ -500,3 +500,48 @@ fn pathological_files_are_rejected_without_crashing() {
         }
     }
 }
+
+#[test]
+fn reads_lists_the_variables_conditions_read() {
+    let src = r#"
+[metadata]
+tier = "free"
+
+[[rule]]
+name = "lang"
+when = 'language != "eng" && meta.tier == "pro"'
+model = "gpt-5-mini"
+
+[[rule]]
+name = "shadow"
+when = 'pii.exists(task, task == "language")'
+model = "gpt-5-mini"
+
+[[rule]]
+name = "constant"
+when = 'true || tokens > 3'
+model = "gpt-5-mini"
+
+[default]
+model = "gpt-5-mini"
+"#;
+    let p = Policy::parse(src).unwrap();
+    let read: Vec<&str> = p.variables_read().collect();
+    // `task` is a loop variable in rule 2 and "language" a string there; `tokens` is read
+    // (the condition is not folded by the checker, so it is evaluated).
+    assert_eq!(read, ["tokens", "language", "pii", "meta"]);
+    assert!(p.reads("language"));
+    assert!(!p.reads("task"));
+    assert!(!p.reads("complexity"));
+    assert!(!p.reads("no-such-variable"));
+    let cost_saver = preset("cost-saver");
+    let read: Vec<&str> = cost_saver.variables_read().collect();
+    assert_eq!(
+        read,
+        ["task", "complexity", "tokens", "has_code", "classified"]
+    );
+    // No shipped preset needs language detection.
+    for (name, src) in PRESETS {
+        assert!(!Policy::parse(src).unwrap().reads("language"), "{name}");
+    }
+}
