@@ -95,10 +95,10 @@ pub struct RunConfig {
 
 /// Whether `policy`'s conditions may read the prompt's language. When no policy of a run
 /// does, the run skips language detection, the costliest cheap signal.
+/// The compiled policy says so ([`Policy::reads`]), from its parsed conditions: a comment or a
+/// string that mentions `language` does not count.
 pub fn reads_language(policy: &Policy) -> bool {
-    // Conservative until the compiled policy reports the variables it reads: any mention of
-    // `language` in the source counts, comments included.
-    policy.source().contains("language")
+    policy.reads("language")
 }
 
 /// The facts of one prompt of a set: set-wide metadata merged with the prompt's own (the
@@ -389,6 +389,14 @@ mod tests {
             .0;
         assert!(reads_language(&reads));
         assert!(!reads_language(&blind));
+        // From the conditions, not the source text.
+        let mentions = Policy::load(
+            "# routes by language? no.\n[[rule]]\nname = \"language\"\nwhen = 'task == \"language\"'\nmodel = \"claude-opus-5\"\n\n[default]\nmodel = \"gpt-5-mini\"\n",
+            &catalog,
+        )
+        .unwrap()
+        .0;
+        assert!(!reads_language(&mentions));
         let text = "Bonjour, pouvez-vous m'aider à écrire une lettre de motivation pour un poste d'ingénieur ?\n";
         let mut r = runner(
             text,
