@@ -9,7 +9,7 @@ mod pii;
 mod task;
 mod tokens;
 
-pub use code::detect_code;
+pub use code::{detect_code, is_code_line};
 pub use language::{detect_language, Language, LANGUAGE_SAMPLE_BYTES};
 pub use pii::{detect_pii, PiiKind};
 pub use task::{PromptSignals, TaskPrediction};
