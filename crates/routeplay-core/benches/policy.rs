@@ -8,6 +8,10 @@
 //! - the same through `Runner`, the pipeline the app and the CLI share (cheap signals, the
 //!   shipped classifier, metadata, decisions), from a JSONL text.
 //!
+//! - the costliest condition the parse-time budget lets through (nested loops just under
+//!   `MAX_CONDITION_COST`): time per evaluation, next to its cost estimate and the loop
+//!   iterations it ran.
+//!
 //! Run with `cargo bench -p routeplay-core --bench policy`.
 
 use routeplay_core::catalog::Catalog;
@@ -162,5 +166,32 @@ fn main() {
         "Runner: 10,000 prompts × 5 policies from JSONL (read {:.1} ms; signals, classifier, decisions {:.1} ms)",
         read.as_secs_f64() * 1e3,
         t.elapsed().as_secs_f64() * 1e3
+    );
+
+    // The worst condition under the budget.
+    let d = "[0,1,2,3,4,5,6,7,8,9]";
+    let cond = format!(
+        "{d}.all(a, {d}.all(b, {d}.all(c, [0,1,2,3].all(e, a + b + c + e <= tokens + 36))))"
+    );
+    let src = format!(
+        "[[rule]]\nwhen = '{cond}'\nmodel = \"gpt-5.4\"\n[default]\nmodel = \"gpt-5-mini\"\n"
+    );
+    let (p, _) = Policy::load(&src, &catalog).unwrap();
+    let f = &facts[0];
+    let mut runs = Vec::new();
+    let mut steps = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let r = black_box(p.measure_condition(0, f)).unwrap();
+        runs.push(t.elapsed().as_secs_f64() * 1e3);
+        steps = r.steps;
+    }
+    runs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "costliest condition under the budget (estimate {} of {} units, {steps} loop iterations): p50 {:.2} ms · max {:.2} ms per evaluation",
+        p.rules[0].cost().unwrap(),
+        routeplay_core::policy::MAX_CONDITION_COST,
+        percentile(&runs, 50.0),
+        runs[runs.len() - 1]
     );
 }
