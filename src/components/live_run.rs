@@ -314,12 +314,10 @@ fn fmt_ms(v: Option<f64>) -> String {
     }
 }
 
+/// An optional amount in the app's one money format ([`routeplay_core::format::usd`]), or "—".
 fn fmt_usd(v: Option<f64>) -> String {
-    match v {
-        Some(c) if c < 0.01 => format!("${c:.6}"),
-        Some(c) => format!("${c:.4}"),
-        None => "—".into(),
-    }
+    v.map(routeplay_core::format::usd)
+        .unwrap_or_else(|| "—".into())
 }
 
 /// The live-run panel the playground mounts: keys, the run list, run/compare/cancel, result

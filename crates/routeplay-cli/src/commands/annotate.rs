@@ -2,12 +2,15 @@
 //! order: the request metadata to send with that prompt, exactly what the exported configs
 //! branch on (task, scores as score_<task>, complexity, tokens, language, has_code, has_pii,
 //! the policy's [metadata] fields as meta_<name>, and `route`, the rule Routeplay chose, with
-//! `route_key`, the exported target / model group). PROMPTS is JSON Lines with "text" (and
-//! optional "metadata"); `-` or nothing reads standard input. `--with-decision` wraps each line
+//! `route_key`, the exported target / model group). PROMPTS is a prompt set (JSONL, CSV or
+//! plain lines, read by the core's one reader); `-` or nothing reads standard input; `--meta`
+//! adds set-wide request metadata (a prompt's own keys win). `--with-decision` wraps each line
 //! as {"metadata", "model", "api_model", "fallbacks", "rule"} for tests and scripts.
 
-use super::routing::{load_catalog, load_policy, CatalogArg, ClassifierArgs};
-use crate::{input, Outcome};
+use crate::input::{load_set, MetaArgs, SetArgs};
+use crate::output::stdout;
+use crate::policies::{load_catalog, load_policy, CatalogArg, ClassifierArgs};
+use crate::{CmdResult, Outcome};
 use routeplay_core::export::{annotate, lower};
 use routeplay_core::policy::Facts;
 use serde_json::json;
@@ -20,8 +23,12 @@ pub struct Args {
     /// Policy file or preset name.
     #[arg(long = "policy", short = 'p')]
     policy: String,
-    /// JSON Lines prompt set (`-` or absent: standard input).
+    /// Prompt set: JSONL, CSV or plain lines (`-` or absent: standard input).
     prompts: Option<PathBuf>,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
     /// Print {"metadata", "model", "api_model", "fallbacks", "rule"} per prompt instead.
     #[arg(long)]
     with_decision: bool,
@@ -32,23 +39,14 @@ pub struct Args {
 }
 
 /// Annotates every prompt.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
     let Some(policy) = load_policy(&args.policy, &catalog)? else {
         return Ok(Outcome::Problems);
     };
-    let source = args.classifier.source()?;
-    let bytes = input::read_bytes(args.prompts.as_deref())?;
-    let text = String::from_utf8_lossy(&bytes);
-    let (ok, bad) = routeplay_core::simulate::parse_prompts_jsonl(&text);
-    let name = args
-        .prompts
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "<stdin>".into());
-    for b in &bad {
-        eprintln!("{name}:{}: skipped: {}", b.line, b.message);
-    }
+    let set_meta = args.meta.metadata()?;
+    let tasks = args.classifier.source(false)?;
+    let set = load_set(args.prompts.as_deref(), &args.set)?;
     let lowered = lower::lower(&policy, &catalog);
     let api = |id: &str| {
         catalog
@@ -56,12 +54,15 @@ pub fn run(args: Args) -> Result<Outcome, String> {
             .and_then(|m| m.api_model.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let mut out = std::io::stdout().lock();
-    for (_, r) in ok {
-        let signals = source.signals(&r.text, None);
-        let facts = Facts::new(&r.text, &signals, &r.metadata);
+    let mut out = stdout();
+    for (_, r) in &set.prompts {
+        // The metadata carries the language, so it is always detected here.
+        let signals = tasks.signals(&r.text, None, true);
+        let mut request = set_meta.clone();
+        request.extend(r.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let facts = Facts::new(&r.text, &signals, &request);
         let d = policy.decide(&facts, &catalog);
-        let meta = annotate::metadata(&policy, &lowered, &signals, &r.metadata, &d);
+        let meta = annotate::metadata(&policy, &lowered, &signals, &request, &d);
         let line = if args.with_decision {
             json!({
                 "id": r.id,
@@ -76,13 +77,8 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         } else {
             serde_json::Value::Object(meta)
         };
-        if writeln!(out, "{line}").is_err() {
-            return Ok(Outcome::Ok); // closed pipe
-        }
+        writeln!(out, "{line}")?;
     }
-    Ok(if bad.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Problems
-    })
+    out.flush()?;
+    Ok(Outcome::problems_if(!set.errors.is_empty()))
 }

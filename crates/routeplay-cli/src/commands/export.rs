@@ -3,8 +3,9 @@
 //! the JSON report to FILE. Exit 0 when every rule is exact, 1 when one is approximate or
 //! dropped (the config is still printed), 2 on usage or I/O errors.
 
-use super::routing::{load_catalog, load_policy, CatalogArg};
-use crate::Outcome;
+use crate::output::stdout;
+use crate::policies::{load_catalog, load_policy, CatalogArg};
+use crate::{CmdResult, Outcome};
 use routeplay_core::export::{self, Carry, Options, Target};
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ pub struct Args {
 }
 
 /// Exports the policy.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     let target = Target::parse(&args.to).ok_or_else(|| {
         format!(
             "--to {}: unknown target; targets: {}",
@@ -49,9 +50,7 @@ pub fn run(args: Args) -> Result<Outcome, String> {
     };
     if let Some(u) = &args.base_url {
         if !(u.starts_with("http://") || u.starts_with("https://")) {
-            return Err(format!(
-                "--base-url {u}: expected an http:// or https:// URL"
-            ));
+            return Err(format!("--base-url {u}: expected an http:// or https:// URL").into());
         }
     }
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
@@ -68,10 +67,9 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         std::fs::write(path, json + "\n")
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     }
-    let mut out = std::io::stdout().lock();
-    if out.write_all(e.config.as_bytes()).is_err() {
-        return Ok(Outcome::Ok); // a closed pipe (`| head`) is normal use
-    }
+    let mut out = stdout();
+    out.write_all(e.config.as_bytes())?;
+    out.flush()?;
     eprint!("{}", e.report.render());
     let (_, approx, dropped) = e.report.counts();
     Ok(if approx + dropped == 0 {

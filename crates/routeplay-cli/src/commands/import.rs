@@ -3,9 +3,11 @@
 //! file's stem). Exit 0 when every rule is exact, 1 when one is approximate or dropped (the
 //! policy is still printed), 2 on usage or I/O errors or a config that cannot be read.
 
-use super::routing::{load_catalog, CatalogArg};
-use crate::{input, Outcome};
+use crate::output::stdout;
+use crate::policies::{load_catalog, CatalogArg};
+use crate::{input, CmdResult, Outcome};
 use routeplay_core::import::{self, Source};
+use routeplay_core::simulate::Limits;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -25,11 +27,12 @@ pub struct Args {
 }
 
 /// Imports the config.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     let source = Source::parse(&args.from)
         .ok_or_else(|| format!("--from {}: expected `portkey` or `litellm`", args.from))?;
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let bytes = input::read_bytes(Some(&args.file))?;
+    // A gateway config is small; the prompt-set limit is a generous bound.
+    let bytes = input::read_bytes_limited(Some(&args.file), Limits::DEFAULT.max_bytes)?;
     let text = String::from_utf8_lossy(&bytes);
     let name = args.name.clone().unwrap_or_else(|| {
         args.file
@@ -40,13 +43,9 @@ pub fn run(args: Args) -> Result<Outcome, String> {
     });
     let imported = import::import(source, &text, &name, &catalog)
         .map_err(|e| format!("{}: {e}", args.file.display()))?;
-    if std::io::stdout()
-        .lock()
-        .write_all(imported.policy.as_bytes())
-        .is_err()
-    {
-        return Ok(Outcome::Ok);
-    }
+    let mut out = stdout();
+    out.write_all(imported.policy.as_bytes())?;
+    out.flush()?;
     eprint!("{}", imported.render());
     Ok(
         if imported.rules.iter().all(|r| r.fidelity.kind() == "exact") {

@@ -8,7 +8,6 @@ pub mod eval;
 pub mod export;
 pub mod import;
 pub mod route;
-pub mod routing;
 pub mod signals;
 pub mod simulate;
 pub mod test;
