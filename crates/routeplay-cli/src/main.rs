@@ -14,6 +14,7 @@ mod commands;
 mod input;
 mod output;
 mod policies;
+mod runs;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -4,15 +4,15 @@
 //! `--export FILE` writes the prompts that change (the app's "only prompts that change"
 //! filter) in the app's export schema.
 
-use crate::input::{load_set, MetaArgs, SetArgs};
+use crate::input::{MetaArgs, SetArgs};
 use crate::output::{stdout, write_export, ExportArgs};
-use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::policies::{CatalogArg, ClassifierArgs};
+use crate::runs::SetRun;
 use crate::{CmdResult, Outcome};
 use routeplay_core::format::signed_usd;
-use routeplay_core::simulate::{RowFilter, RunConfig, Runner};
+use routeplay_core::simulate::RowFilter;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Arguments of `routeplay diff`.
 #[derive(clap::Args)]
@@ -54,21 +54,19 @@ pub fn run(args: Args) -> CmdResult {
         .into());
     }
     let export = args.export.target()?;
-    let metadata = args.meta.metadata()?;
-    let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let Some(policies) = load_policies(&args.policies, &catalog)? else {
+    let Some((runner, bad)) = (SetRun {
+        policies: &args.policies,
+        prompts: &args.prompts,
+        set: &args.set,
+        meta: &args.meta,
+        use_labels: args.use_labels,
+        classifier: &args.classifier,
+        catalog: &args.catalog,
+    })
+    .run()?
+    else {
         return Ok(Outcome::Problems);
     };
-    let tasks = args.classifier.source(args.use_labels)?;
-    let set = load_set(Some(&args.prompts), &args.set)?;
-    let bad = set.errors.len();
-    let mut runner = Runner::new(
-        Arc::new(set),
-        policies,
-        catalog,
-        RunConfig { metadata, tasks },
-    );
-    runner.run_to_end();
     let diff = runner
         .diff(0, 1)
         .ok_or("internal: diff of missing policies")?;

@@ -10,15 +10,15 @@
 //! input lines are reported with their line numbers and skipped; exit 1 then, or when a policy
 //! has errors; 2 on usage or I/O errors.
 
-use crate::input::{load_set, MetaArgs, SetArgs};
+use crate::input::{MetaArgs, SetArgs};
 use crate::output::{secs, stdout, write_export, ExportArgs};
-use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::policies::{CatalogArg, ClassifierArgs};
+use crate::runs::SetRun;
 use crate::{CmdResult, Outcome};
 use routeplay_core::format::usd;
-use routeplay_core::simulate::{PolicyReport, RowFilter, RunConfig, Runner, SimulationReport};
+use routeplay_core::simulate::{PolicyReport, RowFilter, SimulationReport};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Arguments of `routeplay simulate`.
 #[derive(clap::Args)]
@@ -53,21 +53,19 @@ pub struct Args {
 /// Runs the simulation.
 pub fn run(args: Args) -> CmdResult {
     let export = args.export.target()?;
-    let metadata = args.meta.metadata()?;
-    let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let Some(policies) = load_policies(&args.policies, &catalog)? else {
+    let Some((runner, bad)) = (SetRun {
+        policies: &args.policies,
+        prompts: &args.prompts,
+        set: &args.set,
+        meta: &args.meta,
+        use_labels: args.use_labels,
+        classifier: &args.classifier,
+        catalog: &args.catalog,
+    })
+    .run()?
+    else {
         return Ok(Outcome::Problems);
     };
-    let tasks = args.classifier.source(args.use_labels)?;
-    let set = load_set(Some(&args.prompts), &args.set)?;
-    let bad = set.errors.len();
-    let mut runner = Runner::new(
-        Arc::new(set),
-        policies,
-        catalog,
-        RunConfig { metadata, tasks },
-    );
-    runner.run_to_end();
     let report = runner.report();
     if let Some((path, format)) = export {
         write_export(&runner, &runner.rows(RowFilter::All), path, format)?;

@@ -306,7 +306,9 @@ fn lower_call(call: &CallExpr, text: &str) -> Option<Cond> {
     }
 }
 
-const SCALARS: [&str; 11] = [
+/// The prompt's signals the client sends as flat request metadata under their own names (the
+/// keys exported conditions branch on, and the ones an imported config may read).
+pub(crate) const SIGNAL_KEYS: [&str; 10] = [
     "task",
     "complexity",
     "tokens",
@@ -317,14 +319,11 @@ const SCALARS: [&str; 11] = [
     "has_code",
     "has_pii",
     "classified",
-    "route",
 ];
 
 fn field(e: &IdedExpr) -> Option<Field> {
     match &e.expr {
-        Expr::Ident(n) if SCALARS.contains(&n.as_str()) && n != "route" => {
-            Some(Field::Var(n.clone()))
-        }
+        Expr::Ident(n) if SIGNAL_KEYS.contains(&n.as_str()) => Some(Field::Var(n.clone())),
         Expr::Select(s) if !s.test => match &s.operand.expr {
             Expr::Ident(n) if n == "scores" => Some(Field::Score(s.field.clone())),
             Expr::Ident(n) if n == "meta" => Some(Field::Meta(s.field.clone())),

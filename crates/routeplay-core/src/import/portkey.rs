@@ -13,18 +13,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-const VARS: [&str; 10] = [
-    "task",
-    "complexity",
-    "tokens",
-    "chars",
-    "words",
-    "lines",
-    "language",
-    "has_code",
-    "has_pii",
-    "classified",
-];
+use crate::export::cond::SIGNAL_KEYS as VARS;
 
 struct Ctx {
     /// Declared metadata fields and a default of the right type.
