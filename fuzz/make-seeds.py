@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Writes the committed seed corpora (fuzz/seeds/<target>/) from project-written files: the
+stream fixtures, the preset policies, the sample prompt set and a tiny model built here.
+Each target's input layout is documented at the top of its fuzz_targets/<target>.rs.
+Re-run after changing a layout: python3 fuzz/make-seeds.py"""
+import json, os, pathlib, shutil, struct
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "fuzz" / "seeds"
+FIX = ROOT / "crates/routeplay-providers/tests/fixtures"
+
+
+def put(target, name, data):
+    d = SEEDS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+shutil.rmtree(SEEDS, ignore_errors=True)
+
+# sse: 1 chunking byte, then the body.
+fmt = {"openai": 0, "deepseek": 0, "groq": 0, "openrouter_error": 0,
+       "anthropic": 1, "anthropic_overloaded": 1, "gemini": 2}
+for f in sorted(FIX.glob("*.sse")):
+    body = f.read_bytes()
+    put("sse", f.stem, b"\x07" + body)
+    # stream_decode: 1 format byte, 1 chunking byte, then the body.
+    put("stream_decode", f.stem, bytes([fmt[f.stem], 0x2a]) + body)
+put("sse", "bom-crlf-comments", b"\x03\xef\xbb\xbf: ping\r\nid: 7\r\nretry: 1500\r\nevent: x\r\ndata: a\r\ndata:b\r\r\ndata: last")
+put("stream_decode", "openai-cut-before-done", b"\x00\x05" + b'data: {"choices":[{"delta":{"content":"partial"}}]}\n\n')
+
+# hosts: a URL, optionally 0xFF and a second URL.
+for i, (a, b) in enumerate([
+    ("https://api.openai.com/v1", "https://api.openai.com/v1/chat/completions"),
+    ("http://127.0.0.1:8787/s/ok/v1", "http://127.0.0.1:8788/v1"),
+    ("http://[::1]:8000/v1", "http://localhost:8000/v1"),
+    ("HTTPS://API.Example.com:443/v1", "https://api.example.com.evil.example/v1?alt=sse"),
+    ("https://generativelanguage.googleapis.com/v1beta", "https://generativelanguage.googleapis.com/v1beta/models/x:streamGenerateContent?alt=sse"),
+    ("https://u:p@x.example/v1#f", "ftp://x"),
+]):
+    put("hosts", f"url-{i}", a.encode() + b"\xff" + b.encode())
+
+# model_load: flag byte (bit 0: fix the checksum), then a model file (format in
+# crates/routeplay-core/src/classifier/model.rs): a tiny valid model, 2^10 buckets.
+def model(labels, log2=10, flags=1):
+    out = b"RPTC" + struct.pack("<HHBBH", 1, 1, log2, len(labels), flags)
+    for l in labels:
+        out += bytes([len(l)]) + l.encode()
+    n = len(labels) + 1
+    for k in range(n):
+        out += struct.pack("<ff", 0.05 * (k + 1), 0.1 * k)
+    out += struct.pack("<fff", 1.0, 0.7, 0.5)
+    out += bytes(((i * 37) % 11 - 5) & 0xff for i in range((1 << log2) * n))
+    h = 0x811C9DC5
+    for b in out:
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return out + struct.pack("<I", h)
+
+put("model_load", "tiny-2-labels", b"\x00" + model(["code", "chat"]))
+put("model_load", "tiny-1-label-no-complexity", b"\x01" + model(["only"], flags=0))
+put("model_load", "header-only", b"\x01" + model(["a", "b", "c"])[:64])
+
+# policy: TOML, optionally 0xFF and a prompt.
+for f in sorted((ROOT / "public/policies").glob("*.toml")):
+    put("policy", f.stem, f.read_bytes() + b"\xff" + b"Write a SQL query for the top 5 customers.")
+put("policy", "split-meta", """[metadata]
+tier = "free"
+[[rule]]
+name = "pro"
+when = 'meta.tier == "pro" && tokens < 4000'
+split = [{ model = "gpt-5.4", weight = 70 }, { model = "gpt-5.4", weight = 30 }]
+[[rule]]
+when = 'language == "deu" || pii.exists(p, p == "email") || scores.code > 0.4'
+candidates = ["gpt-5-mini", "claude-sonnet-5"]
+objective = "weighted"
+weights = { quality = 2, cost = 1 }
+[default]
+model = "gpt-5-mini"
+""")
+put("policy", "broken-syntax", (ROOT / "crates/routeplay-cli/tests/policy-data/broken-syntax.toml").read_bytes())
+
+# prompt_set: JSONL, CSV and plain lines.
+lines = (ROOT / "public/samples/prompts.jsonl").read_text().splitlines()
+put("prompt_set", "samples-head.jsonl", "\n".join(l for l in lines[:12] if len(l) < 400) + "\n")
+put("prompt_set", "bad-lines.jsonl", '{"text": "ok", "metadata": {"tier": "pro"}, "outcomes": {"gpt-5.4": 80}}\n{"text": 3}\n// comment\n\n{"text": ""}\n{not json\n')
+put("prompt_set", "quoted.csv", 'id,text,label\r\n1,"Hello, ""world""",chat\r\n2,"multi\nline prompt",code\r\n3,"unclosed\n')
+put("prompt_set", "prompt-column.csv", "prompt\nWhat is 2+2?\n\"a, b\"x\n")
+put("prompt_set", "lines.txt", "\ufeffTranslate 'good morning' into German\n\n   Plan a trip   \nSummarise this: ...\n")
