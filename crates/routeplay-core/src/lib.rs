@@ -7,6 +7,7 @@
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
 //! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
+//! - [`share`]: share links: the experiment state in a URL fragment (encode, decode, limits).
 //! - [`shipped`]: the catalog, presets, samples and model the app ships, embedded.
 //! - [`simulate`]: a prompt set under several policies: totals, shares, diff, rule coverage.
 //!
@@ -18,6 +19,7 @@
 pub mod catalog;
 pub mod classifier;
 pub mod policy;
+pub mod share;
 pub mod shipped;
 pub mod signals;
 pub mod simulate;
