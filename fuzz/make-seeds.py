@@ -3,7 +3,7 @@
 stream fixtures, the preset policies, the sample prompt set and a tiny model built here.
 Each target's input layout is documented at the top of its fuzz_targets/<target>.rs.
 Re-run after changing a layout: python3 fuzz/make-seeds.py"""
-import json, os, pathlib, shutil, struct
+import base64, json, os, pathlib, shutil, struct, zlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fuzz" / "seeds"
@@ -86,3 +86,25 @@ put("prompt_set", "bad-lines.jsonl", '{"text": "ok", "metadata": {"tier": "pro"}
 put("prompt_set", "quoted.csv", 'id,text,label\r\n1,"Hello, ""world""",chat\r\n2,"multi\nline prompt",code\r\n3,"unclosed\n')
 put("prompt_set", "prompt-column.csv", "prompt\nWhat is 2+2?\n\"a, b\"x\n")
 put("prompt_set", "lines.txt", "\ufeffTranslate 'good morning' into German\n\n   Plan a trip   \nSummarise this: ...\n")
+
+# share_link: mode byte 0 = fragment, 1 = JSON (deflated and encoded by the target), 2 = raw deflate.
+def deflate(b):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(b) + c.flush()
+
+states = [
+    {"v": 1, "prompt": "Write a haiku about routers", "selected": ["cost-saver", "my-policy"],
+     "policies": [{"id": "my-policy", "source": (ROOT / "public/policies/cost-saver.toml").read_text(), "builtin": False}],
+     "view": "prompt", "metadata_json": "{\"tier\": \"pro\"}"},
+    {"v": 1, "prompt": "", "selected": ["balanced", "quality-first"], "policies": [], "view": "batch",
+     "batch": {"kind": "text", "value": "Plan a trip\nSummarise this"}, "metadata_json": "", "diff": [0, 1]},
+    {"v": 1, "view": "live", "batch": {"kind": "sample"}},
+    {"v": 2, "prompt": "from the future"},
+]
+for i, st in enumerate(states):
+    js = json.dumps(st).encode()
+    put("share_link", f"json-{i}", b"\x01" + js)
+    frag = "s=" + base64.urlsafe_b64encode(deflate(js)).decode().rstrip("=")
+    put("share_link", f"fragment-{i}", b"\x00" + ("#embed&" if i == 1 else "#").encode() + frag.encode())
+put("share_link", "deflate-raw", b"\x02" + deflate(b"{\"v\": 1, \"prompt\": \"" + b"a" * 500 + b"\"}"))
+put("share_link", "not-a-link", b"\x00#embed&view=batch")
