@@ -78,6 +78,26 @@ fn broken_policies_give_the_right_diagnostic_with_line_and_column() {
             ":3:1:",
             "error[no-eligible-model]: rule `cheap anthropic` can never pick a model",
         ),
+        // Issue 9: seven nested loops over ten digits (10^7 iterations, ~27 s per prompt
+        // before) and a chain of string-doubling maps, each rejected at its first loop.
+        (
+            "broken-cost-nested.toml",
+            1,
+            ":5:23:",
+            "error[cel-cost]: this loop may take too long: its estimated cost is 262,222,219 units, the budget is 100,000",
+        ),
+        (
+            "broken-cost-doubling.toml",
+            1,
+            ":5:21:",
+            "error[cel-cost]: this loop may take too long",
+        ),
+        (
+            "broken-repeated-arm.toml",
+            0,
+            ":8:13:",
+            "warning[repeated-arm]: model `gpt-5.4` already has a split arm (line 7)",
+        ),
     ];
     for (file, want_code, pos, msg) in cases {
         let (code, out, err) = run(&["check", &data(file)]);

@@ -86,3 +86,55 @@ fn presets_decide_in_browser() {
         assert_eq!(d.trace.len(), policy.rules.len());
     }
 }
+
+/// Bounded work holds on wasm32 too: the seven nested loops are rejected with
+/// `cel-cost` at the loop's line:column, and four nested loops just under the budget decide
+/// having run exactly the 5,110 iterations the estimate allows for.
+#[wasm_bindgen_test(unsupported = test)]
+fn condition_cost_budget_holds_in_browser() {
+    use routeplay_core::catalog::Catalog;
+    use routeplay_core::policy::{
+        Facts, Metadata, Policy, MAX_CONDITION_COST, MAX_CONDITION_STEPS,
+    };
+    use routeplay_core::signals::PromptSignals;
+    const D: &str = "[0,1,2,3,4,5,6,7,8,9]";
+    let nest = |levels: usize, body: &str| {
+        let mut s = String::from("tokens > 0 && ");
+        for v in ["a", "b", "c", "d", "e", "f", "g"].iter().take(levels) {
+            s.push_str(&format!("{D}.all({v}, "));
+        }
+        s + body + &")".repeat(levels)
+    };
+    let policy = |cond: &str| {
+        format!("[[rule]]\nname = \"loops\"\nwhen = '{cond}'\nmodel = \"gpt-5.4\"\n\n[default]\nmodel = \"gpt-5-mini\"\n")
+    };
+    let catalog = Catalog::from_json(routeplay_core::shipped::CATALOG).unwrap();
+
+    let seven = policy(&nest(7, "a + b + c + d + e + f + g + tokens >= 0"));
+    let diags = Policy::parse(&seven).expect_err("seven nested loops are rejected");
+    let d = diags
+        .iter()
+        .find(|d| d.code == "cel-cost")
+        .expect("a cel-cost diagnostic");
+    assert_eq!((d.line, d.column), (3, 23), "{d:?}");
+
+    let four = policy(&nest(3, "[0,1,2,3].all(d, a + b + c + d <= tokens + 36)"));
+    let (p, _) = Policy::load(&four, &catalog).expect("four nested loops load");
+    let cost = p.rules[0].cost().unwrap();
+    assert!(
+        cost <= MAX_CONDITION_COST && cost > MAX_CONDITION_COST * 3 / 4,
+        "{cost}"
+    );
+    let text = "hello from the browser";
+    let signals = PromptSignals {
+        cheap: routeplay_core::signals::CheapSignals::compute(text),
+        task: None,
+    };
+    let facts = Facts::new(text, &signals, &Metadata::new());
+    let run = p.measure_condition(0, &facts).unwrap();
+    assert_eq!(run.value, Ok(true));
+    assert_eq!(run.steps, 5_110);
+    assert!(run.steps <= p.rules[0].max_loop_steps().unwrap());
+    assert!(run.steps < MAX_CONDITION_STEPS);
+    assert_eq!(p.decide(&facts, &catalog).rule.as_deref(), Some("loops"));
+}

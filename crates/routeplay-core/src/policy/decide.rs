@@ -93,6 +93,15 @@ pub struct Decision {
     pub trace: Vec<RuleTrace>,
 }
 
+/// One measured evaluation of a condition (see [`Policy::measure_condition`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionRun {
+    /// Its value, or why it could not be evaluated.
+    pub value: Result<bool, String>,
+    /// Loop iterations run (every `all` / `exists` / `exists_one` / `map` / `filter` step).
+    pub steps: u64,
+}
+
 /// The compact result used by simulation: catalog and rule indices instead of names, no trace.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Lean {
@@ -299,6 +308,8 @@ fn mix(key: u64, salt: u64) -> u64 {
 
 struct Cand {
     pos: Option<usize>,
+    /// Which of the models the rule names this is (see `unknown_name`).
+    named: usize,
     est: Option<Estimate>,
     excl: Option<Excl>,
     score: f64,
@@ -347,6 +358,32 @@ impl Policy {
         self.decide(&Facts::new(text, signals, metadata), catalog)
     }
 
+    /// Evaluates rule `rule`'s condition alone for one prompt and counts the loop iterations
+    /// it ran (the steps [`MAX_CONDITION_STEPS`](super::MAX_CONDITION_STEPS) bounds). `None`
+    /// for the default rule or an index out of range. For tests and measurements: it shows the
+    /// work a condition really did next to its estimate ([`Rule::cost`]).
+    pub fn measure_condition(&self, rule: usize, facts: &Facts) -> Option<ConditionRun> {
+        let c = self.rules.get(rule)?.condition.as_ref()?;
+        let meta = if facts.metadata.is_empty() {
+            CowMeta::Borrowed(self.default_meta.as_ref().as_ref())
+        } else {
+            CowMeta::Owned(expr::meta_value(&self.meta_schema, &facts.metadata))
+        };
+        let scope = Scope::new(facts, meta);
+        let mut ctx = Context::with_env(expr::env().clone());
+        ctx.set_variable_resolver(&scope);
+        Some(match scope.eval_counted(&c.guarded, &ctx) {
+            Ok((value, steps)) => ConditionRun {
+                value: Ok(value),
+                steps,
+            },
+            Err(e) => ConditionRun {
+                value: Err(e),
+                steps: scope.steps(),
+            },
+        })
+    }
+
     /// Decides without building a trace (what simulation uses): the fastest path. The
     /// fallback chain is written to `fallbacks` as catalog indices (cleared first), so a caller
     /// deciding many prompts can reuse one buffer.
@@ -374,7 +411,7 @@ impl Policy {
         } else {
             CowMeta::Owned(expr::meta_value(&self.meta_schema, &facts.metadata))
         };
-        let scope = Scope { facts, meta };
+        let scope = Scope::new(facts, meta);
         let mut ctx = Context::with_env(expr::env().clone());
         ctx.set_variable_resolver(&scope);
         let mut cands: Vec<Cand> = Vec::new();
@@ -397,13 +434,9 @@ impl Policy {
                 None => Ok(true),
                 Some(c) => match c.constant {
                     Some(b) => Ok(b),
-                    None => match c.program.execute(&ctx) {
-                        Ok(Value::Bool(b)) => Ok(b),
-                        Ok(other) => Err(format!(
-                            "the condition gave {} instead of true/false",
-                            short_value(&other)
-                        )),
-                        Err(e) => Err(e.to_string()),
+                    None => match &facts.meta_error {
+                        Some(e) if c.reads.contains(&"meta") => Err(e.clone()),
+                        _ => scope.eval(&c.guarded, &ctx),
                     },
                 },
             };
@@ -452,9 +485,13 @@ impl Policy {
                 }
                 Ok(true) => {}
             }
-            // Candidates.
+            // Candidates. `named` counts the models the rule names, in order (primaries, then
+            // fallbacks), so a model missing from the catalog can be named in the trace.
             cands.clear();
-            let push = |pos: Option<usize>, cands: &mut Vec<Cand>| {
+            let mut named = 0usize;
+            let push = |pos: Option<usize>, cands: &mut Vec<Cand>, named: &mut usize| {
+                let index = *named;
+                *named += 1;
                 if cands.iter().any(|c| c.pos == pos && pos.is_some()) {
                     return;
                 }
@@ -472,23 +509,37 @@ impl Policy {
                 };
                 cands.push(Cand {
                     pos,
+                    named: index,
                     est,
                     excl,
                     score: 0.0,
                 });
             };
             match &rule.action {
-                Action::Model { model } => push(catalog.position(model), &mut cands),
+                Action::Model { model } => push(catalog.position(model), &mut cands, &mut named),
                 Action::Split { arms } => {
-                    for (m, _) in arms {
-                        push(catalog.position(m), &mut cands);
+                    // One weight per candidate: a model named in several arms is one candidate
+                    // whose weights add up.
+                    let mut weights: Vec<f64> = Vec::with_capacity(arms.len());
+                    for (m, w) in arms {
+                        let pos = catalog.position(m);
+                        match cands.iter().position(|c| c.pos == pos && pos.is_some()) {
+                            Some(i) => {
+                                weights[i] += *w;
+                                named += 1;
+                            }
+                            None => {
+                                push(pos, &mut cands, &mut named);
+                                weights.push(*w);
+                            }
+                        }
                     }
                     // Weighted pick among the eligible arms, deterministic per prompt.
-                    let total: f64 = arms
+                    let total: f64 = weights
                         .iter()
                         .zip(&cands)
                         .filter(|(_, c)| c.excl.is_none())
-                        .map(|((_, w), _)| *w)
+                        .map(|(w, _)| *w)
                         .sum();
                     if total > 0.0 {
                         let u = (mix(facts.split_key, ri as u64 + 1) >> 11) as f64
@@ -496,7 +547,7 @@ impl Policy {
                             * total;
                         let mut acc = 0.0;
                         let mut pick = None;
-                        for (i, ((_, w), c)) in arms.iter().zip(&cands).enumerate() {
+                        for (i, (w, c)) in weights.iter().zip(&cands).enumerate() {
                             if c.excl.is_some() {
                                 continue;
                             }
@@ -521,13 +572,15 @@ impl Policy {
                     match candidates {
                         Some(list) => {
                             for m in list {
-                                push(catalog.position(m), &mut cands);
+                                push(catalog.position(m), &mut cands, &mut named);
                             }
                         }
                         None => {
                             for p in 0..catalog.models.len() {
-                                push(Some(p), &mut cands);
+                                push(Some(p), &mut cands, &mut named);
                             }
+                            // The rule names no primary model: fallbacks count from 0.
+                            named = 0;
                         }
                     }
                     rank(&mut cands, *objective);
@@ -535,7 +588,7 @@ impl Policy {
             }
             let n_primary = cands.len();
             for f in &rule.fallbacks {
-                push(catalog.position(f), &mut cands);
+                push(catalog.position(f), &mut cands, &mut named);
             }
             let first = cands.iter().position(|c| c.excl.is_none());
             if let Some(fi) = first {
@@ -569,8 +622,7 @@ impl Policy {
                 let mut rank_no = 0;
                 let ct: Vec<CandidateTrace> = cands
                     .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
+                    .map(|c| {
                         let m = c.pos.map(|p| &catalog.models[p]);
                         let rank = if c.excl.is_none() {
                             rank_no += 1;
@@ -581,7 +633,7 @@ impl Policy {
                         CandidateTrace {
                             model: m
                                 .map(|m| m.id.clone())
-                                .unwrap_or_else(|| unknown_name(rule, i, n_primary)),
+                                .unwrap_or_else(|| unknown_name(rule, c.named)),
                             rank,
                             excluded: c
                                 .excl
@@ -635,7 +687,8 @@ impl Policy {
     }
 }
 
-fn unknown_name(rule: &Rule, i: usize, n_primary: usize) -> String {
+/// The `i`-th model id the rule names (primaries, then fallbacks).
+fn unknown_name(rule: &Rule, i: usize) -> String {
     let named: Vec<&str> = match &rule.action {
         Action::Model { model } => vec![model],
         Action::Split { arms } => arms.iter().map(|(m, _)| m.as_str()).collect(),
@@ -651,7 +704,6 @@ fn unknown_name(rule: &Rule, i: usize, n_primary: usize) -> String {
         .into_iter()
         .chain(rule.fallbacks.iter().map(|s| s.as_str()))
         .collect();
-    let _ = n_primary;
     all.get(i)
         .map(|s| s.to_string())
         .unwrap_or_else(|| "?".into())
@@ -750,7 +802,7 @@ fn var_text(name: &str, ctx: &Context) -> String {
     }
 }
 
-fn short_value(v: &Value) -> String {
+pub(crate) fn short_value(v: &Value) -> String {
     match v {
         Value::Int(i) => i.to_string(),
         Value::UInt(u) => u.to_string(),

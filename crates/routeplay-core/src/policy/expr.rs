@@ -2,15 +2,20 @@
 //! expression (the `cel` crate only checks at run time), and the per-prompt facts that
 //! conditions are evaluated against.
 
+use super::cost::{
+    self, MAX_CONDITION_COST, MAX_CONDITION_STEPS, MAX_META_FIELDS, MAX_META_VALUE_BYTES, TICK,
+};
 use crate::catalog::TASK_TYPES;
 use crate::signals::{CheapSignals, PromptSignals};
 use cel::common::ast::{Expr, LiteralValue};
+use cel::common::types::CelBool;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::objects::Key;
 use cel::{Context, Env, IdedExpr, Program, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Request metadata supplied by the caller (e.g. `{"tier": "pro"}`), read in CEL as `meta.KEY`.
@@ -170,6 +175,13 @@ pub(crate) struct Condition {
     pub program: Arc<Program>,
     /// Set when the condition reads no variable: its value is known before any prompt.
     pub constant: Option<bool>,
+    /// The variables (names from [`VARIABLES`]) it reads, in that order; see [`read_vars`].
+    pub reads: Vec<&'static str>,
+    /// The expression that is evaluated: the program with a step counter in every loop
+    /// (see [`cost::guarded`]).
+    pub guarded: Arc<IdedExpr>,
+    /// The static cost estimate (see [`cost::estimate`]).
+    pub cost: cost::Estimate,
 }
 
 /// The declared metadata fields and their defaults.
@@ -295,22 +307,191 @@ pub(crate) fn compile(
     if issues.iter().any(|i| !i.warning) {
         return Err(issues);
     }
+    // Bounded work: estimate before anything evaluates the condition (constant folding below
+    // runs it).
+    let estimate = cost::estimate(program.expression(), meta);
+    if estimate.cost > MAX_CONDITION_COST {
+        let chars = estimate
+            .worst_loop
+            .and_then(|id| find_node(program.expression(), id))
+            .map(|e| subtree_span(&program, e, src))
+            .unwrap_or(all.clone());
+        let what = if estimate.worst_loop.is_some() {
+            "this loop"
+        } else {
+            "this condition"
+        };
+        return Err(vec![issue(
+            chars,
+            "cel-cost",
+            format!(
+                "{what} may take too long: its estimated cost is {} units, the budget is {} (up to {} loop iterations)",
+                thousands(estimate.cost),
+                thousands(MAX_CONDITION_COST),
+                thousands(estimate.loop_steps),
+            ),
+            Some("each all/exists/exists_one/map/filter multiplies the cost of its body by the length of its list, and `+` in a loop can double a string or list each time; avoid nesting loops over literal or metadata lists, or split the test across rules (docs/policy.md, \"Bounded work\")".into()),
+        )]);
+    }
+    let guarded = Arc::new(cost::guarded(program.expression()));
     let constant = if program.references().variables().is_empty() {
-        match program.execute(&Context::with_env(env().clone())) {
-            Ok(Value::Bool(b)) => Some(b),
-            _ => None,
-        }
+        let scope = Scope::constant();
+        let mut ctx = Context::with_env(env().clone());
+        ctx.set_variable_resolver(&scope);
+        scope.eval(&guarded, &ctx).ok()
     } else {
         None
     };
+    let reads = read_vars(program.expression());
     Ok((
         Condition {
             source: src.to_string(),
             program: Arc::new(program),
             constant,
+            reads,
+            guarded,
+            cost: estimate,
         },
         issues,
     ))
+}
+
+/// `1234567` as `1,234,567`.
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Every child of a node (comprehension parts included).
+fn children(e: &IdedExpr) -> Vec<&IdedExpr> {
+    match &e.expr {
+        Expr::Call(c) => c
+            .target
+            .as_deref()
+            .into_iter()
+            .chain(c.args.iter())
+            .collect(),
+        Expr::Select(s) => vec![&s.operand],
+        Expr::List(l) => l.elements.iter().collect(),
+        Expr::Map(m) => m
+            .entries
+            .iter()
+            .flat_map(|entry| match &entry.expr {
+                cel::common::ast::EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+                cel::common::ast::EntryExpr::StructField(f) => vec![&f.value],
+            })
+            .collect(),
+        Expr::Comprehension(c) => vec![
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ],
+        _ => Vec::new(),
+    }
+}
+
+fn find_node(root: &IdedExpr, id: u64) -> Option<&IdedExpr> {
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        if e.id == id {
+            return Some(e);
+        }
+        stack.extend(children(e));
+    }
+    None
+}
+
+/// The characters a whole sub-expression covers, from its leftmost to its rightmost node, and
+/// over the `)` that close its loops (the tree does not record them).
+fn subtree_span(program: &Program, e: &IdedExpr, src: &str) -> Range<usize> {
+    let n_chars = src.chars().count();
+    let mut lo = usize::MAX;
+    let mut hi = 0;
+    let mut loops = 0;
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        if let Some((a, b)) = program.source_info().offset_for(x.id) {
+            lo = lo.min(a as usize);
+            hi = hi.max(b as usize + 1);
+        }
+        loops += usize::from(matches!(x.expr, Expr::Comprehension(_)));
+        stack.extend(children(x));
+    }
+    if lo >= hi || lo >= n_chars {
+        return 0..n_chars.max(1);
+    }
+    for c in src.chars().skip(hi) {
+        match c {
+            ')' if loops > 0 => loops -= 1,
+            c if c.is_whitespace() => {}
+            _ => break,
+        }
+        hi += 1;
+    }
+    lo..hi.min(n_chars).max(lo + 1)
+}
+
+/// The variables of [`VARIABLES`] an expression reads, in that order, found by walking the
+/// parsed tree: a comprehension's own variables (`pii.exists(language, ...)`) shadow the
+/// variable of the same name inside its loop, as they do at run time.
+pub(crate) fn read_vars(root: &IdedExpr) -> Vec<&'static str> {
+    let mut seen = [false; VARIABLES.len()];
+    // (node, comprehension variables in scope there)
+    let mut stack: Vec<(&IdedExpr, Vec<&str>)> = vec![(root, Vec::new())];
+    while let Some((e, scope)) = stack.pop() {
+        match &e.expr {
+            Expr::Ident(name) if !scope.contains(&name.as_str()) => {
+                if let Some(i) = var_index(name) {
+                    seen[i] = true;
+                }
+            }
+            Expr::Select(s) => stack.push((&s.operand, scope)),
+            Expr::Call(c) => {
+                for a in c.target.as_deref().into_iter().chain(c.args.iter()) {
+                    stack.push((a, scope.clone()));
+                }
+            }
+            Expr::List(l) => stack.extend(l.elements.iter().map(|x| (x, scope.clone()))),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    if let cel::common::ast::EntryExpr::MapEntry(me) = &entry.expr {
+                        stack.push((&me.key, scope.clone()));
+                        stack.push((&me.value, scope.clone()));
+                    }
+                }
+            }
+            Expr::Comprehension(c) => {
+                // The range and the initial accumulator are outside the loop's scope.
+                stack.push((&c.iter_range, scope.clone()));
+                stack.push((&c.accu_init, scope.clone()));
+                let mut inner = scope;
+                inner.push(&c.iter_var);
+                inner.push(&c.accu_var);
+                if let Some(v) = &c.iter_var2 {
+                    inner.push(v);
+                }
+                for x in [&c.loop_cond, &c.loop_step, &c.result] {
+                    stack.push((x, inner.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    VARIABLES
+        .iter()
+        .zip(seen)
+        .filter(|(_, s)| *s)
+        .map(|(v, _)| v.name)
+        .collect()
 }
 
 /// The `scores.X` and `meta.X` fields an expression reads, in order of first use, deduplicated.
@@ -982,6 +1163,8 @@ pub struct Facts {
     pub(crate) complexity: f64,
     pub(crate) input_tokens: f64,
     pub(crate) metadata: Metadata,
+    /// Why the request metadata is over the limits conditions may read, if it is.
+    pub(crate) meta_error: Option<String>,
     vars: Vec<Box<dyn Val>>,
 }
 
@@ -1019,8 +1202,10 @@ impl Facts {
             .as_ref()
             .map(|l| l.code.clone())
             .unwrap_or_default();
-        let pii: Vec<Value> = cheap
-            .pii
+        let mut kinds = cheap.pii.clone();
+        kinds.sort();
+        kinds.dedup();
+        let pii: Vec<Value> = kinds
             .iter()
             .map(|k| match serde_json::to_value(k) {
                 Ok(serde_json::Value::String(s)) => Value::String(Arc::new(s)),
@@ -1048,6 +1233,7 @@ impl Facts {
             complexity,
             input_tokens: cheap.tokens as f64,
             metadata: metadata.clone(),
+            meta_error: meta_error(metadata),
             vars,
         }
     }
@@ -1073,11 +1259,86 @@ impl Facts {
     }
 }
 
+/// Why `metadata` is over the limits the cost estimate assumes ([`MAX_META_FIELDS`] fields of
+/// at most [`MAX_META_VALUE_BYTES`] bytes of JSON each), if it is.
+fn meta_error(metadata: &Metadata) -> Option<String> {
+    if metadata.len() > MAX_META_FIELDS {
+        return Some(format!(
+            "the request metadata has {} fields; conditions read at most {MAX_META_FIELDS}",
+            metadata.len()
+        ));
+    }
+    for (k, v) in metadata {
+        let n = serde_json::to_string(v).map_or(usize::MAX, |s| s.len());
+        if n > MAX_META_VALUE_BYTES {
+            return Some(format!(
+                "request metadata `{k}` is {n} bytes of JSON; conditions read values of at most {MAX_META_VALUE_BYTES}"
+            ));
+        }
+    }
+    None
+}
+
 /// What one policy's conditions see for one prompt: the shared facts plus this policy's
 /// metadata (declared defaults overlaid with the request's values).
 pub(crate) struct Scope<'a> {
-    pub facts: &'a Facts,
+    pub facts: Option<&'a Facts>,
     pub meta: CowMeta<'a>,
+    /// Loop iterations run by the condition being evaluated (see [`cost::guarded`]).
+    steps: AtomicU64,
+}
+
+impl<'a> Scope<'a> {
+    pub(crate) fn new(facts: &'a Facts, meta: CowMeta<'a>) -> Scope<'a> {
+        Scope {
+            facts: Some(facts),
+            meta,
+            steps: AtomicU64::new(0),
+        }
+    }
+
+    /// A scope with no variables, for conditions that read none.
+    pub(crate) fn constant() -> Scope<'static> {
+        Scope {
+            facts: None,
+            meta: CowMeta::Owned(boxed(Value::Null)),
+            steps: AtomicU64::new(0),
+        }
+    }
+
+    /// Loop iterations counted since the last evaluation started.
+    pub(crate) fn steps(&self) -> u64 {
+        self.steps.load(Ordering::Relaxed)
+    }
+
+    /// Evaluates a guarded condition (see [`cost::guarded`]) with a fresh step budget.
+    pub(crate) fn eval(&self, guarded: &IdedExpr, ctx: &Context) -> Result<bool, String> {
+        Ok(self.eval_counted(guarded, ctx)?.0)
+    }
+
+    /// Like [`Scope::eval`], also returning the loop iterations it ran.
+    pub(crate) fn eval_counted(
+        &self,
+        guarded: &IdedExpr,
+        ctx: &Context,
+    ) -> Result<(bool, u64), String> {
+        self.steps.store(0, Ordering::Relaxed);
+        let r = Value::resolve(guarded, ctx);
+        let steps = self.steps.load(Ordering::Relaxed);
+        if steps > MAX_CONDITION_STEPS {
+            return Err(format!(
+                "the condition ran over its step budget ({MAX_CONDITION_STEPS} loop iterations) and was stopped"
+            ));
+        }
+        match r {
+            Ok(Value::Bool(b)) => Ok((b, steps)),
+            Ok(other) => Err(format!(
+                "the condition gave {} instead of true/false",
+                super::decide::short_value(&other)
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
 }
 
 pub(crate) enum CowMeta<'a> {
@@ -1087,6 +1348,12 @@ pub(crate) enum CowMeta<'a> {
 
 impl VariableResolver for Scope<'_> {
     fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        if variable == TICK {
+            // One loop iteration; past the budget the name stops resolving, an error that
+            // ends the evaluation.
+            let n = self.steps.fetch_add(1, Ordering::Relaxed) + 1;
+            return (n <= MAX_CONDITION_STEPS).then_some(CowVal::Borrowed(&CelBool::TRUE));
+        }
         let i = var_index(variable)?;
         if i == META_INDEX {
             return Some(match &self.meta {
@@ -1094,7 +1361,10 @@ impl VariableResolver for Scope<'_> {
                 CowMeta::Owned(v) => CowVal::Borrowed(v.as_ref()),
             });
         }
-        self.facts.vars.get(i).map(|v| CowVal::Borrowed(v.as_ref()))
+        self.facts?
+            .vars
+            .get(i)
+            .map(|v| CowVal::Borrowed(v.as_ref()))
     }
 }
 

@@ -59,12 +59,17 @@
 //! A rule that matches but leaves no eligible model falls through to the next rule; the trace
 //! says so.
 
+mod cost;
 mod decide;
 mod diag;
 mod expr;
 
+pub use cost::{
+    MAX_CONDITION_COST, MAX_CONDITION_STEPS, MAX_META_FIELDS, MAX_META_VALUE_BYTES, MAX_POLICY_COST,
+};
 pub use decide::{
-    expected_output_tokens, CandidateTrace, Decision, Estimate, Lean, RuleOutcome, RuleTrace,
+    expected_output_tokens, CandidateTrace, ConditionRun, Decision, Estimate, Lean, RuleOutcome,
+    RuleTrace,
 };
 pub use diag::{Diagnostic, Severity};
 pub use expr::{
@@ -178,6 +183,20 @@ pub struct Rule {
     /// What the trace shows the values of: variables, or `scores.X` / `meta.X` fields.
     cond_vars: Vec<String>,
     spans: RuleSpans,
+}
+
+impl Rule {
+    /// The static cost estimate of the condition, in cost units (at most
+    /// [`MAX_CONDITION_COST`]); `None` for the default rule.
+    pub fn cost(&self) -> Option<u64> {
+        self.condition.as_ref().map(|c| c.cost.cost)
+    }
+
+    /// The most loop iterations the condition can run, by the same estimate; `None` for the
+    /// default rule.
+    pub fn max_loop_steps(&self) -> Option<u64> {
+        self.condition.as_ref().map(|c| c.cost.loop_steps)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -470,6 +489,24 @@ impl Policy {
         &self.source
     }
 
+    /// Whether any condition of the policy reads the variable `var` (a name from
+    /// [`VARIABLES`], e.g. `"language"` or `"meta"`). Computed from the parsed conditions, so a
+    /// name in a string literal or a comprehension variable that shadows it does not count.
+    /// Lets a caller skip work no policy needs, e.g. language detection when no selected
+    /// policy reads `language`. Constant conditions read nothing.
+    pub fn reads(&self, var: &str) -> bool {
+        self.variables_read().any(|v| v == var)
+    }
+
+    /// Every variable the policy's conditions read, in [`VARIABLES`] order, without repeats.
+    pub fn variables_read(&self) -> impl Iterator<Item = &'static str> + '_ {
+        VARIABLES.iter().map(|v| v.name).filter(|name| {
+            self.rules
+                .iter()
+                .any(|r| r.condition.as_ref().is_some_and(|c| c.reads.contains(name)))
+        })
+    }
+
     /// The default rule (always present in a parsed policy).
     pub fn default_rule(&self) -> &Rule {
         // A parsed policy always ends with its default rule.
@@ -568,6 +605,7 @@ impl Builder<'_> {
             }
         }
         self.shadowing(&rules);
+        self.total_cost(&rules);
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &rules {
             if let Some(prev) = names.insert(&r.name, r.line) {
@@ -590,6 +628,30 @@ impl Builder<'_> {
             source: Arc::from(self.source),
             warnings: Vec::new(),
         })
+    }
+
+    /// Every condition may run for one prompt: their estimates together have a budget too.
+    fn total_cost(&mut self, rules: &[Rule]) {
+        let mut total: u64 = 0;
+        for r in rules {
+            let Some(c) = &r.condition else { continue };
+            total = total.saturating_add(c.cost.cost);
+            if total > MAX_POLICY_COST {
+                let sp = r.spans.when.clone().unwrap_or(r.spans.header.clone());
+                self.error(
+                    "cel-cost",
+                    sp,
+                    format!(
+                        "the conditions up to rule `{}` together may take too long: their estimated cost is {} units, the budget for a policy is {}",
+                        r.name,
+                        expr::thousands(total),
+                        expr::thousands(MAX_POLICY_COST)
+                    ),
+                    Some("simplify the costliest conditions (each rule's estimate is in docs/policy.md, \"Bounded work\"), or split the policy".into()),
+                );
+                return;
+            }
+        }
     }
 
     fn shadowing(&mut self, rules: &[Rule]) {
@@ -801,10 +863,7 @@ impl Builder<'_> {
                             self.warning(wi.code, sp, wi.message, wi.help);
                         }
                         let fields = expr::field_refs(cond.program.expression());
-                        for v in VARIABLES.iter().map(|v| v.name) {
-                            if !cond.program.references().has_variable(v) {
-                                continue;
-                            }
+                        for &v in &cond.reads {
                             let own: Vec<&String> = fields
                                 .iter()
                                 .filter(|f| f.split('.').next() == Some(v))
@@ -898,6 +957,38 @@ impl Builder<'_> {
                     .models
                     .push((a.model.get_ref().clone(), a.model.span()));
                 arms.push((a.model.get_ref().clone(), w));
+            }
+            // A model in several arms is one candidate whose weights add up (decide.rs);
+            // legal, but most likely a copy-paste slip, so say what it means.
+            for (i, arm) in split.get_ref().iter().enumerate() {
+                let model = arm.get_ref().model.get_ref();
+                let first = arms.iter().position(|(m, _)| m == model);
+                if first != Some(i) {
+                    continue;
+                }
+                let repeats: Vec<&Spanned<RawArm>> = split.get_ref()[i + 1..]
+                    .iter()
+                    .filter(|a| a.get_ref().model.get_ref() == model)
+                    .collect();
+                if let Some(second) = repeats.first() {
+                    let total: f64 = arms
+                        .iter()
+                        .filter(|(m, _)| m == model)
+                        .map(|(_, w)| *w)
+                        .sum();
+                    let all: f64 = arms.iter().map(|(_, w)| *w).sum();
+                    let line = self.idx.position(arm.get_ref().model.span().start).0;
+                    self.warning(
+                        "repeated-arm",
+                        second.get_ref().model.span(),
+                        format!(
+                            "model `{model}` already has a split arm (line {line}); its arms count as one with weight {total} of {all}"
+                        ),
+                        Some(format!(
+                            "merge them into one arm: {{ model = \"{model}\", weight = {total} }}"
+                        )),
+                    );
+                }
             }
             Action::Split { arms }
         } else if let Some(o) = &r.objective {

@@ -499,3 +499,298 @@ fn pathological_files_are_rejected_without_crashing() {
         }
     }
 }
+
+#[test]
+fn reads_lists_the_variables_conditions_read() {
+    let src = r#"
+[metadata]
+tier = "free"
+
+[[rule]]
+name = "lang"
+when = 'language != "eng" && meta.tier == "pro"'
+model = "gpt-5-mini"
+
+[[rule]]
+name = "shadow"
+when = 'pii.exists(task, task == "language")'
+model = "gpt-5-mini"
+
+[[rule]]
+name = "constant"
+when = 'true || tokens > 3'
+model = "gpt-5-mini"
+
+[default]
+model = "gpt-5-mini"
+"#;
+    let p = Policy::parse(src).unwrap();
+    let read: Vec<&str> = p.variables_read().collect();
+    // `task` is a loop variable in rule 2 and "language" a string there; `tokens` is read
+    // (the condition is not folded by the checker, so it is evaluated).
+    assert_eq!(read, ["tokens", "language", "pii", "meta"]);
+    assert!(p.reads("language"));
+    assert!(!p.reads("task"));
+    assert!(!p.reads("complexity"));
+    assert!(!p.reads("no-such-variable"));
+    let cost_saver = preset("cost-saver");
+    let read: Vec<&str> = cost_saver.variables_read().collect();
+    assert_eq!(
+        read,
+        ["task", "complexity", "tokens", "has_code", "classified"]
+    );
+    // No shipped preset needs language detection.
+    for (name, src) in PRESETS {
+        assert!(!Policy::parse(src).unwrap().reads("language"), "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded work (cost.rs).
+
+const DIGITS: &str = "[0,1,2,3,4,5,6,7,8,9]";
+
+/// `levels` nested `DIGITS.all(v, ...)` loops around `body`.
+fn nested_loops(levels: usize, body: &str) -> String {
+    let vars = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    let mut s = String::new();
+    for v in &vars[..levels] {
+        s.push_str(&format!("{DIGITS}.all({v}, "));
+    }
+    s.push_str(body);
+    s.push_str(&")".repeat(levels));
+    s
+}
+
+fn policy_with(cond: &str) -> String {
+    format!(
+        "name = \"loops\"\n\n[[rule]]\nname = \"slow\"\nwhen = '{cond}'\nmodel = \"gpt-5.4\"\n\n[default]\nmodel = \"gpt-5-mini\"\n"
+    )
+}
+
+/// The issue's case: seven nested loops over ten digits, 10^7 iterations, ~27 s per prompt
+/// before the estimate existed. Rejected at parse time, pointing at the outermost loop.
+#[test]
+fn seven_nested_loops_are_rejected_at_the_loop() {
+    let cond = format!(
+        "tokens > 0 && {}",
+        nested_loops(7, "a + b + c + d + e + f + g + tokens >= 0")
+    );
+    assert!(cond.len() < MAX_CONDITION_BYTES);
+    let src = policy_with(&cond);
+    // `when = '` is 8 characters; `tokens > 0 && ` 14 more: the loop starts at column 23.
+    let d = assert_diag(&src, "cel-cost", Severity::Error, 5, 23);
+    assert_eq!((d.line, d.column), (5, 23), "{d:#?}");
+    assert!(d.message.contains("budget is 100,000"), "{}", d.message);
+    assert!(
+        d.message.contains("11,111,110 loop iterations"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("multiplies"),
+        "{d:?}"
+    );
+    assert!(Policy::parse(&src).is_err());
+}
+
+/// The worst case found within every other limit: a chain of `map`s each doubling a string
+/// (2000 bytes, depth 32 allow 26: 2^26 × the literal, gigabytes of memory). One
+/// iteration per loop, so only the size tracking catches it.
+#[test]
+fn doubling_a_string_in_a_chain_of_maps_is_rejected() {
+    let mut cond = String::from("has_code || [\"0123456789\"]");
+    for _ in 0..26 {
+        cond.push_str(".map(s, s + s)");
+    }
+    cond.push_str(".exists(s, size(s) > tokens)");
+    assert!(cond.len() < MAX_CONDITION_BYTES);
+    let src = policy_with(&cond);
+    // The chain starts after `has_code || `: column 9 + 12.
+    let d = assert_diag(&src, "cel-cost", Severity::Error, 5, 21);
+    assert_eq!((d.line, d.column), (5, 21), "{d:#?}");
+    // The same chain with a few doublings is fine, and decides.
+    let mut short = String::from("has_code || [\"0123456789\"]");
+    for _ in 0..3 {
+        short.push_str(".map(s, s + s)");
+    }
+    short.push_str(".exists(s, size(s) > tokens)");
+    let (p, _) = Policy::load(&policy_with(&short), &catalog()).unwrap();
+    assert!(
+        p.rules[0].cost().unwrap() < 1_000,
+        "{:?}",
+        p.rules[0].cost()
+    );
+    let run = p.measure_condition(0, &facts("hi", None)).unwrap();
+    assert_eq!(run.value, Ok(true));
+}
+
+/// Other ways to multiply work within the limits, each rejected: lists grown by `+` in a
+/// chain, nested loops over a metadata list, a map's keys, `in` over a built list.
+#[test]
+fn other_blowups_are_rejected() {
+    let list_doubling = {
+        let mut c = format!("[{DIGITS}]");
+        for _ in 0..20 {
+            c.push_str(".map(l, l + l)");
+        }
+        c + ".exists(l, l.exists(x, x == tokens))"
+    };
+    let meta_loops =
+        "meta.tags.all(a, meta.tags.all(b, meta.tags.all(c, a + b + c != \"\")))".to_string();
+    let built_in = format!(
+        "{DIGITS}.all(a, {DIGITS}.all(b, {DIGITS}.all(c, tokens in {DIGITS}.map(x, [{DIGITS}, {DIGITS}]).map(y, y + y))))"
+    );
+    for cond in [list_doubling, meta_loops, built_in] {
+        let src = format!(
+            "[metadata]\ntags = [\"a\"]\n\n[[rule]]\nwhen = '{cond}'\nmodel = \"gpt-5.4\"\n\n[default]\nmodel = \"gpt-5-mini\"\n"
+        );
+        let d = diags(&src);
+        assert!(
+            d.iter().any(|x| x.code == "cel-cost" && x.line == 5),
+            "{cond}: {d:#?}"
+        );
+    }
+}
+
+/// Just under the budget: four nested loops (5,110 iterations) load, decide, and the estimate
+/// bounds the iterations actually run.
+#[test]
+fn a_condition_just_under_budget_decides_within_its_estimate() {
+    let cond = nested_loops(3, "[0,1,2,3].all(d, a + b + c + d <= tokens + 36)");
+    let (p, warnings) = Policy::load(&policy_with(&cond), &catalog()).unwrap();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let rule = &p.rules[0];
+    let cost = rule.cost().unwrap();
+    let bound = rule.max_loop_steps().unwrap();
+    assert!(
+        cost <= MAX_CONDITION_COST && cost > MAX_CONDITION_COST * 3 / 4,
+        "{cost}"
+    );
+    assert_eq!(bound, 10 + 100 + 1_000 + 4_000);
+    let f = facts("hello there", None);
+    let run = p.measure_condition(0, &f).unwrap();
+    assert_eq!(run.value, Ok(true));
+    // `all` over true bodies runs every iteration: the estimate is exact here.
+    assert_eq!(run.steps, 5_110);
+    assert!(run.steps <= bound && bound <= cost);
+    let d = p.decide(&f, &catalog());
+    assert_eq!(d.rule.as_deref(), Some("slow"));
+    // A fourth loop over ten is over.
+    let four = policy_with(&nested_loops(4, "a + b + c + d <= tokens + 36"));
+    assert!(diags(&four).iter().any(|d| d.code == "cel-cost"));
+}
+
+/// `map` and `filter` append in place in the `cel` crate, and the step guard keeps that
+/// shape: 10^4 iterations of each run and count one step each.
+#[test]
+fn map_and_filter_count_one_step_per_element() {
+    for (cond, want) in [
+        (format!("{DIGITS}.map(a, {DIGITS}.map(b, {DIGITS}.map(c, a + b + c))).size() > tokens"), 1_110),
+        (format!("size({DIGITS}.filter(a, {DIGITS}.filter(b, {DIGITS}.filter(c, a + b + c > tokens).size() > 0).size() > 0)) > 0"), 1_110),
+    ] {
+        let (p, _) = Policy::load(&policy_with(&cond), &catalog()).unwrap();
+        let run = p.measure_condition(0, &facts("x", None)).unwrap();
+        assert!(run.value.is_ok(), "{cond}: {run:?}");
+        assert_eq!(run.steps, want, "{cond}");
+        assert!(run.steps <= p.rules[0].max_loop_steps().unwrap());
+    }
+}
+
+/// The run-time guard: a condition the estimate never saw (compiled directly) is stopped at
+/// the step budget instead of running 10^6 iterations.
+#[test]
+fn the_step_budget_stops_an_unestimated_condition() {
+    let program = expr::env().compile(&nested_loops(6, "true")).unwrap();
+    let guarded = cost::guarded(program.expression());
+    let f = facts("x", None);
+    let meta = expr::CowMeta::Owned(expr::meta_value(&Default::default(), &Metadata::new()));
+    let scope = expr::Scope::new(&f, meta);
+    let mut ctx = cel::Context::with_env(expr::env().clone());
+    ctx.set_variable_resolver(&scope);
+    let r = scope.eval_counted(&guarded, &ctx);
+    let err = r.unwrap_err();
+    assert!(err.contains("step budget"), "{err}");
+    // Past the budget each loop level stops at its next step.
+    let steps = scope.steps();
+    assert!(
+        steps > MAX_CONDITION_STEPS && steps <= MAX_CONDITION_STEPS + 6,
+        "{steps}"
+    );
+    // The estimate would have rejected it.
+    let est = cost::estimate(program.expression(), &Default::default());
+    assert!(est.cost > MAX_CONDITION_COST);
+}
+
+/// Request metadata over the limits the estimate assumes is refused at run time for
+/// conditions that read `meta`, with a reason; other rules still decide.
+#[test]
+fn oversized_metadata_is_an_error_for_rules_that_read_it() {
+    let src = "[metadata]\ntags = [\"a\"]\n\n[[rule]]\nname = \"tags\"\nwhen = 'meta.tags.exists(t, t == \"x\")'\nmodel = \"gpt-5.4\"\n\n[[rule]]\nname = \"any\"\nwhen = 'tokens > 0'\nmodel = \"claude-sonnet-5\"\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let (p, _) = Policy::load(src, &catalog()).unwrap();
+    let s = signals("hello", None);
+    let big: Vec<String> = (0..400).map(|i| format!("tag{i}")).collect();
+    let meta: Metadata = [("tags".to_string(), serde_json::json!(big))]
+        .into_iter()
+        .collect();
+    let d = p.decide(&Facts::new("hello", &s, &meta), &catalog());
+    assert_eq!(d.trace[0].outcome, RuleOutcome::Error);
+    assert!(
+        d.trace[0]
+            .reason
+            .contains("conditions read values of at most 1024"),
+        "{}",
+        d.trace[0].reason
+    );
+    assert_eq!(d.rule.as_deref(), Some("any"));
+    let meta: Metadata = [("tags".to_string(), serde_json::json!(["x"]))]
+        .into_iter()
+        .collect();
+    let d = p.decide(&Facts::new("hello", &s, &meta), &catalog());
+    assert_eq!(d.rule.as_deref(), Some("tags"));
+}
+
+#[test]
+fn every_preset_condition_is_cheap() {
+    for (name, src) in PRESETS {
+        let p = Policy::parse(src).unwrap();
+        for r in &p.rules {
+            if let Some(c) = r.cost() {
+                println!("{name} / {}: cost {c}", r.name);
+                assert!(c < 1_000, "{name} / {}: {c}", r.name);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Split arms.
+
+const REPEATED_ARMS: &str = "[[rule]]\nname = \"ab\"\nwhen = 'true'\nsplit = [\n  { model = \"gpt-5.4\", weight = 10 },\n  { model = \"gpt-5.4\", weight = 10 },\n  { model = \"claude-sonnet-5\", weight = 80 },\n]\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+
+#[test]
+fn repeated_split_arms_add_their_weights() {
+    let cat = catalog();
+    let (p, _) = Policy::load(REPEATED_ARMS, &cat).unwrap();
+    let mut gpt = 0;
+    for i in 0..2000 {
+        let text = format!("prompt {i}");
+        let d = p.decide(&facts(&text, Some(("qa", 0.2))), &cat);
+        if d.model.as_deref() == Some("gpt-5.4") {
+            gpt += 1;
+        } else {
+            assert_eq!(d.model.as_deref(), Some("claude-sonnet-5"));
+        }
+    }
+    // 20 of 100, not the 10 of 20 the old pairing gave.
+    assert!((330..470).contains(&gpt), "{gpt}");
+}
+
+#[test]
+fn repeated_split_arm_is_a_warning_at_the_repeat() {
+    let d = assert_diag(REPEATED_ARMS, "repeated-arm", Severity::Warning, 6, 13);
+    assert_eq!((d.line, d.column), (6, 13), "{d:#?}");
+    assert!(d.message.contains("(line 5)"), "{}", d.message);
+    assert!(d.message.contains("weight 20 of 100"), "{}", d.message);
+    assert!(d.help.as_deref().unwrap().contains("weight = 20"), "{d:?}");
+}
