@@ -77,7 +77,10 @@ weights = { quality = 2, cost = 1 }
 [default]
 model = "gpt-5-mini"
 """)
-put("policy", "broken-syntax", (ROOT / "crates/routeplay-cli/tests/policy-data/broken-syntax.toml").read_bytes())
+for name in ["broken-syntax", "broken-cost-nested", "broken-cost-doubling", "broken-repeated-arm"]:
+    f = ROOT / "crates/routeplay-cli/tests/policy-data" / f"{name}.toml"
+    if f.exists():
+        put("policy", name, f.read_bytes())
 
 # prompt_set: JSONL, CSV and plain lines.
 lines = (ROOT / "public/samples/prompts.jsonl").read_text().splitlines()

@@ -19,12 +19,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 TARGETS=(sse stream_decode hosts model_load policy prompt_set)
 [ -f fuzz_targets/share_link.rs ] && TARGETS+=(share_link)
 
-# Per-target libFuzzer options. A policy evaluation may be slow before the CEL cost budget;
-# the timeout is generous so that only a freeze counts.
+# Per-target libFuzzer options. Timeouts are generous so that only a freeze counts (CEL
+# conditions have a cost budget: no policy input may take seconds).
 opts() {
   case "$1" in
     model_load) echo "-max_len=8192 -timeout=10" ;;
-    policy) echo "-max_len=4096 -timeout=20" ;;
+    policy) echo "-max_len=4096 -timeout=10" ;;
     *) echo "-max_len=4096 -timeout=10" ;;
   esac
 }
