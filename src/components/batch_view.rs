@@ -1,9 +1,11 @@
 //! The batch view: a prompt set under every selected policy, with charts, rule coverage, a
 //! per-prompt decisions table filtered to what changed between two policies, and exports.
 //!
-//! Each prompt is classified once and its [`Facts`] reused by every policy. The run goes in
-//! chunks of a few milliseconds, yielding to the event loop between them, so the page stays
-//! responsive and the run can be cancelled.
+//! A thin shell over the core's pipeline ([`routeplay_core::simulate::Runner`], the same one
+//! the CLI runs): the core reads the set, merges metadata, decides whether language detection
+//! runs, decides, summarises, filters and exports; this view steps the runner in chunks of a few
+//! milliseconds, yielding to the event loop between them so the page stays responsive and the
+//! run can be cancelled, and draws the results.
 
 use crate::components::charts::{
     CostQuality, CostQualityScatter, CoverageBars, FlowChart, ShareBars, ShareRow, PALETTE,
@@ -15,12 +17,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
-use routeplay_core::policy::{Facts, Metadata};
-use routeplay_core::signals::PromptSignals;
-use routeplay_core::simulate::input::{cheap_signals, csv_field, reads_language};
+use routeplay_core::format::{signed, signed_usd, thousands, usd};
+use routeplay_core::policy::Metadata;
 use routeplay_core::simulate::{
-    flow, parse_prompt_set, LineError, PolicyDiff, PolicyReport, PromptRecord, SetFormat, Share,
-    Simulation, SimulationReport,
+    read_prompt_set, ExportFormat, Limits, LineError, ParsedSet, PolicyDiff, PolicyReport,
+    ReadOptions, RowFilter, RunConfig, Runner, SetFormat, Share, SimulationReport, TaskSource,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,21 +36,30 @@ pub const PAGE: usize = 50;
 pub const SHOW_BAD: usize = 12;
 /// Milliseconds of work between yields to the event loop.
 const SLICE_MS: f64 = 24.0;
-const NONE: u16 = u16::MAX;
+/// Prompts decided between two looks at the clock.
+const STEP: usize = 8;
 
 /// A prompt set read from the sample, a paste or a file.
 #[derive(Debug)]
 pub struct Loaded {
     /// Where it came from.
     pub source: String,
-    /// Detected format.
-    pub format: SetFormat,
-    /// Good prompts.
-    pub prompts: Vec<PromptRecord>,
-    /// Bad lines.
-    pub errors: Vec<LineError>,
+    /// The prompts and bad lines, as the core read them.
+    pub set: Arc<ParsedSet>,
     /// Parse time, ms.
     pub parse_ms: f64,
+}
+
+impl Loaded {
+    fn format(&self) -> SetFormat {
+        self.set.format
+    }
+    fn prompts(&self) -> usize {
+        self.set.prompts.len()
+    }
+    fn errors(&self) -> &[LineError] {
+        &self.set.errors
+    }
 }
 
 /// What a run depends on: when this changes, results are out of date.
@@ -69,19 +79,11 @@ type Grouped = (Vec<ShareRow>, HashMap<String, usize>, Vec<(String, usize)>);
 /// The outcome of a run.
 pub struct Results {
     key: RunKey,
-    sim: Simulation,
+    runner: Runner,
     /// The report over the prompts done.
     pub report: SimulationReport,
     /// Selection index of each simulated policy.
     sel: Vec<usize>,
-    /// Catalog model ids.
-    models: Vec<String>,
-    /// Task names seen, by index.
-    task_names: Vec<String>,
-    /// Task index per prompt.
-    tasks: Vec<u8>,
-    /// Model index per prompt and policy (`NONE`: unrouted), row-major.
-    picks: Vec<u16>,
     /// Prompts done.
     pub done: usize,
     /// Prompts in the set.
@@ -98,8 +100,10 @@ impl Results {
     fn policies(&self) -> usize {
         self.report.policies.len()
     }
-    fn pick(&self, i: usize, p: usize) -> u16 {
-        self.picks[i * self.policies() + p]
+    /// Whether prompt `i` goes to different models under policies `a` and `b`.
+    fn changed(&self, i: usize, a: usize, b: usize) -> bool {
+        let sim = self.runner.simulation();
+        sim.pick(i, a) != sim.pick(i, b)
     }
     /// Simulated index of the policy at selection index `s`.
     fn sim_index(&self, s: usize) -> Option<usize> {
@@ -189,68 +193,21 @@ async fn yield_now() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-fn read(source: String, text: &str) -> Shared<Loaded> {
+/// Reads a set with the core's reader (limits included).
+fn read(source: String, text: &str) -> Result<Shared<Loaded>, String> {
     let t0 = now_ms();
-    let parsed = parse_prompt_set(text);
-    Shared::new(Loaded {
+    let set = read_prompt_set(text, &ReadOptions::default())
+        .map_err(|e| format!("Not loaded ({source}): {e}."))?;
+    Ok(Shared::new(Loaded {
         source,
-        format: parsed.format,
-        prompts: parsed.prompts.into_iter().map(|(_, r)| r).collect(),
-        errors: parsed.errors,
+        set: Arc::new(set),
         parse_ms: now_ms() - t0,
-    })
-}
-
-/// Thousands separators.
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn usd(x: f64) -> String {
-    if x == 0.0 {
-        "$0".into()
-    } else if x.abs() < 0.01 {
-        format!("${x:.5}")
-    } else if x.abs() < 10.0 {
-        format!("${x:.3}")
-    } else {
-        format!("${x:.2}")
-    }
-}
-
-fn signed(x: f64, unit: &str, decimals: usize) -> String {
-    let sign = if x > 0.0 {
-        "+"
-    } else if x < 0.0 {
-        "−"
-    } else {
-        "±"
-    };
-    format!("{sign}{:.decimals$}{unit}", x.abs())
-}
-
-fn signed_usd(x: f64) -> String {
-    let sign = if x > 0.0 {
-        "+"
-    } else if x < 0.0 {
-        "−"
-    } else {
-        "±"
-    };
-    format!("{sign}{}", usd(x.abs()))
+    }))
 }
 
 /// Shared run state: signals plus the generation counter that cancels superseded runs.
 #[derive(Clone, Copy)]
-struct Runner {
+struct RunState {
     results: RwSignal<Option<Shared<Results>>>,
     running: RwSignal<bool>,
     progress: RwSignal<(usize, usize, f64)>,
@@ -259,7 +216,7 @@ struct Runner {
     cancel: StoredValue<Arc<AtomicU64>>,
 }
 
-impl Runner {
+impl RunState {
     fn start(self, key: RunKey) {
         let gen_counter = self.gen.get_value();
         let cancel = self.cancel.get_value();
@@ -280,6 +237,16 @@ impl Runner {
             self.status
                 .set(Some("The catalog has not loaded yet.".into()));
             return;
+        };
+        let metadata = match &key.metadata {
+            Ok(m) => m.clone(),
+            Err(e) => {
+                self.status.set(Some(format!(
+                    "The request metadata is not usable ({e}): fix it in the Prompt view to run the set."
+                )));
+                self.results.set(None);
+                return;
+            }
         };
         let mut policies = Vec::new();
         let mut sel = Vec::new();
@@ -303,96 +270,48 @@ impl Runner {
             self.results.set(None);
             return;
         }
-        let loaded = key.loaded.clone();
-        let n = loaded.prompts.len();
-        let p = policies.len();
-        let models: Vec<String> = catalog.models.iter().map(|m| m.id.clone()).collect();
-        let model_pos: HashMap<String, u16> = models
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.clone(), i as u16))
-            .collect();
-        // Language detection is the costliest cheap signal: only when a policy can read it.
-        let with_language = key.selected.iter().any(|id| {
-            key.compiled
-                .iter()
-                .any(|c| &c.id == id && reads_language(&c.source))
-        });
-        let mut sim = Simulation::new(policies, (*catalog).clone());
-        let meta = key.metadata.clone().unwrap_or_default();
-        let classifier = key.classifier.clone();
-        let mut task_names: Vec<String> = Vec::new();
-        let mut tasks: Vec<u8> = Vec::with_capacity(n);
-        let mut picks: Vec<u16> = Vec::with_capacity(n * p);
+        let tasks = key
+            .classifier
+            .as_ref()
+            .map(|m| TaskSource::classifier(m.0.clone()))
+            .unwrap_or_default();
+        let mut runner = Runner::new(
+            key.loaded.set.clone(),
+            policies,
+            (*catalog).clone(),
+            RunConfig { metadata, tasks },
+        );
+        let n = runner.progress().total;
         self.status.set(None);
         self.running.set(true);
         self.progress.set((0, n, 0.0));
         let t0 = now_ms();
-        let mut i = 0;
         let mut cancelled = false;
-        while i < n {
+        while !runner.is_done() {
             let slice = now_ms();
-            while i < n {
-                let r = &loaded.prompts[i];
-                let signals = PromptSignals {
-                    cheap: cheap_signals(&r.text, with_language),
-                    task: classifier.as_ref().map(|m| m.predict(&r.text)),
-                };
-                let facts = if r.metadata.is_empty() {
-                    Facts::new(&r.text, &signals, &meta)
-                } else {
-                    let mut m = meta.clone();
-                    m.extend(r.metadata.clone());
-                    Facts::new(&r.text, &signals, &m)
-                };
-                let id = r.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
-                sim.add(&id, &facts, r.outcomes.as_ref());
-                let task = facts.task();
-                let ti = match task_names.iter().position(|t| t == task) {
-                    Some(t) => t,
-                    None => {
-                        task_names.push(task.to_string());
-                        task_names.len() - 1
-                    }
-                };
-                tasks.push(ti.min(255) as u8);
-                if let Some(d) = sim.decisions(i) {
-                    for c in &d.choices {
-                        picks.push(
-                            c.model
-                                .as_ref()
-                                .and_then(|m| model_pos.get(m).copied())
-                                .unwrap_or(NONE),
-                        );
-                    }
-                }
-                i += 1;
-                if i % 8 == 0 && now_ms() - slice > SLICE_MS {
-                    break;
-                }
+            while !runner.is_done() && now_ms() - slice <= SLICE_MS {
+                runner.step(STEP);
             }
-            self.progress.set((i, n, now_ms() - t0));
+            self.progress
+                .set((runner.progress().done, n, now_ms() - t0));
             yield_now().await;
             if gen_counter.load(Ordering::SeqCst) != mine {
                 return; // superseded by a newer run
             }
             if cancel.load(Ordering::SeqCst) == mine {
-                cancelled = i < n;
+                cancelled = !runner.is_done();
                 break;
             }
         }
         let elapsed_ms = now_ms() - t0;
-        let report = sim.report();
+        let report = runner.report();
+        let done = runner.progress().done;
         self.results.set(Some(Shared::new(Results {
             key,
-            sim,
+            runner,
             report,
             sel,
-            models,
-            task_names,
-            tasks,
-            picks,
-            done: i,
+            done,
             total: n,
             elapsed_ms,
             cancelled,
@@ -412,7 +331,7 @@ pub fn BatchView() -> impl IntoView {
     let loading = RwSignal::new(false);
     let paste = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);
-    let runner = Runner {
+    let runs = RunState {
         results: RwSignal::new(None),
         running: RwSignal::new(false),
         progress: RwSignal::new((0, 0, 0.0)),
@@ -432,14 +351,20 @@ pub fn BatchView() -> impl IntoView {
             None => {}
             Some(BatchSource::Text(t)) => {
                 load_error.set(None);
-                loaded.set(Some(read("pasted or opened prompts".into(), &t)));
+                match read("pasted or opened prompts".into(), &t) {
+                    Ok(l) => loaded.set(Some(l)),
+                    Err(e) => load_error.set(Some(e)),
+                }
             }
             Some(BatchSource::Sample) => {
                 load_error.set(None);
                 loading.set(true);
                 spawn_local(async move {
                     match crate::assets::fetch_text(crate::assets::SAMPLES_URL).await {
-                        Ok(t) => loaded.set(Some(read("the sample set".into(), &t))),
+                        Ok(t) => match read("the sample set".into(), &t) {
+                            Ok(l) => loaded.set(Some(l)),
+                            Err(e) => load_error.set(Some(e)),
+                        },
                         Err(e) => {
                             load_error.set(Some(format!("The sample set could not be loaded: {e}")))
                         }
@@ -463,7 +388,7 @@ pub fn BatchView() -> impl IntoView {
     let model_loading = move || matches!(pg.load_model.get(), Load::Loading);
     let stale = move || {
         let k = key.get();
-        runner.results.with(|r| match (r, &k) {
+        runs.results.with(|r| match (r, &k) {
             (Some(r), Some(k)) => &r.key != k,
             (None, Some(_)) => true,
             _ => false,
@@ -474,30 +399,34 @@ pub fn BatchView() -> impl IntoView {
     Effect::new(move |_| {
         let Some(k) = key.get() else { return };
         let shown = pg.view.get() == View::Batch;
-        if !shown || model_loading() || k.catalog.is_none() || k.loaded.prompts.len() > AUTO_RUN_MAX
-        {
+        if !shown || model_loading() || k.catalog.is_none() || k.loaded.prompts() > AUTO_RUN_MAX {
             return;
         }
-        if runner
+        if runs
             .results
             .with_untracked(|r| r.as_ref().is_some_and(|r| r.key == k))
         {
             return;
         }
-        runner.start(k);
+        runs.start(k);
     });
 
     let run_now = move |_| {
         if let Some(k) = key.get_untracked() {
-            runner.start(k);
+            runs.start(k);
         }
     };
     let cancel_run = move |_| {
-        let g = runner.gen.get_value().load(Ordering::SeqCst);
-        runner.cancel.get_value().store(g, Ordering::SeqCst);
+        let g = runs.gen.get_value().load(Ordering::SeqCst);
+        runs.cancel.get_value().store(g, Ordering::SeqCst);
     };
 
     let open_file = move |file: web_sys::File| {
+        // Refuse a file over the set limit before reading it into memory.
+        if let Err(e) = Limits::DEFAULT.check_size(file.size() as u64) {
+            load_error.set(Some(format!("{} was not opened: {e}.", file.name())));
+            return;
+        }
         loading.set(true);
         spawn_local(async move {
             match crate::files::read_text(&file).await {
@@ -529,13 +458,13 @@ pub fn BatchView() -> impl IntoView {
 
     let loaded_summary = move || {
         loaded.get().map(|l| {
-            let bad = l.errors.len();
-            let shown: Vec<LineError> = l.errors.iter().take(SHOW_BAD).cloned().collect();
+            let bad = l.errors().len();
+            let shown: Vec<LineError> = l.errors().iter().take(SHOW_BAD).cloned().collect();
             let more = bad.saturating_sub(SHOW_BAD);
             view! {
-                <p class="loaded" data-prompts=l.prompts.len().to_string() data-bad=bad.to_string()>
-                    <strong>{format!("{} prompts", thousands(l.prompts.len()))}</strong>
-                    {format!(" from {} ({}) · read in {:.0} ms", l.source, l.format.label(), l.parse_ms)}
+                <p class="loaded" data-prompts=l.prompts().to_string() data-bad=bad.to_string()>
+                    <strong>{format!("{} prompts", thousands(l.prompts()))}</strong>
+                    {format!(" from {} ({}) · read in {:.0} ms", l.source, l.format().label(), l.parse_ms)}
                 </p>
                 {(bad > 0).then(|| view! {
                     <div class="bad-lines" role="status">
@@ -567,9 +496,9 @@ pub fn BatchView() -> impl IntoView {
                 })
                 .unwrap_or(0)
         });
-        let n = loaded.with(|l| l.as_ref().map(|l| l.prompts.len()).unwrap_or(0));
-        let running = runner.running.get();
-        let (done, total, ms) = runner.progress.get();
+        let n = loaded.with(|l| l.as_ref().map(|l| l.prompts()).unwrap_or(0));
+        let running = runs.running.get();
+        let (done, total, ms) = runs.progress.get();
         let label = format!(
             "Run {} prompts × {} {}",
             thousands(n),
@@ -578,7 +507,7 @@ pub fn BatchView() -> impl IntoView {
         );
         view! {
             <div class="run-bar">
-                <button class="primary" data-action="run" disabled=move || runner.running.get() || loaded.with(|l| l.is_none()) on:click=run_now>{label}</button>
+                <button class="primary" data-action="run" disabled=move || runs.running.get() || loaded.with(|l| l.is_none()) on:click=run_now>{label}</button>
                 <button data-action="cancel" disabled=!running on:click=cancel_run>"Cancel"</button>
                 {running.then(|| {
                     let rate = if ms > 0.0 { done as f64 / ms * 1000.0 } else { 0.0 };
@@ -587,14 +516,14 @@ pub fn BatchView() -> impl IntoView {
                         <span class="muted small" data-progress=done.to_string()>{format!("{} / {} · {:.1} s · {} prompts/s", thousands(done), thousands(total), ms / 1000.0, thousands(rate as usize))}</span>
                     }
                 })}
-                {move || (!runner.running.get() && model_loading()).then(|| view! { <span class="muted small">"Waiting for the classifier…"</span> })}
-                {move || (!runner.running.get() && stale() && runner.results.with(|r| r.is_some())).then(|| view! { <span class="stale small">"Results are out of date — run again."</span> })}
+                {move || (!runs.running.get() && model_loading()).then(|| view! { <span class="muted small">"Waiting for the classifier…"</span> })}
+                {move || (!runs.running.get() && stale() && runs.results.with(|r| r.is_some())).then(|| view! { <span class="stale small">"Results are out of date — run again."</span> })}
             </div>
         }
     };
 
     let timing = move || {
-        runner.results.get().map(|r| {
+        runs.results.get().map(|r| {
             let rate = if r.elapsed_ms > 0.0 { r.done as f64 / r.elapsed_ms * 1000.0 } else { 0.0 };
             let what = if r.cancelled {
                 format!("Cancelled after {} of {} prompts", thousands(r.done), thousands(r.total))
@@ -613,7 +542,7 @@ pub fn BatchView() -> impl IntoView {
     };
 
     view! {
-        <div class="batch" data-batch-ready=move || (runner.results.with(|r| r.is_some()) && !runner.running.get()).to_string()>
+        <div class="batch" data-batch-ready=move || (runs.results.with(|r| r.is_some()) && !runs.running.get()).to_string()>
             <section
                 class="panel batch-input"
                 class:dragging=move || dragging.get()
@@ -670,10 +599,10 @@ pub fn BatchView() -> impl IntoView {
                 {move || load_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 {loaded_summary}
                 {run_bar}
-                {move || runner.status.get().map(|s| view! { <p class="stale">{s}</p> })}
+                {move || runs.status.get().map(|s| view! { <p class="stale">{s}</p> })}
                 {timing}
             </section>
-            {move || runner.results.get().filter(|r| r.done > 0).map(|r| view! { <ResultsView results=r /> })}
+            {move || runs.results.get().filter(|r| r.done > 0).map(|r| view! { <ResultsView results=r /> })}
             {move || (loaded.with(|l| l.is_none()) && !loading.get()).then(|| view! {
                 <section class="panel empty-state">
                     <p>"Load the sample set (220 prompts over eleven task types), paste prompts or open a file to see how the selected policies route a whole workload: model shares, cost against quality, which rules fire, and every prompt whose route changes between two policies."</p>
@@ -760,19 +689,10 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         let colors = colors.clone();
         move || {
             let pi = flow_policy.get().min(r.policies() - 1);
-            let pairs = (0..r.done).map(|i| {
-                let t = r.task_names[r.tasks[i] as usize].as_str();
-                let m = r.pick(i, pi);
-                (
-                    t,
-                    if m == NONE {
-                        "(unrouted)"
-                    } else {
-                        r.models[m as usize].as_str()
-                    },
-                )
-            });
-            let f = flow(pairs);
+            let f = r
+                .runner
+                .flow(pi)
+                .unwrap_or_else(|| routeplay_core::simulate::flow([]));
             view! { <FlowChart policy=r.report.policies[pi].policy.clone() flow=f colors=colors.clone() /> }
         }
     };
@@ -795,22 +715,19 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         let r = r.clone();
         Memo::new(move |_| {
             let (a, b) = pair.get();
-            r.sim.diff(a, b).map(Shared::new)
+            r.runner.diff(a, b).map(Shared::new)
         })
     };
-    let rows: Memo<Shared<Vec<u32>>> = {
+    let rows: Memo<Shared<Vec<usize>>> = {
         let r = r.clone();
         Memo::new(move |_| {
             let (a, b) = pair.get();
-            let v: Vec<u32> = if only_changed.get() {
-                (0..r.done)
-                    .filter(|&i| r.pick(i, a) != r.pick(i, b))
-                    .map(|i| i as u32)
-                    .collect()
+            let filter = if only_changed.get() {
+                RowFilter::Changed { a, b }
             } else {
-                (0..r.done as u32).collect()
+                RowFilter::All
             };
-            Shared::new(v)
+            Shared::new(r.runner.rows(filter))
         })
     };
     Effect::new(move |_| {
@@ -881,11 +798,10 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
             let body = rows[start..end]
                 .iter()
                 .map(|&i| {
-                    let i = i as usize;
-                    let d = r.sim.decisions(i);
-                    let text = r.key.loaded.prompts.get(i).map(|p| p.text.clone()).unwrap_or_default();
+                    let d = r.runner.simulation().decisions(i);
+                    let text = r.runner.prompt(i).map(|p| p.text.clone()).unwrap_or_default();
                     let short: String = text.chars().take(140).collect::<String>() + if text.chars().count() > 140 { "…" } else { "" };
-                    let changed = r.pick(i, a) != r.pick(i, b);
+                    let changed = r.changed(i, a, b);
                     let cells = d
                         .as_ref()
                         .map(|d| {
@@ -948,62 +864,10 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
 
     let export = {
         let r = r.clone();
-        move |csv: bool| {
+        move |format: ExportFormat| {
             let rows = rows.get_untracked();
-            let mut out = String::new();
-            if csv {
-                out.push_str("id,task,text");
-                for p in &r.report.policies {
-                    for col in ["model", "rule", "cost_usd", "latency_ms", "quality"] {
-                        out.push(',');
-                        out.push_str(&csv_field(&format!("{}.{col}", p.policy)));
-                    }
-                }
-                out.push('\n');
-            }
-            for &i in rows.iter() {
-                let i = i as usize;
-                let Some(d) = r.sim.decisions(i) else {
-                    continue;
-                };
-                let text = r
-                    .key
-                    .loaded
-                    .prompts
-                    .get(i)
-                    .map(|p| p.text.as_str())
-                    .unwrap_or("");
-                if csv {
-                    out.push_str(&csv_field(&d.id));
-                    out.push(',');
-                    out.push_str(&csv_field(&d.task));
-                    out.push(',');
-                    out.push_str(&csv_field(text));
-                    for c in &d.choices {
-                        let e = c.estimate;
-                        for v in [
-                            c.model.clone().unwrap_or_default(),
-                            c.rule.clone().unwrap_or_default(),
-                            e.map(|e| format!("{:.8}", e.cost_usd)).unwrap_or_default(),
-                            e.map(|e| format!("{:.1}", e.latency_ms))
-                                .unwrap_or_default(),
-                            e.map(|e| format!("{:.2}", e.quality)).unwrap_or_default(),
-                        ] {
-                            out.push(',');
-                            out.push_str(&csv_field(&v));
-                        }
-                    }
-                } else {
-                    let line = serde_json::json!({ "id": d.id, "text": text, "task": d.task, "choices": d.choices });
-                    out.push_str(&line.to_string());
-                }
-                out.push('\n');
-            }
-            if csv {
-                crate::files::download("routeplay-decisions.csv", "text/csv", &out);
-            } else {
-                crate::files::download("routeplay-decisions.jsonl", "application/x-ndjson", &out);
-            }
+            let out = r.runner.export(&rows, format);
+            crate::files::download(format.file_name(), format.mime(), &out);
         }
     };
     let export_csv = export.clone();
@@ -1078,8 +942,8 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
             <div class="panel-head">
                 <h2 id="decisions-title">"Per-prompt decisions"</h2>
                 <div class="exports">
-                    <button data-action="export-jsonl" on:click=move |_| export(false)>"Export JSONL"</button>
-                    <button data-action="export-csv" on:click=move |_| export_csv(true)>"Export CSV"</button>
+                    <button data-action="export-jsonl" on:click=move |_| export(ExportFormat::Jsonl)>"Export JSONL"</button>
+                    <button data-action="export-csv" on:click=move |_| export_csv(ExportFormat::Csv)>"Export CSV"</button>
                 </div>
             </div>
             {many.then(|| view! {
@@ -1094,7 +958,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                 {diff_summary}
             })}
             {table}
-            <p class="muted small">"Exports contain the rows shown by the filter: prompt id, text, task and each policy's model, rule and estimates."</p>
+            <p class="muted small">"Exports contain the rows shown by the filter: prompt id, text, task and each policy's model, rule and estimates. In CSV, a cell that starts with =, +, - or @ gets a leading ' so spreadsheets show it as text."</p>
         </section>
     }
 }

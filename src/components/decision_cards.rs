@@ -3,6 +3,7 @@
 use crate::engine::{Playground, PolicyDecision};
 use crate::state::View;
 use leptos::prelude::*;
+use routeplay_core::format::usd;
 use routeplay_core::policy::{Decision, RuleOutcome};
 
 /// The decision cards, side by side.
@@ -24,16 +25,6 @@ pub fn DecisionCards() -> impl IntoView {
         <section class="decisions" aria-label="Decisions">
             {cards}
         </section>
-    }
-}
-
-fn money(usd: f64) -> String {
-    if usd == 0.0 {
-        "$0".into()
-    } else if usd < 0.01 {
-        format!("${:.5}", usd)
-    } else {
-        format!("${:.3}", usd)
     }
 }
 
@@ -80,7 +71,7 @@ fn DecisionBody(id: String, dec: Decision) -> impl IntoView {
             </header>
             <div class="chosen" data-field="model">{model}</div>
             <dl class="estimates">
-                <div><dt>"Est. cost"</dt><dd data-field="cost">{est.map(|e| money(e.cost_usd)).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>"Est. cost"</dt><dd data-field="cost">{est.map(|e| usd(e.cost_usd)).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>"Est. latency"</dt><dd data-field="latency">{est.map(|e| format!("{:.1} s", e.latency_ms / 1000.0)).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>"Est. quality"</dt><dd data-field="quality">{est.map(|e| format!("{:.0}/100", e.quality)).unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
@@ -110,7 +101,7 @@ fn DecisionBody(id: String, dec: Decision) -> impl IntoView {
                                                 <tr class:excluded=c.excluded.is_some()>
                                                     <td>{c.rank.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
                                                     <td>{c.model.clone()}</td>
-                                                    <td>{c.estimate.map(|e| money(e.cost_usd)).unwrap_or_default()}</td>
+                                                    <td>{c.estimate.map(|e| usd(e.cost_usd)).unwrap_or_default()}</td>
                                                     <td>{c.estimate.map(|e| format!("{:.0}", e.quality)).unwrap_or_default()}</td>
                                                     <td>{c.estimate.map(|e| format!("{:.1}s", e.latency_ms / 1000.0)).unwrap_or_default()}</td>
                                                     <td>{c.excluded.clone().or(c.score.map(|s| format!("score {s:.3}"))).unwrap_or_default()}</td>

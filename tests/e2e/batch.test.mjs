@@ -1,6 +1,7 @@
 // The batch view: a prompt set under every selected policy — sample set, charts, the diff
-// filter, exports, bad lines, and the large runs (10,000 prompts × 5 policies; a 100,000-line
-// file). Times are printed, never asserted.
+// filter, exports, bad lines, the set limits, and the large runs (10,000 prompts × 5 policies;
+// a 100,000-line file). Speeds are printed, never asserted; responsiveness is asserted with a
+// bound only a freeze would break (no main-thread task or frame gap of a second or more).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -44,6 +45,39 @@ function generated(n, { badEvery = 0 } = {}) {
 
 async function openFile(page, name, text) {
   await page.setInputFiles('.batch-input input[type="file"]', { name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+}
+
+/** The longest a freeze may block the page: generous, so only a real freeze fails. */
+const FREEZE_MS = 1000;
+
+/**
+ * Starts recording main-thread long tasks (PerformanceObserver, Chromium's `longtask` entries)
+ * and the gaps between animation frames; `stop()` returns the longest of each, in ms.
+ */
+async function watchMainThread(page) {
+  await page.evaluate(() => {
+    const w = { longest: 0, tasks: 0, gap: 0, last: performance.now(), on: true };
+    w.obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) { w.tasks += 1; w.longest = Math.max(w.longest, e.duration); }
+    });
+    w.obs.observe({ type: 'longtask' });
+    const frame = (t) => {
+      if (!w.on) return;
+      w.gap = Math.max(w.gap, t - w.last);
+      w.last = t;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    window.__watch = w;
+  });
+  return {
+    stop: () => page.evaluate(() => {
+      const w = window.__watch;
+      w.on = false;
+      w.obs.disconnect();
+      return { longestTaskMs: Math.round(w.longest), longTasks: w.tasks, longestFrameGapMs: Math.round(w.gap) };
+    }),
+  };
 }
 
 async function waitDone(page, n, timeout = 60000) {
@@ -219,9 +253,10 @@ test('10,000 prompts × 5 policies run in the page, which stays responsive', asy
   await page.waitForSelector('.loaded[data-prompts="10000"]', { timeout: 30000 });
   // Above the auto-run size: the user starts it.
   assert.equal(await page.locator('.timing').count(), 0);
+  const watch = await watchMainThread(page);
   await page.click('[data-action="run"]');
   await page.waitForSelector('progress', { timeout: 5000 }).catch(() => {});
-  // While it runs, the page answers.
+  // While it runs, the page answers: a frame round-trip from the test never waits on a freeze.
   const lags = [];
   for (let i = 0; i < 5; i++) {
     const t = Date.now();
@@ -230,16 +265,20 @@ test('10,000 prompts × 5 policies run in the page, which stays responsive', asy
     if (await page.locator('[data-batch-ready="true"]').count()) break;
   }
   await waitDone(page, 10000);
+  const main = await watch.stop();
   const ms = Number(await page.getAttribute('.timing', 'data-elapsed-ms'));
-  console.log(`10,000 prompts × 5 policies: ${ms} ms in the page (${Math.round(10000 / ms * 1000)} prompts/s); frame round-trips during the run: ${lags.join(', ')} ms`);
+  console.log(`10,000 prompts × 5 policies: ${ms} ms in the page (${Math.round(10000 / ms * 1000)} prompts/s); frame round-trips during the run: ${lags.join(', ')} ms; main thread: ${JSON.stringify(main)}`);
   console.log(`  ${await page.textContent('.timing')}`);
+  assert.ok(main.longestTaskMs < FREEZE_MS, `a main-thread task took ${main.longestTaskMs} ms`);
+  assert.ok(main.longestFrameGapMs < FREEZE_MS, `no frame for ${main.longestFrameGapMs} ms`);
+  for (const lag of lags) assert.ok(lag < FREEZE_MS, `a frame round-trip took ${lag} ms`);
   assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), '10000');
   assert.equal(await page.locator('table.batch-decisions tbody tr').count(), 50);
 
   assert.deepEqual(page.errors, []);
 });
 
-test('a 100,000-line file is read, its bad lines counted, cancelled, and run without crashing the tab', async () => {
+test('a 100,000-line file is read, its bad lines counted, cancelled, and run with the page responsive', async () => {
   const page = await openBatch();
   const t0 = Date.now();
   await openFile(page, 'hundred-thousand.jsonl', generated(100000, { badEvery: 1000 }));
@@ -258,16 +297,20 @@ test('a 100,000-line file is read, its bad lines counted, cancelled, and run wit
   assert.ok(partial > 0 && partial < 99900, `cancelled after ${partial}`);
   assert.match(await page.textContent('.timing'), /Cancelled after/);
   assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), String(partial));
-  // The whole file.
+  // The whole file, the page staying responsive throughout.
   const t1 = Date.now();
+  const watch = await watchMainThread(page);
   await page.click('[data-action="run"]');
   await waitDone(page, 99900, 180000);
+  const main = await watch.stop();
+  assert.ok(main.longestTaskMs < FREEZE_MS, `a main-thread task took ${main.longestTaskMs} ms`);
+  assert.ok(main.longestFrameGapMs < FREEZE_MS, `no frame for ${main.longestFrameGapMs} ms`);
   const runMs = Number(await page.getAttribute('.timing', 'data-elapsed-ms'));
   const totalMs = Date.now() - t1;
   assert.equal(await page.evaluate(() => 1 + 1), 2);
   await page.click('[data-action="next"]');
   assert.match(await page.textContent('[data-page-info]'), /Rows 51–100 of 99,900/);
-  console.log(`100,000-line file: read and parsed in ${loadMs} ms (${await page.textContent('.loaded')}); run ${runMs} ms in the page, ${totalMs} ms until the results were shown; an earlier run cancelled after ${partial} prompts`);
+  console.log(`100,000-line file: read and parsed in ${loadMs} ms (${await page.textContent('.loaded')}); run ${runMs} ms in the page, ${totalMs} ms until the results were shown; main thread during the run: ${JSON.stringify(main)}; an earlier run cancelled after ${partial} prompts`);
   assert.deepEqual(page.errors, []);
 });
 
@@ -307,6 +350,54 @@ test('a rule that never fires is highlighted, and a policy reading the language 
   const french = await page.textContent('.coverage[data-coverage="language-desk"] .cov-row[data-rule="french"] .cov-n');
   assert.doesNotMatch(french, /never fired/, 'the sample set has French prompts: language was detected');
   console.log(`language-reading policy: french rule ${french.trim()}; ${await page.textContent('.timing')}`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('CSV exports defuse cells a spreadsheet would run as formulas', async () => {
+  const page = await openBatch();
+  const text = [
+    'id,text',
+    '=cmd,"=HYPERLINK(""http://127.0.0.1/x""), summarize this"',
+    '@who,"@SUM(1+1) explain this formula"',
+    'p3,"-5 degrees tomorrow: what should I wear?"',
+    'p4,"+1 555 0100 is my number, plan my day"',
+    'p5,A plain prompt about the weather in Oslo',
+  ].join('\n');
+  await page.click('.paste summary');
+  await page.fill('#batch-paste', text);
+  await page.click('[data-action="use-paste"]');
+  await page.waitForSelector('.loaded[data-prompts="5"][data-bad="0"]');
+  await waitDone(page, 5);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-csv"]')]);
+  assert.equal(csv.suggestedFilename(), 'routeplay-decisions.csv');
+  const lines = fs.readFileSync(await csv.path(), 'utf8').split('\n').filter((l) => l);
+  assert.equal(lines.length, 6);
+  assert.ok(lines[1].startsWith(`'=cmd,`), lines[1]);
+  assert.match(lines[1], /,"'=HYPERLINK\(""http:\/\/127\.0\.0\.1\/x""\), summarize this",/);
+  assert.ok(lines[2].startsWith(`'@who,`) && lines[2].includes(`,'@SUM(1+1) explain this formula,`), lines[2]);
+  assert.ok(lines[3].includes(`,'-5 degrees tomorrow: what should I wear?,`), lines[3]);
+  assert.ok(lines[4].includes(`,"'+1 555 0100 is my number, plan my day",`), lines[4]);
+  assert.ok(lines[5].startsWith('p5,') && lines[5].includes(',A plain prompt about the weather in Oslo,'), lines[5]);
+  // No cell of any record starts with a formula character.
+  for (const l of lines) for (const cell of l.split(',')) assert.doesNotMatch(cell, /^"?[=+@-]/, `${cell} in ${l}`);
+  // JSONL keeps the text as it is.
+  const [jl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-jsonl"]')]);
+  const first = JSON.parse(fs.readFileSync(await jl.path(), 'utf8').split('\n')[0]);
+  assert.equal(first.id, '=cmd');
+  assert.equal(first.text, '=HYPERLINK("http://127.0.0.1/x"), summarize this');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a set over the prompt limit is refused with a clear error, and the page keeps working', async () => {
+  const page = await openBatch();
+  await openFile(page, 'too-many.txt', 'x\n'.repeat(200001));
+  await page.waitForSelector('.batch-input .error[role="alert"]', { timeout: 30000 });
+  const message = await page.textContent('.batch-input .error[role="alert"]');
+  assert.match(message, /more than 200,000 prompts and bad lines \(line 200001 is one too many\); the limit is 200,000: split it into smaller files/);
+  assert.equal(await page.locator('.loaded').count(), 0, 'nothing half-loaded');
+  // The page still takes a set.
+  await page.click('[data-action="sample"]');
+  await waitDone(page, 220);
   assert.deepEqual(page.errors, []);
 });
 

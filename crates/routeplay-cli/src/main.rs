@@ -1,13 +1,19 @@
 //! `routeplay`: the command line over routeplay-core, for policy authors and CI.
 //!
 //! Each subcommand lives in its own file under `commands/`; this file only parses arguments and
-//! maps results to exit codes.
+//! maps results to exit codes. Helpers the subcommands share are named for what they are:
+//! [`input`] (prompt sets and files, through the core's one reader), [`policies`] (catalog,
+//! policies, classifier options) and [`output`] (standard output and exports).
 //!
 //! Exit codes: 0 success; 1 the command ran but found problems (policy errors, failed test
 //! cases, bad input lines); 2 usage or I/O error (missing file, unreadable model, ...).
+//! A closed standard output (`routeplay classify big.jsonl | head -1`) is not an error: the
+//! command stops quietly with exit 0, as `rg … | head` does.
 
 mod commands;
 mod input;
+mod output;
+mod policies;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,21 +33,21 @@ struct Cli {
 enum Command {
     /// Print the cheap signals of a prompt (tokens, characters, code, language, PII) as JSON.
     Signals(commands::signals::Args),
-    /// Classify prompts (JSON Lines with "text") into task labels with complexity.
+    /// Classify prompts (JSONL, CSV or plain lines) into task labels with complexity.
     Classify(commands::classify::Args),
-    /// Evaluate a model on labelled JSON Lines (accuracy, macro-F1, confusion matrix).
+    /// Evaluate a model on labelled prompts (accuracy, macro-F1, confusion matrix).
     Eval(commands::eval::Args),
     /// Train a task/complexity model on labelled JSON Lines.
     Train(commands::train::Args),
     /// Check routing policies against the catalog: syntax, CEL types, unknown models, shadowed rules.
     Check(commands::check::Args),
-    /// Route one prompt under one or more policies and print the decision with its trace.
+    /// Route one prompt (or every prompt of a file) under one or more policies, with the trace.
     Route(commands::route::Args),
-    /// Simulate a JSONL prompt set under policies: cost, quality, latency, shares, rule coverage.
+    /// Simulate a prompt set under policies: cost, quality, latency, shares, rule coverage.
     Simulate(commands::simulate::Args),
-    /// Compare two policies over a JSONL prompt set: which prompts change route, with deltas.
+    /// Compare two policies over a prompt set: which prompts change route, with deltas.
     Diff(commands::diff::Args),
-    /// Run expected-route test cases (JSONL) against a policy; exit 1 when one fails.
+    /// Run expected-route test cases against a policy; exit 1 when one fails.
     Test(commands::test::Args),
     // New subcommands: add a variant here and an arm in `run` below.
 }
@@ -54,7 +60,53 @@ pub enum Outcome {
     Problems,
 }
 
-fn run(cli: Cli) -> Result<Outcome, String> {
+impl Outcome {
+    /// `Problems` when `bad` is true.
+    pub fn problems_if(bad: bool) -> Outcome {
+        if bad {
+            Outcome::Problems
+        } else {
+            Outcome::Ok
+        }
+    }
+}
+
+/// Why a subcommand stopped before its end.
+#[derive(Debug)]
+pub enum Failure {
+    /// A usage or I/O error, printed as `routeplay: error: …` (exit 2).
+    Error(String),
+    /// Whoever read standard output has gone (`| head`): stop quietly (exit 0).
+    ClosedPipe,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Error(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Error(message.to_string())
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    /// A write to standard output failed: a closed pipe is a quiet stop, anything else an error.
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::ClosedPipe
+        } else {
+            Failure::Error(format!("cannot write output: {e}"))
+        }
+    }
+}
+
+/// What every subcommand returns.
+pub type CmdResult = Result<Outcome, Failure>;
+
+fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Signals(args) => commands::signals::run(args),
         Command::Check(args) => commands::check::run(args),
@@ -71,9 +123,9 @@ fn run(cli: Cli) -> Result<Outcome, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Ok) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
-        Err(message) => {
+        Err(Failure::Error(message)) => {
             eprintln!("routeplay: error: {message}");
             ExitCode::from(2)
         }

@@ -62,30 +62,53 @@ fn classify_survives_malformed_lines_empty_text_invalid_utf8_and_huge_text() {
     input.extend_from_slice(b"{\"text\": \"\"}\n");
     input.extend_from_slice(b"{\"text\": \"caf\xff\xfe au lait, translate to French\"}\n");
     input.extend_from_slice(b"[1, 2, 3]\n");
-    input.extend_from_slice(b"{\"prompt\": \"no text field\"}\n");
+    input.extend_from_slice(b"{\"title\": \"no text field\"}\n");
     input.extend_from_slice(b"\n");
     let big = "All work and no play makes Jack a dull boy. ".repeat(1_048_576 / 44 + 1);
     input.extend_from_slice(serde_json::json!({ "text": big }).to_string().as_bytes());
     input.extend_from_slice(b"\n{\"text\": \"what's the capital of Peru?\"}\n");
     let out = run_stdin(&["classify"], &input);
-    // Bad lines make the exit code 1, but every line gets an answer, in order.
+    // Bad lines make the exit code 1, but every entry gets an answer, in file order; a blank
+    // line is not an entry (the core reader's rules, as in the app).
     assert_eq!(out.status.code(), Some(1));
     let v = lines(&out);
-    assert_eq!(v.len(), 9, "{v:?}");
+    assert_eq!(v.len(), 8, "{v:?}");
     assert!(v[0]["label"].is_string());
     assert_eq!(v[1]["line"], 2);
     assert!(v[1]["error"].as_str().unwrap().contains("invalid JSON"));
-    assert!(v[2]["label"].is_string(), "empty text is classified");
+    assert_eq!(v[2]["line"], 3);
+    assert_eq!(v[2]["error"], "empty prompt text");
     assert!(
         v[3]["label"].is_string(),
         "invalid UTF-8 is replaced, then classified"
     );
     assert_eq!(v[4]["line"], 5);
+    assert_eq!(v[4]["error"], "not a JSON object");
     assert_eq!(v[5]["line"], 6);
     assert!(v[5]["error"].as_str().unwrap().contains("text"));
-    assert_eq!(v[6]["line"], 7);
-    assert!(v[7]["label"].is_string(), "1 MB text is classified");
-    assert!(v[8]["label"].is_string());
+    assert!(v[6]["label"].is_string(), "1 MB text is classified");
+    assert!(v[7]["label"].is_string());
+}
+
+#[test]
+fn classify_reads_csv_and_plain_lines_too() {
+    let out = run_stdin(
+        &["classify"],
+        b"id,text\n1,\"Translate 'thank you' into Spanish\"\n2,write a python function that sorts a list\n",
+    );
+    assert!(out.status.success());
+    let v = lines(&out);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0]["label"], "translation");
+    assert_eq!(v[1]["label"], "code");
+    let out = run_stdin(
+        &["classify"],
+        b"Translate 'thank you' into Spanish\n\nwrite a python function that sorts a list\n",
+    );
+    assert!(out.status.success());
+    let v = lines(&out);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[1]["label"], "code");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! browser app and the `routeplay` CLI give the same answers:
 //!
 //! - [`classifier`]: the task-type and complexity model (features, file format, training, metrics).
+//! - [`format`]: money, signed differences and counts as people read them (app and CLI alike).
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
 //! - [`policy`]: routing policies (TOML + CEL conditions): parse, check, decide with a trace.
@@ -18,6 +19,7 @@
 
 pub mod catalog;
 pub mod classifier;
+pub mod format;
 pub mod policy;
 pub mod share;
 pub mod shipped;

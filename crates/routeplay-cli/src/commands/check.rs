@@ -4,9 +4,11 @@
 //! caret and a help line. Exit 0 when no policy has an error (warnings allowed), 1 when one
 //! has, 2 when a file cannot be read. `--json` prints the diagnostics as JSON instead.
 
-use super::routing::{load_catalog, print_diagnostics, read_policy, CatalogArg};
-use crate::Outcome;
+use crate::output::stdout;
+use crate::policies::{load_catalog, print_diagnostics, read_policy, CatalogArg};
+use crate::{CmdResult, Outcome};
 use routeplay_core::policy::Policy;
+use std::io::Write;
 
 /// Arguments of `routeplay check`.
 #[derive(clap::Args)]
@@ -22,8 +24,9 @@ pub struct Args {
 }
 
 /// Checks every policy.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
+    let mut out = stdout();
     let mut failed = false;
     for spec in &args.policies {
         let src = read_policy(spec)?;
@@ -39,29 +42,28 @@ pub fn run(args: Args) -> Result<Outcome, String> {
                 "policy": src.name, "ok": errors == 0, "rules": rules,
                 "errors": errors, "warnings": warnings, "diagnostics": diags,
             });
-            println!("{v}");
+            writeln!(out, "{v}")?;
         } else {
             print_diagnostics(&src, &diags);
             if errors == 0 {
-                println!(
+                writeln!(
+                    out,
                     "{}: ok ({} rules, {warnings} warning{})",
                     src.name,
                     rules.unwrap_or(0),
                     if warnings == 1 { "" } else { "s" }
-                );
+                )?;
             } else {
-                println!(
+                writeln!(
+                    out,
                     "{}: {errors} error{}, {warnings} warning{}",
                     src.name,
                     if errors == 1 { "" } else { "s" },
                     if warnings == 1 { "" } else { "s" }
-                );
+                )?;
             }
         }
     }
-    Ok(if failed {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    out.flush()?;
+    Ok(Outcome::problems_if(failed))
 }

@@ -1,14 +1,17 @@
 //! `routeplay classify [FILE] [--model PATH]`: task type and complexity of each prompt.
 //!
-//! Input: JSON Lines with a `"text"` field (standard input when FILE is absent or `-`).
-//! Output: one JSON object per input line, in order:
-//! `{"label": TOP_LABEL, "scores": {LABEL: P, ...}, "complexity": C}`. A line that is not a JSON
-//! object with a string `text` gives `{"line": N, "error": "..."}` instead (1-based line
-//! numbers) and the rest are still processed; the exit code is then 1. Invalid UTF-8 inside a
-//! line is replaced (U+FFFD) before parsing, so such prompts are still classified. A final
-//! empty line (the file's trailing newline) is not an input line.
+//! Input: a prompt set (standard input when FILE is absent or `-`) read by the core's one
+//! reader: JSONL with a `"text"` field, CSV with a text column, or one prompt per line; blank
+//! lines and JSONL comments are not entries. Output: one JSON object per entry, in file order:
+//! `{"label": TOP_LABEL, "scores": {LABEL: P, ...}, "complexity": C}`. A bad line (not a JSON
+//! object, no string `text`, empty text, over the prompt limit) gives `{"line": N, "error":
+//! "..."}` instead (1-based line numbers) and the rest are still processed; the exit code is
+//! then 1. Invalid UTF-8 is replaced (U+FFFD) before reading, so such prompts are still
+//! classified.
 
-use crate::{input, Outcome};
+use crate::input::{read_set, SetArgs};
+use crate::output::stdout;
+use crate::{CmdResult, Outcome};
 use routeplay_core::classifier::Model;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +22,10 @@ pub use routeplay_core::shipped::CLASSIFIER as SHIPPED_MODEL;
 /// Arguments of `routeplay classify`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// JSON Lines file with a "text" field per line; standard input when absent or `-`.
+    /// Prompt set (JSONL, CSV or plain lines); standard input when absent or `-`.
     file: Option<PathBuf>,
+    #[command(flatten)]
+    set: SetArgs,
     /// Model file to use instead of the shipped model.
     #[arg(long)]
     model: Option<PathBuf>,
@@ -38,59 +43,31 @@ pub fn load_model(path: Option<&Path>) -> Result<Model, String> {
     }
 }
 
-/// Splits JSONL bytes into `(line_number, line)` pairs, dropping only the empty piece after a
-/// final newline. `\r\n` endings are accepted.
-pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let mut pieces: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-    if pieces.last().is_some_and(|p| p.is_empty()) {
-        pieces.pop();
-    }
-    pieces.into_iter().enumerate().map(|(i, l)| {
-        let l = l.strip_suffix(b"\r").unwrap_or(l);
-        (i + 1, l)
-    })
-}
-
-/// Parses one JSONL line into a JSON object, replacing invalid UTF-8.
-pub fn parse_line(line: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    let text = String::from_utf8_lossy(line);
-    if text.trim().is_empty() {
-        return Err("empty line".into());
-    }
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(serde_json::Value::Object(m)) => Ok(m),
-        Ok(_) => Err("not a JSON object".into()),
-        Err(e) => Err(format!("invalid JSON: {e}")),
-    }
-}
-
-/// Classifies every line; see the module docs.
-pub fn run(args: Args) -> Result<Outcome, String> {
+/// Classifies every entry; see the module docs.
+pub fn run(args: Args) -> CmdResult {
     let model = load_model(args.model.as_deref())?;
-    let bytes = input::read_bytes(args.file.as_deref())?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut bad = 0usize;
-    for (n, line) in jsonl_lines(&bytes) {
-        let result = parse_line(line).and_then(|m| match m.get("text") {
-            Some(serde_json::Value::String(t)) => Ok(model.predict(t)),
-            Some(_) => Err("\"text\" is not a string".into()),
-            None => Err("missing \"text\" field".into()),
-        });
-        let json = match result {
-            Ok(p) => serde_json::to_string(&p).map_err(|e| e.to_string())?,
-            Err(e) => {
-                bad += 1;
-                serde_json::json!({ "line": n, "error": e }).to_string()
-            }
-        };
-        writeln!(out, "{json}").map_err(|e| format!("cannot write output: {e}"))?;
+    let set = read_set(args.file.as_deref(), &args.set)?;
+    let mut out = stdout();
+    let mut errors = set.errors.iter().peekable();
+    for (line, r) in &set.prompts {
+        while let Some(e) = errors.next_if(|e| e.line < *line) {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({ "line": e.line, "error": e.message })
+            )?;
+        }
+        let p = model.predict(&r.text);
+        serde_json::to_writer(&mut out, &p).map_err(std::io::Error::from)?;
+        writeln!(out)?;
     }
-    out.flush()
-        .map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(if bad > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    for e in errors {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "line": e.line, "error": e.message })
+        )?;
+    }
+    out.flush()?;
+    Ok(Outcome::problems_if(!set.errors.is_empty()))
 }

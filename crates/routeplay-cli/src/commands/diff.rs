@@ -1,13 +1,18 @@
-//! `routeplay diff --policy A --policy B PROMPTS.jsonl`: which prompts change route between two
+//! `routeplay diff --policy A --policy B PROMPTS`: which prompts change route between two
 //! policies, with cost / quality / latency deltas, the model-to-model moves, and both
-//! policies' rule coverage. Exit codes as for `simulate`.
+//! policies' rule coverage. PROMPTS, `--meta` and the exit codes are as for `simulate`;
+//! `--export FILE` writes the prompts that change (the app's "only prompts that change"
+//! filter) in the app's export schema.
 
-use super::routing::{
-    load_catalog, load_policies, load_prompts, secs, usd, CatalogArg, ClassifierArgs,
-};
-use crate::Outcome;
-use routeplay_core::simulate::Simulation;
+use crate::input::{load_set, MetaArgs, SetArgs};
+use crate::output::{stdout, write_export, ExportArgs};
+use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::{CmdResult, Outcome};
+use routeplay_core::format::signed_usd;
+use routeplay_core::simulate::{RowFilter, RunConfig, Runner};
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `routeplay diff`.
 #[derive(clap::Args)]
@@ -15,8 +20,13 @@ pub struct Args {
     /// The two policies (files or preset names): `--policy A --policy B`.
     #[arg(long = "policy", short = 'p', required = true, num_args = 1)]
     policies: Vec<String>,
-    /// JSON Lines prompt set.
+    /// Prompt set: JSONL, CSV with a text column, or one prompt per line; `-` for standard
+    /// input.
     prompts: PathBuf,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
     /// Use each prompt's `label` as its task type (an ideal classifier).
     #[arg(long)]
     use_labels: bool,
@@ -24,6 +34,8 @@ pub struct Args {
     classifier: ClassifierArgs,
     #[command(flatten)]
     catalog: CatalogArg,
+    #[command(flatten)]
+    export: ExportArgs,
     /// How many changed prompts to list (largest cost change first); 0 for all.
     #[arg(long, default_value_t = 15)]
     limit: usize,
@@ -33,38 +45,52 @@ pub struct Args {
 }
 
 /// Diffs the two policies.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     if args.policies.len() != 2 {
         return Err(format!(
             "diff needs exactly two --policy options, got {}",
             args.policies.len()
-        ));
+        )
+        .into());
     }
+    let export = args.export.target()?;
+    let metadata = args.meta.metadata()?;
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
     let Some(policies) = load_policies(&args.policies, &catalog)? else {
         return Ok(Outcome::Problems);
     };
-    let source = args.classifier.source()?;
-    let (prompts, bad) = load_prompts(&args.prompts, &source, args.use_labels)?;
-    let mut sim = Simulation::new(policies, catalog);
-    for p in &prompts {
-        sim.add(&p.id, &p.facts, p.outcomes.as_ref());
+    let tasks = args.classifier.source(args.use_labels)?;
+    let set = load_set(Some(&args.prompts), &args.set)?;
+    let bad = set.errors.len();
+    let mut runner = Runner::new(
+        Arc::new(set),
+        policies,
+        catalog,
+        RunConfig { metadata, tasks },
+    );
+    runner.run_to_end();
+    let diff = runner
+        .diff(0, 1)
+        .ok_or("internal: diff of missing policies")?;
+    let report = runner.report();
+    if let Some((path, format)) = export {
+        let rows = runner.rows(RowFilter::Changed { a: 0, b: 1 });
+        write_export(&runner, &rows, path, format)?;
     }
-    let diff = sim.diff(0, 1).ok_or("internal: diff of missing policies")?;
-    let report = sim.report();
+    if export.is_some_and(|(path, _)| path == std::path::Path::new("-")) {
+        // Standard output holds the export; the report would spoil it.
+        return Ok(Outcome::problems_if(bad > 0));
+    }
+    let mut out = stdout();
     if args.json {
         let v = serde_json::json!({ "diff": diff, "report": report, "bad_lines": bad });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
-        );
-        return Ok(if bad > 0 {
-            Outcome::Problems
-        } else {
-            Outcome::Ok
-        });
+        serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(Outcome::problems_if(bad > 0));
     }
-    println!(
+    writeln!(
+        out,
         "{} → {}: {} of {} prompts change model ({:.1}%)",
         diff.a,
         diff.b,
@@ -75,19 +101,20 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         } else {
             0.0
         }
-    );
-    println!(
-        "  total cost {:+.4} USD · mean quality {:+.1} · mean latency {:+.2} s",
-        diff.delta_total_cost_usd,
+    )?;
+    writeln!(
+        out,
+        "  total cost {} · mean quality {:+.1} · mean latency {:+.2} s",
+        signed_usd(diff.delta_total_cost_usd),
         diff.delta_mean_quality,
         diff.delta_mean_latency_ms / 1000.0
-    );
-    println!("  moves:");
+    )?;
+    writeln!(out, "  moves:")?;
     for t in diff.transitions.iter().take(12) {
-        println!("    {:>4}  {} → {}", t.count, t.from, t.to);
+        writeln!(out, "    {:>4}  {} → {}", t.count, t.from, t.to)?;
     }
     if diff.transitions.len() > 12 {
-        println!("    … {} more", diff.transitions.len() - 12);
+        writeln!(out, "    … {} more", diff.transitions.len() - 12)?;
     }
     let mut changes = diff.changes.clone();
     changes.sort_by(|a, b| {
@@ -102,38 +129,35 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         args.limit.min(changes.len())
     };
     if n > 0 {
-        println!("  changed prompts (largest cost change first):");
+        writeln!(out, "  changed prompts (largest cost change first):")?;
         for c in &changes[..n] {
-            println!(
-                "    {:<8} {:<16} {} → {}  cost {}{} · quality {:+.0} · latency {:+.2} s",
+            writeln!(
+                out,
+                "    {:<8} {:<16} {} → {}  cost {} · quality {:+.0} · latency {:+.2} s",
                 c.id,
                 c.task,
                 c.from_model.as_deref().unwrap_or("(none)"),
                 c.to_model.as_deref().unwrap_or("(none)"),
-                if c.delta_cost_usd >= 0.0 { "+" } else { "-" },
-                usd(c.delta_cost_usd.abs()),
+                signed_usd(c.delta_cost_usd),
                 c.delta_quality,
                 c.delta_latency_ms / 1000.0
-            );
+            )?;
         }
         if changes.len() > n {
-            println!("    … {} more (--limit 0 for all)", changes.len() - n);
+            writeln!(out, "    … {} more (--limit 0 for all)", changes.len() - n)?;
         }
     }
-    println!();
+    writeln!(out)?;
     for p in &report.policies {
-        print!("{}", super::simulate::render_policy(p));
+        write!(out, "{}", super::simulate::render_policy(p))?;
     }
-    let _ = secs;
     if bad > 0 {
-        println!(
+        writeln!(
+            out,
             "{bad} bad input line{} skipped (see above)",
             if bad == 1 { "" } else { "s" }
-        );
+        )?;
     }
-    Ok(if bad > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    out.flush()?;
+    Ok(Outcome::problems_if(bad > 0))
 }

@@ -5,7 +5,6 @@ pub mod classify;
 pub mod diff;
 pub mod eval;
 pub mod route;
-pub mod routing;
 pub mod signals;
 pub mod simulate;
 pub mod test;

@@ -1,15 +1,23 @@
 //! `routeplay route --policy P... [PROMPT]`: the decision of each policy for one prompt, with
 //! its trace (every rule in order, matched or not and why; the candidates ranked or excluded).
+//! `--file PROMPTS` routes every prompt of a set instead (JSONL, CSV or plain lines, read by the
+//! core's one reader): one line per prompt and policy, or with `--json` one JSON object per
+//! prompt (`{"id", "decisions": [...]}`).
 //!
 //! Without a classifier the policies see `task == "unknown"`; `--task` and `--complexity` set
-//! them by hand. `--json` prints the decisions as JSON. Exit 0 when every policy routed the
-//! prompt, 1 when one had errors or no eligible model, 2 on usage or I/O errors.
+//! them by hand; `--meta` gives request metadata. `--json` prints decisions as JSON. Exit 0
+//! when every policy routed every prompt, 1 when one had errors or no eligible model or a line
+//! was bad, 2 on usage or I/O errors.
 
-use super::routing::{
-    load_catalog, load_policies, parse_meta, secs, usd, CatalogArg, ClassifierArgs,
-};
-use crate::{input, Outcome};
-use routeplay_core::policy::{Decision, Facts, RuleOutcome};
+use crate::input::{load_set, prompt_arg, MetaArgs, SetArgs};
+use crate::output::{secs, stdout};
+use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::{CmdResult, Outcome};
+use routeplay_core::format::usd;
+use routeplay_core::policy::{Decision, RuleOutcome};
+use routeplay_core::simulate::{prompt_facts, reads_language, PromptRecord, RunConfig};
+use std::io::Write;
+use std::path::PathBuf;
 
 /// Arguments of `routeplay route`.
 #[derive(clap::Args)]
@@ -18,10 +26,18 @@ pub struct Args {
     #[arg(long = "policy", short = 'p', required = true)]
     policies: Vec<String>,
     /// The prompt; read from standard input when absent or `-`.
+    #[arg(conflicts_with = "file")]
     prompt: Option<String>,
-    /// Request metadata, KEY=VALUE (repeatable), read in CEL as meta.KEY.
-    #[arg(long = "meta", value_name = "KEY=VALUE")]
-    meta: Vec<String>,
+    /// Route every prompt of this set (JSONL, CSV or plain lines; `-` for standard input).
+    #[arg(long, value_name = "PROMPTS")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
+    /// With --file, use each prompt's `label` as its task type (an ideal classifier).
+    #[arg(long, requires = "file")]
+    use_labels: bool,
     #[command(flatten)]
     classifier: ClassifierArgs,
     #[command(flatten)]
@@ -34,37 +50,77 @@ pub struct Args {
     verbose: bool,
 }
 
-/// Routes the prompt under each policy.
-pub fn run(args: Args) -> Result<Outcome, String> {
+/// Routes the prompt (or every prompt of the file) under each policy.
+pub fn run(args: Args) -> CmdResult {
+    let config = RunConfig {
+        metadata: args.meta.metadata()?,
+        tasks: args.classifier.source(args.use_labels)?,
+    };
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
     let Some(policies) = load_policies(&args.policies, &catalog)? else {
         return Ok(Outcome::Problems);
     };
-    let prompt = input::prompt_arg(args.prompt)?;
-    let meta = parse_meta(&args.meta)?;
-    let source = args.classifier.source()?;
-    let signals = source.signals(&prompt, None);
-    let facts = Facts::new(&prompt, &signals, &meta);
-    let decisions: Vec<Decision> = policies
-        .iter()
-        .map(|p| p.decide(&facts, &catalog))
-        .collect();
-    if args.json {
-        let out = serde_json::to_string_pretty(&decisions).map_err(|e| e.to_string())?;
-        println!("{out}");
-    } else {
-        for (i, d) in decisions.iter().enumerate() {
-            if i > 0 {
-                println!();
+    let language = policies.iter().any(reads_language);
+    let mut out = stdout();
+    let Some(file) = &args.file else {
+        let prompt = PromptRecord {
+            id: None,
+            text: prompt_arg(args.prompt)?,
+            label: None,
+            metadata: Default::default(),
+            outcomes: None,
+        };
+        let facts = prompt_facts(&prompt, &config, true);
+        let decisions: Vec<Decision> = policies
+            .iter()
+            .map(|p| p.decide(&facts, &catalog))
+            .collect();
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &decisions).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        } else {
+            for (i, d) in decisions.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write!(out, "{}", render(d, args.verbose))?;
             }
-            print!("{}", render(d, args.verbose));
+        }
+        out.flush()?;
+        return Ok(Outcome::problems_if(
+            decisions.iter().any(|d| d.model.is_none()),
+        ));
+    };
+    let set = load_set(Some(file), &args.set)?;
+    let mut unrouted = false;
+    for (_, r) in &set.prompts {
+        let facts = prompt_facts(r, &config, language);
+        let id = r.id.as_deref().unwrap_or("");
+        let decisions: Vec<Decision> = policies
+            .iter()
+            .map(|p| p.decide(&facts, &catalog))
+            .collect();
+        unrouted |= decisions.iter().any(|d| d.model.is_none());
+        if args.json {
+            let v = serde_json::json!({ "id": id, "decisions": decisions });
+            serde_json::to_writer(&mut out, &v).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+            continue;
+        }
+        for d in &decisions {
+            let cost = d.estimate.map(|e| usd(e.cost_usd)).unwrap_or_default();
+            writeln!(
+                out,
+                "{id}\t{}\t{}\t{}\t{}\t{cost}",
+                d.policy,
+                d.model.as_deref().unwrap_or("(no eligible model)"),
+                d.rule.as_deref().unwrap_or(""),
+                d.task
+            )?;
         }
     }
-    Ok(if decisions.iter().all(|d| d.model.is_some()) {
-        Outcome::Ok
-    } else {
-        Outcome::Problems
-    })
+    out.flush()?;
+    Ok(Outcome::problems_if(unrouted || !set.errors.is_empty()))
 }
 
 /// A decision as text: the choice, the estimates, then the trace.

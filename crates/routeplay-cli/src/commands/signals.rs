@@ -1,7 +1,9 @@
 //! `routeplay signals [PROMPT]`: the cheap signals of one prompt as JSON.
 
-use crate::{input, Outcome};
+use crate::output::stdout;
+use crate::{input, CmdResult, Outcome};
 use routeplay_core::signals::CheapSignals;
+use std::io::Write;
 
 /// Arguments of `routeplay signals`.
 #[derive(clap::Args)]
@@ -14,7 +16,7 @@ pub struct Args {
 }
 
 /// Prints the signals of the prompt.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     let prompt = input::prompt_arg(args.prompt)?;
     let signals = CheapSignals::compute(&prompt);
     let json = if args.compact {
@@ -23,6 +25,8 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         serde_json::to_string_pretty(&signals)
     }
     .map_err(|e| e.to_string())?;
-    println!("{json}");
+    let mut out = stdout();
+    writeln!(out, "{json}")?;
+    out.flush()?;
     Ok(Outcome::Ok)
 }

@@ -1,18 +1,24 @@
-//! `routeplay simulate --policy P... PROMPTS.jsonl`: every prompt under every policy.
+//! `routeplay simulate --policy P... PROMPTS`: every prompt under every policy.
 //!
-//! Prints per policy: total and mean estimated cost, mean quality, latency percentiles, the
-//! share per model / provider / maker, and rule coverage (how often each rule chose, the rules
-//! that never did). With outcomes in the prompt set, also the realized score against the
-//! oracle and the best single model. `--json` prints the report (and, with `--decisions`, every
-//! prompt's decisions). Bad input lines are reported with their line numbers and skipped;
-//! exit 1 then, or when a policy has errors; 2 on usage or I/O errors.
+//! PROMPTS is JSONL, CSV (a `text` column) or plain lines, read by the core's one reader, as the
+//! app reads it (`-` for standard input). Prints per policy: total and mean estimated cost, mean
+//! quality, latency percentiles, the share per model / provider / maker, and rule coverage (how
+//! often each rule chose, the rules that never did). With outcomes in the prompt set, also the
+//! realized score against the oracle and the best single model. `--json` prints the report
+//! (and, with `--decisions`, every prompt's decisions); `--export FILE` writes every prompt's
+//! decisions in the app's export schema. `--meta` gives every prompt set-wide metadata. Bad
+//! input lines are reported with their line numbers and skipped; exit 1 then, or when a policy
+//! has errors; 2 on usage or I/O errors.
 
-use super::routing::{
-    load_catalog, load_policies, load_prompts, secs, usd, CatalogArg, ClassifierArgs,
-};
-use crate::Outcome;
-use routeplay_core::simulate::{PolicyReport, Simulation, SimulationReport};
+use crate::input::{load_set, MetaArgs, SetArgs};
+use crate::output::{secs, stdout, write_export, ExportArgs};
+use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::{CmdResult, Outcome};
+use routeplay_core::format::usd;
+use routeplay_core::simulate::{PolicyReport, RowFilter, RunConfig, Runner, SimulationReport};
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `routeplay simulate`.
 #[derive(clap::Args)]
@@ -20,8 +26,13 @@ pub struct Args {
     /// Policy file or preset name; repeat for several.
     #[arg(long = "policy", short = 'p', required = true)]
     policies: Vec<String>,
-    /// JSON Lines prompt set: {"text": ..., "label"?: ..., "metadata"?: {...}, "outcomes"?: {model: score}}.
+    /// Prompt set: JSONL ({"text", "id"?, "label"?, "metadata"?, "outcomes"?}), CSV with a
+    /// text column, or one prompt per line; `-` for standard input.
     prompts: PathBuf,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
     /// Use each prompt's `label` as its task type (an ideal classifier).
     #[arg(long)]
     use_labels: bool,
@@ -29,6 +40,8 @@ pub struct Args {
     classifier: ClassifierArgs,
     #[command(flatten)]
     catalog: CatalogArg,
+    #[command(flatten)]
+    export: ExportArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -38,42 +51,52 @@ pub struct Args {
 }
 
 /// Runs the simulation.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
+    let export = args.export.target()?;
+    let metadata = args.meta.metadata()?;
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
     let Some(policies) = load_policies(&args.policies, &catalog)? else {
         return Ok(Outcome::Problems);
     };
-    let source = args.classifier.source()?;
-    let (prompts, bad) = load_prompts(&args.prompts, &source, args.use_labels)?;
-    let mut sim = Simulation::new(policies, catalog);
-    for p in &prompts {
-        sim.add(&p.id, &p.facts, p.outcomes.as_ref());
+    let tasks = args.classifier.source(args.use_labels)?;
+    let set = load_set(Some(&args.prompts), &args.set)?;
+    let bad = set.errors.len();
+    let mut runner = Runner::new(
+        Arc::new(set),
+        policies,
+        catalog,
+        RunConfig { metadata, tasks },
+    );
+    runner.run_to_end();
+    let report = runner.report();
+    if let Some((path, format)) = export {
+        write_export(&runner, &runner.rows(RowFilter::All), path, format)?;
     }
-    let report = sim.report();
+    if export.is_some_and(|(path, _)| path == std::path::Path::new("-")) {
+        // Standard output holds the export; the report would spoil it.
+        return Ok(Outcome::problems_if(bad > 0));
+    }
+    let mut out = stdout();
     if args.json {
         let v = if args.decisions {
-            serde_json::json!({ "report": report, "decisions": sim.all_decisions(), "bad_lines": bad })
+            serde_json::json!({ "report": report, "decisions": runner.simulation().all_decisions(), "bad_lines": bad })
         } else {
             serde_json::json!({ "report": report, "bad_lines": bad })
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
-        );
+        serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::from)?;
+        writeln!(out)?;
     } else {
-        print!("{}", render(&report));
+        write!(out, "{}", render(&report))?;
         if bad > 0 {
-            println!(
+            writeln!(
+                out,
                 "{bad} bad input line{} skipped (see above)",
                 if bad == 1 { "" } else { "s" }
-            );
+            )?;
         }
     }
-    Ok(if bad > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    out.flush()?;
+    Ok(Outcome::problems_if(bad > 0))
 }
 
 fn shares(list: &[routeplay_core::simulate::Share], n: usize) -> String {

@@ -1,25 +1,35 @@
-//! `routeplay test POLICY CASES.jsonl`: expected routes, for CI before deploying a policy.
+//! `routeplay test POLICY CASES`: expected routes, for CI before deploying a policy.
 //!
-//! Each line of CASES is a JSON object:
+//! CASES is read by the core's one reader (JSONL, CSV with these columns, or plain lines,
+//! though a plain line has no expectation). Each case has the fields
 //! `{"name"?: str, "text": str, "task"?: str, "complexity"?: num, "metadata"?: {...},
-//!   "expect_model"?: id, "expect_rule"?: name, "expect_provider"?: str, "expect_not_model"?: id}`.
-//! `task` / `complexity` stand in for the classifier; at least one `expect_*` is required.
-//! Prints PASS / FAIL per case (with the trace of failures). Exit 0 when all pass; 1 when a
-//! case fails, a line is bad or the policy has errors; 2 on usage or I/O errors.
+//!   "expect_model"?: id, "expect_rule"?: name, "expect_provider"?: str, "expect_not_model"?: id}`
+//! (in CSV, `metadata` holds a JSON object). `task` / `complexity` stand in for the classifier;
+//! `--meta` gives every case set-wide metadata (a case's own `metadata` wins key by key); at
+//! least one `expect_*` is required; an unknown field is a bad line (a typo would otherwise
+//! test nothing). Prints PASS / FAIL per case (with the trace of failures). Exit 0 when all
+//! pass; 1 when a case fails, a line is bad or the policy has errors; 2 on usage or I/O errors.
 
-use super::routing::{load_catalog, load_policy, CatalogArg, TaskSource};
-use crate::{input, Outcome};
-use routeplay_core::policy::{Facts, Metadata};
-use serde::Deserialize;
+use crate::input::{load_records, report_bad_lines, MetaArgs, SetArgs};
+use crate::output::stdout;
+use crate::policies::{load_catalog, load_policy, CatalogArg};
+use crate::{CmdResult, Outcome};
+use routeplay_core::simulate::{prompt_facts, PromptRecord, Record, RunConfig, TaskSource};
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `routeplay test`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Policy file or preset name.
     policy: String,
-    /// JSON Lines test cases.
+    /// Test cases: JSONL, or CSV with the same columns.
     cases: PathBuf,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
     #[command(flatten)]
     catalog: CatalogArg,
     /// Ignore the classifier: cases without `task` see task "unknown".
@@ -30,70 +40,107 @@ pub struct Args {
     verbose: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+const FIELDS: [&str; 9] = [
+    "name",
+    "text",
+    "task",
+    "complexity",
+    "metadata",
+    "expect_model",
+    "expect_rule",
+    "expect_provider",
+    "expect_not_model",
+];
+
 struct Case {
     name: Option<String>,
-    text: String,
+    prompt: PromptRecord,
     task: Option<String>,
     complexity: Option<f64>,
-    #[serde(default)]
-    metadata: Metadata,
     expect_model: Option<String>,
     expect_rule: Option<String>,
     expect_provider: Option<String>,
     expect_not_model: Option<String>,
 }
 
+fn case(mut r: Record) -> Result<Case, String> {
+    if let Some(k) = r.fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown field \"{k}\" (expected one of: {})",
+            FIELDS.join(", ")
+        ));
+    }
+    let name = r.take_string(&["name"])?;
+    let task = r.take_string(&["task"])?;
+    let complexity = r.take_number("complexity")?;
+    let expect_model = r.take_string(&["expect_model"])?;
+    let expect_rule = r.take_string(&["expect_rule"])?;
+    let expect_provider = r.take_string(&["expect_provider"])?;
+    let expect_not_model = r.take_string(&["expect_not_model"])?;
+    if expect_model.is_none()
+        && expect_rule.is_none()
+        && expect_provider.is_none()
+        && expect_not_model.is_none()
+    {
+        return Err("no expect_model, expect_rule, expect_provider or expect_not_model".into());
+    }
+    Ok(Case {
+        name,
+        prompt: PromptRecord::from_record(r)?,
+        task,
+        complexity,
+        expect_model,
+        expect_rule,
+        expect_provider,
+        expect_not_model,
+    })
+}
+
 /// Runs the cases.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
+    let metadata = args.meta.metadata()?;
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
     let Some(policy) = load_policy(&args.policy, &catalog)? else {
         return Ok(Outcome::Problems);
     };
+    // Loaded once and shared by every case (an `Arc`, never a copy per case).
     let classifier = if args.no_classifier {
         None
     } else {
-        Some(super::classify::load_model(None)?)
+        Some(Arc::new(super::classify::load_model(None)?))
     };
-    let bytes = input::read_bytes(Some(&args.cases))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let (mut pass, mut fail, mut bad) = (0, 0, 0);
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        let t = line.trim();
-        if t.is_empty() || t.starts_with("//") || t.starts_with('#') {
-            continue;
+    let set = load_records(Some(&args.cases), &args.set)?;
+    let mut bad_lines = set.errors.clone();
+    let mut cases = Vec::new();
+    for r in set.records {
+        let line = r.line;
+        match case(r) {
+            Ok(c) => cases.push((line, c)),
+            Err(message) => bad_lines.push(routeplay_core::simulate::LineError { line, message }),
         }
-        let case: Case = match serde_json::from_str(t) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("{}:{n}: skipped: {e}", args.cases.display());
-                bad += 1;
-                continue;
-            }
-        };
-        if case.expect_model.is_none()
-            && case.expect_rule.is_none()
-            && case.expect_provider.is_none()
-            && case.expect_not_model.is_none()
-        {
-            eprintln!("{}:{n}: skipped: no expect_model, expect_rule, expect_provider or expect_not_model", args.cases.display());
-            bad += 1;
-            continue;
-        }
+    }
+    bad_lines.sort_by_key(|e| e.line);
+    report_bad_lines(Some(&args.cases), &bad_lines);
+    let bad = bad_lines.len();
+    let mut out = stdout();
+    let (mut pass, mut fail) = (0, 0);
+    for (n, case) in cases {
         let name = case.name.clone().unwrap_or_else(|| format!("line {n}"));
-        let source = TaskSource {
-            task: case.task.clone(),
-            complexity: case.complexity,
-            classifier: if case.task.is_none() {
-                classifier.clone()
-            } else {
-                None
+        let config = RunConfig {
+            metadata: metadata.clone(),
+            tasks: TaskSource {
+                classifier: if case.task.is_none() {
+                    classifier.clone()
+                } else {
+                    None
+                },
+                task: case.task.clone(),
+                complexity: case.complexity,
+                use_labels: false,
             },
         };
-        let signals = source.signals(&case.text, None);
-        let d = policy.decide(&Facts::new(&case.text, &signals, &case.metadata), &catalog);
+        let facts = prompt_facts(&case.prompt, &config, true);
+        let d = policy.decide(&facts, &catalog);
         let got_model = d.model.clone().unwrap_or_else(|| "(none)".into());
         let got_provider = d
             .model
@@ -127,28 +174,27 @@ pub fn run(args: Args) -> Result<Outcome, String> {
         }
         if problems.is_empty() {
             pass += 1;
-            println!(
+            writeln!(
+                out,
                 "PASS {name}: {got_model} (rule \"{}\")",
                 d.rule.as_deref().unwrap_or("")
-            );
+            )?;
         } else {
             fail += 1;
-            println!("FAIL {name} (line {n}): {}", problems.join("; "));
+            writeln!(out, "FAIL {name} (line {n}): {}", problems.join("; "))?;
             if args.verbose {
-                print!("{}", super::route::render(&d, false));
+                write!(out, "{}", super::route::render(&d, false))?;
             }
         }
     }
-    println!("{pass} passed, {fail} failed");
+    writeln!(out, "{pass} passed, {fail} failed")?;
     if bad > 0 {
-        println!(
+        writeln!(
+            out,
             "{bad} bad case line{} skipped (see above)",
             if bad == 1 { "" } else { "s" }
-        );
+        )?;
     }
-    Ok(if fail > 0 || bad > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    out.flush()?;
+    Ok(Outcome::problems_if(fail > 0 || bad > 0))
 }

@@ -1,5 +1,7 @@
 //! `routeplay train --data FILE_OR_DIR... --out MODEL`: trains a task/complexity model on JSON
-//! Lines rows. Deterministic: same data and options, byte-identical model.
+//! Lines rows (read by the core's one reader, so blank lines and `//`/`#` comments are skipped
+//! and bad lines reported with their line numbers). Deterministic: same data and options,
+//! byte-identical model.
 //!
 //! Each row needs `"text"`; `"label"` (any string: your own label set works) trains the task
 //! head; a complexity target comes from `"hard": true/false`, or from `"outcomes"` (all boolean:
@@ -8,12 +10,14 @@
 //! `routeplay_core::classifier::clean` (rows from ../shared/datasets) and the sampling group.
 //! Directories are read recursively (`*.jsonl`, sorted by path).
 
-use super::classify::{jsonl_lines, parse_line};
-use crate::Outcome;
+use crate::input::{load_records, SetArgs};
+use crate::output::stdout;
+use crate::{CmdResult, Outcome};
 use routeplay_core::classifier::{
     augment::augment, clean::clean, clean::stable_hash, roc_auc, train, Confusion, Row, TrainConfig,
 };
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `routeplay train`.
@@ -109,7 +113,7 @@ fn parse_row(m: &serde_json::Map<String, Value>, file: &Path) -> Option<Raw> {
 }
 
 /// Trains and writes the model; prints what was done.
-pub fn run(args: Args) -> Result<Outcome, String> {
+pub fn run(args: Args) -> CmdResult {
     let mut files = Vec::new();
     for d in &args.data {
         collect_files(d, &mut files)?;
@@ -117,14 +121,19 @@ pub fn run(args: Args) -> Result<Outcome, String> {
     let mut raws = Vec::new();
     let mut bad = 0usize;
     for f in &files {
-        let bytes = std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        for (n, line) in jsonl_lines(&bytes) {
-            match parse_line(line).ok().and_then(|m| parse_row(&m, f)) {
-                Some(r) => raws.push(r),
+        let set = load_records(Some(f), &SetArgs::default())?;
+        for e in &set.errors {
+            eprintln!("{}:{}: skipped: {}", f.display(), e.line, e.message);
+            bad += 1;
+        }
+        for r in &set.records {
+            match parse_row(&r.fields, f) {
+                Some(raw) => raws.push(raw),
                 None => {
                     eprintln!(
-                        "{}:{n}: skipped (needs a JSON object with \"text\")",
-                        f.display()
+                        "{}:{}: skipped (needs a JSON object with \"text\")",
+                        f.display(),
+                        r.line
                     );
                     bad += 1;
                 }
@@ -184,18 +193,20 @@ pub fn run(args: Args) -> Result<Outcome, String> {
     }
     eprintln!("train: complexity rows: {}", report.complexity_rows);
     let bytes = model.to_bytes();
+    let mut so = stdout();
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(&args.out, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
-    println!(
+    writeln!(
+        so,
         "wrote {} ({} bytes, {} labels)",
         args.out.display(),
         bytes.len(),
         model.labels().len()
-    );
+    )?;
 
     if !held.is_empty() {
         let labelled: Vec<&Row> = held.iter().filter(|r| r.label.is_some()).collect();
@@ -210,12 +221,13 @@ pub fn run(args: Args) -> Result<Outcome, String> {
                     .zip(&preds)
                     .map(|(r, p)| (r.label.as_deref().unwrap_or_default(), p.as_str())),
             );
-            println!(
+            writeln!(
+                so,
                 "holdout: macro_f1={:.4} accuracy={:.4} n={}",
                 c.macro_f1(),
                 c.accuracy(),
                 c.total()
-            );
+            )?;
         }
         let hard: Vec<&Row> = held.iter().filter(|r| r.hard.is_some()).collect();
         let scores: Vec<f64> = hard
@@ -224,7 +236,7 @@ pub fn run(args: Args) -> Result<Outcome, String> {
             .collect();
         let pos: Vec<bool> = hard.iter().map(|r| r.hard == Some(true)).collect();
         if let Some(auc) = roc_auc(&scores, &pos) {
-            println!("holdout: complexity_auc={auc:.4} n={}", hard.len());
+            writeln!(so, "holdout: complexity_auc={auc:.4} n={}", hard.len())?;
             // Per source group, since the sources differ a lot.
             let mut groups: std::collections::BTreeMap<&str, (Vec<f64>, Vec<bool>)> =
                 Default::default();
@@ -236,7 +248,7 @@ pub fn run(args: Args) -> Result<Outcome, String> {
             }
             for (g, (s, p)) in groups {
                 if let Some(a) = roc_auc(&s, &p) {
-                    println!("holdout: complexity_auc[{g}]={a:.4} n={}", s.len());
+                    writeln!(so, "holdout: complexity_auc[{g}]={a:.4} n={}", s.len())?;
                 }
             }
         }
@@ -251,9 +263,6 @@ pub fn run(args: Args) -> Result<Outcome, String> {
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
-    Ok(if bad > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    so.flush()?;
+    Ok(Outcome::problems_if(bad > 0))
 }

@@ -339,55 +339,6 @@ fn is_dialogue_line(line: &str) -> Option<&str> {
     Some(speaker)
 }
 
-fn is_code_line(t: &str) -> bool {
-    let t = t.trim();
-    if t.is_empty() {
-        return false;
-    }
-    let ends = t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.ends_with("):");
-    let starts = [
-        "def ",
-        "class ",
-        "import ",
-        "from ",
-        "#include",
-        "function ",
-        "return ",
-        "const ",
-        "let ",
-        "var ",
-        "public ",
-        "private ",
-        "fn ",
-        "for (",
-        "if (",
-        "while (",
-        "SELECT ",
-        "select ",
-        "<div",
-        "<?php",
-        "console.",
-        "print(",
-        "System.",
-        "package ",
-        "using ",
-        "elif ",
-        "else:",
-        "try:",
-        "except",
-        "}",
-        "#!/",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p));
-    let ops = t.contains(" = ") && (t.contains('(') || t.contains('[') || t.ends_with(';'))
-        || t.contains("=>")
-        || t.contains("->")
-        || t.contains("()")
-        || t.contains("==");
-    ends || starts || ops
-}
-
 fn is_bullet_line(t: &str) -> bool {
     let t = t.trim_start();
     if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") {
@@ -430,7 +381,7 @@ fn scan_layout(text: &str) -> Layout {
         }
         let words = t.split_whitespace().count();
         l.long_line_words = l.long_line_words.max(words);
-        if in_fence || is_code_line(t) {
+        if in_fence || crate::signals::is_code_line(t) {
             l.code_lines += 1;
         }
         if let Some(sp) = is_dialogue_line(t) {

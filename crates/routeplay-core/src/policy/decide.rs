@@ -364,6 +364,12 @@ impl Policy {
     /// work a condition really did next to its estimate ([`Rule::cost`]).
     pub fn measure_condition(&self, rule: usize, facts: &Facts) -> Option<ConditionRun> {
         let c = self.rules.get(rule)?.condition.as_ref()?;
+        if let Some(why) = facts.meta_limits.check(c) {
+            return Some(ConditionRun {
+                value: Err(why.to_string()),
+                steps: 0,
+            });
+        }
         let meta = if facts.metadata.is_empty() {
             CowMeta::Borrowed(self.default_meta.as_ref().as_ref())
         } else {
@@ -434,9 +440,9 @@ impl Policy {
                 None => Ok(true),
                 Some(c) => match c.constant {
                     Some(b) => Ok(b),
-                    None => match &facts.meta_error {
-                        Some(e) if c.reads.contains(&"meta") => Err(e.clone()),
-                        _ => scope.eval(&c.guarded, &ctx),
+                    None => match facts.meta_limits.check(c) {
+                        Some(why) => Err(why.to_string()),
+                        None => scope.eval(&c.guarded, &ctx),
                     },
                 },
             };

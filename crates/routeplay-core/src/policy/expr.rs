@@ -182,6 +182,8 @@ pub(crate) struct Condition {
     pub guarded: Arc<IdedExpr>,
     /// The static cost estimate (see [`cost::estimate`]).
     pub cost: cost::Estimate,
+    /// The metadata fields it reads, when it reads `meta` only as `meta.FIELD`.
+    pub meta_fields: Option<Vec<String>>,
 }
 
 /// The declared metadata fields and their defaults.
@@ -343,6 +345,7 @@ pub(crate) fn compile(
         None
     };
     let reads = read_vars(program.expression());
+    let meta_fields = meta_fields(program.expression());
     Ok((
         Condition {
             source: src.to_string(),
@@ -351,6 +354,7 @@ pub(crate) fn compile(
             reads,
             guarded,
             cost: estimate,
+            meta_fields,
         },
         issues,
     ))
@@ -1163,8 +1167,8 @@ pub struct Facts {
     pub(crate) complexity: f64,
     pub(crate) input_tokens: f64,
     pub(crate) metadata: Metadata,
-    /// Why the request metadata is over the limits conditions may read, if it is.
-    pub(crate) meta_error: Option<String>,
+    /// Request metadata over the limits conditions may read (see [`MetaLimits`]).
+    pub(crate) meta_limits: MetaLimits,
     vars: Vec<Box<dyn Val>>,
 }
 
@@ -1233,7 +1237,7 @@ impl Facts {
             complexity,
             input_tokens: cheap.tokens as f64,
             metadata: metadata.clone(),
-            meta_error: meta_error(metadata),
+            meta_limits: MetaLimits::of(metadata),
             vars,
         }
     }
@@ -1259,24 +1263,87 @@ impl Facts {
     }
 }
 
-/// Why `metadata` is over the limits the cost estimate assumes ([`MAX_META_FIELDS`] fields of
-/// at most [`MAX_META_VALUE_BYTES`] bytes of JSON each), if it is.
-fn meta_error(metadata: &Metadata) -> Option<String> {
-    if metadata.len() > MAX_META_FIELDS {
-        return Some(format!(
-            "the request metadata has {} fields; conditions read at most {MAX_META_FIELDS}",
-            metadata.len()
-        ));
-    }
-    for (k, v) in metadata {
-        let n = serde_json::to_string(v).map_or(usize::MAX, |s| s.len());
-        if n > MAX_META_VALUE_BYTES {
-            return Some(format!(
-                "request metadata `{k}` is {n} bytes of JSON; conditions read values of at most {MAX_META_VALUE_BYTES}"
+/// Where request metadata is over the limits the cost estimate assumes: more than
+/// [`MAX_META_FIELDS`] fields, or values over [`MAX_META_VALUE_BYTES`] bytes of JSON.
+#[derive(Debug, Default)]
+pub(crate) struct MetaLimits {
+    too_many: Option<String>,
+    /// (field, why) for each oversized value.
+    too_big: Vec<(String, String)>,
+}
+
+impl MetaLimits {
+    fn of(metadata: &Metadata) -> MetaLimits {
+        let mut out = MetaLimits::default();
+        if metadata.len() > MAX_META_FIELDS {
+            out.too_many = Some(format!(
+                "the request metadata has {} fields; a condition that reads `meta` as a whole reads at most {MAX_META_FIELDS}",
+                metadata.len()
             ));
         }
+        for (k, v) in metadata {
+            let n = serde_json::to_string(v).map_or(usize::MAX, |s| s.len());
+            if n > MAX_META_VALUE_BYTES {
+                out.too_big.push((
+                    k.clone(),
+                    format!("request metadata `{k}` is {n} bytes of JSON; conditions read values of at most {MAX_META_VALUE_BYTES}"),
+                ));
+            }
+        }
+        out
     }
-    None
+
+    /// Why `cond` may not run on this metadata, if it may not: it reads an oversized field,
+    /// or reads `meta` as a whole (iterates it, indexes it) while any limit is exceeded.
+    pub(crate) fn check(&self, cond: &Condition) -> Option<&str> {
+        if !cond.reads.contains(&"meta") {
+            return None;
+        }
+        match &cond.meta_fields {
+            None => self
+                .too_many
+                .as_deref()
+                .or(self.too_big.first().map(|(_, why)| why.as_str())),
+            Some(fields) => self
+                .too_big
+                .iter()
+                .find(|(k, _)| fields.contains(k))
+                .map(|(_, why)| why.as_str()),
+        }
+    }
+}
+
+/// The `meta.FIELD` names an expression reads when it reads `meta` only that way; `None` when
+/// it uses `meta` otherwise (`meta["x"]`, `meta.all(...)`, `"x" in meta`).
+fn meta_fields(root: &IdedExpr) -> Option<Vec<String>> {
+    let mut fields = Vec::new();
+    let mut stack: Vec<(&IdedExpr, bool)> = vec![(root, false)];
+    while let Some((e, shadowed)) = stack.pop() {
+        match &e.expr {
+            Expr::Ident(n) if n == "meta" && !shadowed => return None,
+            Expr::Select(sel) => match &sel.operand.expr {
+                Expr::Ident(n) if n == "meta" && !shadowed => {
+                    if !fields.contains(&sel.field) {
+                        fields.push(sel.field.clone());
+                    }
+                }
+                _ => stack.push((&sel.operand, shadowed)),
+            },
+            Expr::Comprehension(c) => {
+                stack.push((&c.iter_range, shadowed));
+                stack.push((&c.accu_init, shadowed));
+                let inner = shadowed
+                    || c.iter_var == "meta"
+                    || c.accu_var == "meta"
+                    || c.iter_var2.as_deref() == Some("meta");
+                for x in [&c.loop_cond, &c.loop_step, &c.result] {
+                    stack.push((x, inner));
+                }
+            }
+            _ => stack.extend(children(e).into_iter().map(|x| (x, shadowed))),
+        }
+    }
+    Some(fields)
 }
 
 /// What one policy's conditions see for one prompt: the shared facts plus this policy's

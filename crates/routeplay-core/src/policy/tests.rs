@@ -748,6 +748,24 @@ fn oversized_metadata_is_an_error_for_rules_that_read_it() {
         .collect();
     let d = p.decide(&Facts::new("hello", &s, &meta), &catalog());
     assert_eq!(d.rule.as_deref(), Some("tags"));
+    // An oversized field the condition does not read is no obstacle; one read through `meta`
+    // as a whole is.
+    let notes = "n".repeat(5000);
+    let meta: Metadata = [
+        ("tags".to_string(), serde_json::json!(["x"])),
+        ("notes".to_string(), serde_json::json!(notes)),
+    ]
+    .into_iter()
+    .collect();
+    let d = p.decide(&Facts::new("hello", &s, &meta), &catalog());
+    assert_eq!(d.rule.as_deref(), Some("tags"));
+    let whole = "[metadata]\ntags = [\"a\"]\n\n[[rule]]\nwhen = '\"tags\" in meta'\nmodel = \"gpt-5.4\"\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let (w, _) = Policy::load(whole, &catalog()).unwrap();
+    let run = w
+        .measure_condition(0, &Facts::new("hello", &s, &meta))
+        .unwrap();
+    let err = run.value.unwrap_err();
+    assert!(err.contains("`notes` is 5002 bytes"), "{err}");
 }
 
 #[test]
@@ -793,4 +811,46 @@ fn repeated_split_arm_is_a_warning_at_the_repeat() {
     assert!(d.message.contains("(line 5)"), "{}", d.message);
     assert!(d.message.contains("weight 20 of 100"), "{}", d.message);
     assert!(d.help.as_deref().unwrap().contains("weight = 20"), "{d:?}");
+}
+
+/// Every rule may run for one prompt, so the conditions of a policy share a budget too: twelve
+/// rules just under the per-condition budget are rejected at the rule that goes over.
+#[test]
+fn many_costly_rules_are_rejected_together() {
+    let cond = |i: usize| {
+        nested_loops(
+            3,
+            &format!("[0,1,2,3].all(d, a + b + c + d <= tokens + {})", 36 + i),
+        )
+    };
+    let mut src = String::new();
+    for i in 0..12 {
+        src.push_str(&format!(
+            "[[rule]]\nname = \"r{i}\"\nwhen = '{}'\nmodel = \"gpt-5.4\"\n\n",
+            cond(i)
+        ));
+    }
+    src.push_str("[default]\nmodel = \"gpt-5-mini\"\n");
+    let (one, _) = Policy::load(&policy_with(&cond(0)), &catalog()).unwrap();
+    let each = one.rules[0].cost().unwrap();
+    let over = (MAX_POLICY_COST / each + 1) as usize;
+    assert!(over <= 12, "{each}");
+    let d = diags(&src);
+    let e = d.iter().find(|d| d.code == "cel-cost").expect("cel-cost");
+    // Rule i (0-based) starts at line 5 * i + 1; its `when` is two lines below.
+    assert_eq!(e.line, 5 * (over - 1) + 3, "{e:#?}");
+    assert!(
+        e.message.contains(&format!("rule `r{}`", over - 1)),
+        "{}",
+        e.message
+    );
+    // The rules before it alone load.
+    let fewer: String = src
+        .split("[[rule]]")
+        .skip(1)
+        .take(over - 1)
+        .map(|r| format!("[[rule]]{r}"))
+        .collect::<String>()
+        + "[default]\nmodel = \"gpt-5-mini\"\n";
+    assert!(Policy::load(&fewer, &catalog()).is_ok());
 }

@@ -1,8 +1,7 @@
 //! Does the prompt contain source code?
 
 /// Returns true when `text` contains a Markdown code fence, or at least two lines that look like
-/// code (statement endings, braces, keywords at line start, assignments, shell prompts, SQL), or
-/// a single such line that makes up a large part of a short prompt.
+/// code ([`is_code_line`]), or a single such line that makes up a large part of a short prompt.
 pub fn detect_code(text: &str) -> bool {
     if text.contains("```") {
         return true;
@@ -15,7 +14,7 @@ pub fn detect_code(text: &str) -> bool {
             continue;
         }
         lines += 1;
-        if looks_like_code(t) {
+        if is_code_line(t) {
             code_lines += 1;
             if code_lines >= 2 {
                 return true;
@@ -25,88 +24,58 @@ pub fn detect_code(text: &str) -> bool {
     code_lines == 1 && lines <= 2 && text.len() < 400 && strong_single_line(text)
 }
 
-const LINE_STARTS: &[&str] = &[
-    "def ",
-    "fn ",
-    "pub fn ",
-    "function ",
-    "class ",
-    "import ",
-    "from ",
-    "#include",
-    "package ",
-    "return ",
-    "let ",
-    "const ",
-    "var ",
-    "public ",
-    "private ",
-    "static ",
-    "async ",
-    "await ",
-    "if (",
-    "for (",
-    "while (",
-    "elif ",
-    "else:",
-    "try:",
-    "except",
-    "catch (",
-    "#!/",
-    "$ ",
-    "SELECT ",
-    "select ",
-    "INSERT ",
-    "UPDATE ",
-    "CREATE TABLE",
-    "<div",
-    "<?php",
-    "console.",
-    "print(",
-    "println!",
-    "printf(",
-    "std::",
-    "@Override",
-    "using namespace",
-    "func ",
-    "impl ",
-    "struct ",
-    "enum ",
-    "interface ",
-    "type ",
-    "module ",
-    "echo ",
-    "sudo ",
-    "npm ",
-    "pip ",
-];
-
-fn looks_like_code(t: &str) -> bool {
-    if LINE_STARTS.iter().any(|p| t.starts_with(p)) {
-        // "from " and "type " and "class " begin English sentences too: require a code shape.
-        let needs_shape = [
-            "from ", "type ", "class ", "import ", "return ", "let ", "for (", "echo ",
-        ]
-        .iter()
-        .any(|p| t.starts_with(p));
-        return !needs_shape || has_code_shape(t);
+/// Whether one line looks like source code: a statement ending (`;`, `{`, `}`, `):`), a
+/// keyword or call at its start (`def `, `import `, `SELECT `, `print(`, ...), or an operator
+/// prose rarely has (` = ` with brackets, `=>`, `->`, `()`, `==`). The one code-line test in
+/// Routeplay: [`detect_code`] counts these lines, and the classifier's structure features
+/// (`classifier::features`) count them too, so the shipped model's features are unchanged.
+pub fn is_code_line(t: &str) -> bool {
+    let t = t.trim();
+    if t.is_empty() {
+        return false;
     }
-    let ends = t.ends_with(';') || t.ends_with('{') || t == "}" || t == "};" || t.ends_with("):");
-    ends && has_code_shape(t)
-}
-
-/// Punctuation that prose rarely has: brackets with no spaces, operators, arrows.
-fn has_code_shape(t: &str) -> bool {
-    let symbols = [
-        "()", "(", "{", "}", "=>", "->", "==", "!=", " = ", "::", "[]", "</", "/>", ";", "$", "|",
-        "&&",
-    ];
-    symbols.iter().filter(|s| t.contains(*s)).count() >= 1
-        && (t.contains('(')
-            || t.contains('{')
-            || t.contains(';')
-            || t.contains(" = ")
-            || t.contains("::"))
+    let ends = t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.ends_with("):");
+    let starts = [
+        "def ",
+        "class ",
+        "import ",
+        "from ",
+        "#include",
+        "function ",
+        "return ",
+        "const ",
+        "let ",
+        "var ",
+        "public ",
+        "private ",
+        "fn ",
+        "for (",
+        "if (",
+        "while (",
+        "SELECT ",
+        "select ",
+        "<div",
+        "<?php",
+        "console.",
+        "print(",
+        "System.",
+        "package ",
+        "using ",
+        "elif ",
+        "else:",
+        "try:",
+        "except",
+        "}",
+        "#!/",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    let ops = t.contains(" = ") && (t.contains('(') || t.contains('[') || t.ends_with(';'))
+        || t.contains("=>")
+        || t.contains("->")
+        || t.contains("()")
+        || t.contains("==");
+    ends || starts || ops
 }
 
 fn strong_single_line(text: &str) -> bool {
@@ -131,6 +100,31 @@ mod tests {
         ));
         assert!(detect_code(
             "int main() {\n  printf(\"hi\");\n  return 0;\n}"
+        ));
+    }
+
+    #[test]
+    fn code_lines_by_their_shape() {
+        for line in [
+            "result = []",
+            "}",
+            "SELECT * FROM t;",
+            "def f(x) -> float:",
+            "if x % 2 == 0:",
+        ] {
+            assert!(is_code_line(line), "{line}");
+        }
+        for line in [
+            "",
+            "Plan a trip to Oslo.",
+            "What is 2 plus 2?",
+            "From here to there",
+        ] {
+            assert!(!is_code_line(line), "{line}");
+        }
+        // Unfenced code that is not the first or only thing in the prompt.
+        assert!(detect_code(
+            "Refactor this to use list comprehension: result = []\nfor x in nums:\n    if x % 2 == 0:\n        result.append(x * x)"
         ));
     }
 

@@ -9,7 +9,7 @@ mod pii;
 mod task;
 mod tokens;
 
-pub use code::detect_code;
+pub use code::{detect_code, is_code_line};
 pub use language::{detect_language, Language, LANGUAGE_SAMPLE_BYTES};
 pub use pii::{detect_pii, PiiKind};
 pub use task::{PromptSignals, TaskPrediction};
@@ -49,8 +49,20 @@ impl CheapSignals {
     /// (milliseconds; the core has no clock of its own, so the browser passes
     /// `performance.now()` and native callers `Instant`). Returns the signals and, per signal
     /// name, the milliseconds it took.
-    pub fn compute_timed(
+    pub fn compute_timed(text: &str, now: impl FnMut() -> f64) -> (Self, Vec<(&'static str, f64)>) {
+        Self::compute_parts(text, true, now)
+    }
+
+    /// Like [`CheapSignals::compute`], except that language detection (by far the costliest
+    /// cheap signal) is skipped, leaving `language: None`, when `language` is false. A prompt
+    /// set run passes whether any of its policies reads the language.
+    pub fn compute_with_language(text: &str, language: bool) -> Self {
+        Self::compute_parts(text, language, || 0.0).0
+    }
+
+    fn compute_parts(
         text: &str,
+        with_language: bool,
         mut now: impl FnMut() -> f64,
     ) -> (Self, Vec<(&'static str, f64)>) {
         let mut timings = Vec::with_capacity(5);
@@ -72,7 +84,11 @@ impl CheapSignals {
         let t = lap("tokens", t, &mut now);
         let has_code = detect_code(text);
         let t = lap("code", t, &mut now);
-        let language = detect_language(text);
+        let language = if with_language {
+            detect_language(text)
+        } else {
+            None
+        };
         let t = lap("language", t, &mut now);
         let pii = detect_pii(text);
         lap("pii", t, &mut now);
@@ -135,6 +151,23 @@ mod tests {
         let names: Vec<_> = t.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, ["size", "tokens", "code", "language", "pii"]);
         assert!(t.iter().all(|(_, ms)| *ms == 1.0));
+    }
+
+    #[test]
+    fn without_language_only_the_language_is_left_out() {
+        for (_, r) in crate::simulate::parse_prompt_set(crate::shipped::SAMPLES).prompts {
+            let full = CheapSignals::compute(&r.text);
+            assert_eq!(CheapSignals::compute_with_language(&r.text, true), full);
+            let lean = CheapSignals::compute_with_language(&r.text, false);
+            assert_eq!(lean.language, None);
+            assert_eq!(
+                CheapSignals {
+                    language: full.language.clone(),
+                    ..lean
+                },
+                full
+            );
+        }
     }
 
     #[test]

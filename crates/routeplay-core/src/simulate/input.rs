@@ -1,20 +1,132 @@
-//! Reading prompt sets in the formats people have at hand, and small pure helpers for the
-//! batch view's charts.
+//! Reading prompt sets: one reader with one set of rules, used by the app's batch view and by
+//! every CLI command that reads prompts (`simulate`, `diff`, `route --file`, `classify`,
+//! `eval`, `train`, `test`).
 //!
-//! [`parse_prompt_set`] detects the format: JSONL (the first meaningful line starts with `{`),
-//! CSV (the first line is a header with a `text` column), else plain text with one prompt per
-//! line. Bad lines are reported with their 1-based line number; the rest are used.
+//! # Rules
+//!
+//! - **Limits** ([`Limits::DEFAULT`]): a set of at most [`MAX_SET_BYTES`] bytes and
+//!   [`MAX_SET_ENTRIES`] entries (prompts and bad lines together) is read; a larger one is
+//!   refused whole with a [`SetError`] that says how big it is and what the limit is. A prompt
+//!   over [`MAX_PROMPT_BYTES`] is a bad line.
+//! - **Text**: a leading UTF-8 byte-order mark is dropped; lines end in `\n` or `\r\n`;
+//!   [`read_prompt_set_bytes`] replaces invalid UTF-8 with U+FFFD so such prompts can still be
+//!   looked at.
+//! - **Format** ([`SetFormat`]): given by the caller, or detected from the first meaningful
+//!   line (not blank, not starting with `//` or `#`): `{` means JSONL; a CSV header naming a
+//!   `text` or `prompt` column means CSV; anything else is plain text, one prompt per line.
+//! - **JSONL**: blank lines and lines starting with `//` or `#` are skipped; every other line
+//!   must be one JSON object.
+//! - **CSV** (RFC 4180): quoted fields may hold commas, doubled quotes and newlines (line
+//!   numbers count those newlines); the first record is the header (names trimmed and
+//!   lower-cased); blank records are skipped; every record must have as many fields as the
+//!   header. Fields are strings; an empty field counts as absent.
+//! - **Plain lines**: every non-blank line, trimmed, is one prompt.
+//! - **Bad lines** are reported with their 1-based line number and what is wrong
+//!   ([`LineError`]); every other line is kept.
+//!
+//! A line becomes a [`Record`] (its fields by name). A prompt set ([`read_prompt_set`]) turns
+//! each record into a [`PromptRecord`]: see [`PromptRecord::from_record`] for the fields.
+//! Commands with a schema of their own (test cases, training rows) read [`Record`]s with
+//! [`read_records`] and convert them themselves, so lines, comments, formats and limits are the
+//! same everywhere.
 
-use super::{parse_prompts_jsonl, LineError, PromptRecord};
-use crate::signals::{detect_code, detect_pii, estimate_tokens, CheapSignals};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// The longest prompt accepted from a set, in bytes (a longer line is reported, not used).
+/// The longest prompt accepted from a set, in bytes (a longer one is a bad line).
 pub const MAX_PROMPT_BYTES: usize = 2 * 1024 * 1024;
+/// The largest prompt set read, in bytes (a larger one is refused whole).
+pub const MAX_SET_BYTES: usize = 64 * 1024 * 1024;
+/// The most entries (prompts and bad lines together) a prompt set may have.
+pub const MAX_SET_ENTRIES: usize = 200_000;
+
+/// Size limits for reading a prompt set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest set, in bytes.
+    pub max_bytes: usize,
+    /// Most entries (prompts and bad lines).
+    pub max_entries: usize,
+    /// Longest prompt, in bytes.
+    pub max_prompt_bytes: usize,
+}
+
+impl Limits {
+    /// The limits the app and the CLI use.
+    pub const DEFAULT: Limits = Limits {
+        max_bytes: MAX_SET_BYTES,
+        max_entries: MAX_SET_ENTRIES,
+        max_prompt_bytes: MAX_PROMPT_BYTES,
+    };
+
+    /// Whether a set of `bytes` bytes may be read at all; callers check a file's size with
+    /// this before reading it into memory.
+    pub fn check_size(&self, bytes: u64) -> Result<(), SetError> {
+        if bytes > self.max_bytes as u64 {
+            Err(SetError::TooLarge {
+                bytes,
+                limit: self.max_bytes,
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// Why a whole prompt set was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetError {
+    /// More bytes than [`Limits::max_bytes`].
+    TooLarge {
+        /// Size of the set.
+        bytes: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// More entries than [`Limits::max_entries`].
+    TooManyEntries {
+        /// The limit.
+        limit: usize,
+        /// The line of the first entry over the limit.
+        line: usize,
+    },
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+impl std::fmt::Display for SetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetError::TooLarge { bytes, limit } => write!(
+                f,
+                "the prompt set is {}; the limit is {}: split it into smaller files",
+                mb(*bytes),
+                mb(*limit as u64)
+            ),
+            SetError::TooManyEntries { limit, line } => write!(
+                f,
+                "the prompt set has more than {} prompts and bad lines (line {line} is one too \
+                 many); the limit is {}: split it into smaller files",
+                crate::format::thousands(*limit),
+                crate::format::thousands(*limit)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SetError {}
 
 /// The format a prompt set was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SetFormat {
     /// One JSON object per line.
@@ -34,91 +146,177 @@ impl SetFormat {
             SetFormat::Lines => "plain text, one prompt per line",
         }
     }
+
+    /// The format named `jsonl`, `csv` or `lines` (as the CLI's `--format` takes it).
+    pub fn from_name(name: &str) -> Option<SetFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "jsonl" | "ndjson" => Some(SetFormat::Jsonl),
+            "csv" => Some(SetFormat::Csv),
+            "lines" | "text" | "txt" => Some(SetFormat::Lines),
+            _ => None,
+        }
+    }
 }
 
-/// A prompt set read from text.
+/// How to read a set: its format (detected when `None`) and the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    /// The format, or `None` to detect it.
+    pub format: Option<SetFormat>,
+    /// Size limits.
+    pub limits: Limits,
+}
+
+/// A line of a prompt set that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One entry of a set, before it is read as a prompt: its fields by name.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParsedSet {
-    /// The detected format.
+pub struct Record {
+    /// 1-based line it starts on.
+    pub line: usize,
+    /// Its fields: a JSONL line's object; a CSV record's columns (strings) by header name; a
+    /// plain line as `text`.
+    pub fields: Map<String, Value>,
+}
+
+/// Every record of a set and every bad line, each in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordSet {
+    /// The format read.
     pub format: SetFormat,
-    /// Good prompts with their 1-based line number.
-    pub prompts: Vec<(usize, PromptRecord)>,
-    /// Bad lines, in file order.
+    /// Good records.
+    pub records: Vec<Record>,
+    /// Bad lines.
     pub errors: Vec<LineError>,
 }
 
-fn first_meaningful(text: &str) -> Option<&str> {
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("//"))
+impl RecordSet {
+    /// Records and bad lines merged in file order (for commands that answer every line).
+    pub fn in_order(self) -> impl Iterator<Item = Result<Record, LineError>> {
+        let mut records = self.records.into_iter().peekable();
+        let mut errors = self.errors.into_iter().peekable();
+        std::iter::from_fn(move || match (records.peek(), errors.peek()) {
+            (Some(r), Some(e)) if e.line < r.line => errors.next().map(Err),
+            (Some(_), _) => records.next().map(Ok),
+            (None, Some(_)) => errors.next().map(Err),
+            (None, None) => None,
+        })
+    }
 }
 
-/// Reads a prompt set, detecting JSONL, CSV (header with a `text` column) or plain lines.
-pub fn parse_prompt_set(text: &str) -> ParsedSet {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = first_meaningful(text).unwrap_or("");
-    let (format, prompts, mut errors) = if first.starts_with('{') {
-        let (ok, bad) = parse_prompts_jsonl(text);
-        (SetFormat::Jsonl, ok, bad)
-    } else if let Some(cols) = csv_header(first) {
-        let (ok, bad) = parse_csv(text, &cols);
-        (SetFormat::Csv, ok, bad)
+fn is_comment(t: &str) -> bool {
+    t.starts_with("//") || t.starts_with('#')
+}
+
+fn detect(text: &str) -> SetFormat {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !is_comment(l))
+        .unwrap_or("");
+    if first.starts_with('{') {
+        SetFormat::Jsonl
+    } else if csv_header(first).is_some() {
+        SetFormat::Csv
     } else {
-        let (ok, bad) = parse_lines(text);
-        (SetFormat::Lines, ok, bad)
+        SetFormat::Lines
+    }
+}
+
+/// Counts entries against the limit.
+struct Budget {
+    left: usize,
+    limit: usize,
+}
+
+impl Budget {
+    fn take(&mut self, line: usize) -> Result<(), SetError> {
+        if self.left == 0 {
+            return Err(SetError::TooManyEntries {
+                limit: self.limit,
+                line,
+            });
+        }
+        self.left -= 1;
+        Ok(())
+    }
+}
+
+/// Reads the records of a set (see the module's rules).
+pub fn read_records(text: &str, opts: &ReadOptions) -> Result<RecordSet, SetError> {
+    opts.limits.check_size(text.len() as u64)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let format = opts.format.unwrap_or_else(|| detect(text));
+    let mut budget = Budget {
+        left: opts.limits.max_entries,
+        limit: opts.limits.max_entries,
     };
-    let mut kept = Vec::with_capacity(prompts.len());
-    for (line, r) in prompts {
-        if r.text.trim().is_empty() {
-            errors.push(LineError {
-                line,
-                message: "empty prompt text".into(),
-            });
-        } else if r.text.len() > MAX_PROMPT_BYTES {
-            errors.push(LineError {
-                line,
-                message: format!(
-                    "prompt is {} bytes; the limit is {} bytes",
-                    r.text.len(),
-                    MAX_PROMPT_BYTES
-                ),
-            });
-        } else {
-            kept.push((line, r));
+    let mut set = RecordSet {
+        format,
+        records: Vec::new(),
+        errors: Vec::new(),
+    };
+    match format {
+        SetFormat::Jsonl => read_jsonl(text, &mut set, &mut budget)?,
+        SetFormat::Csv => read_csv(text, &mut set, &mut budget)?,
+        SetFormat::Lines => {
+            for (i, line) in text.lines().enumerate() {
+                let t = line.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                budget.take(i + 1)?;
+                let mut fields = Map::new();
+                fields.insert("text".into(), Value::String(t.to_string()));
+                set.records.push(Record {
+                    line: i + 1,
+                    fields,
+                });
+            }
         }
     }
-    errors.sort_by_key(|e| e.line);
-    ParsedSet {
-        format,
-        prompts: kept,
-        errors,
-    }
+    Ok(set)
 }
 
-fn parse_lines(text: &str) -> (Vec<(usize, PromptRecord)>, Vec<LineError>) {
-    let mut ok = Vec::new();
+fn read_jsonl(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<(), SetError> {
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
-        if t.is_empty() {
+        if t.is_empty() || is_comment(t) {
             continue;
         }
-        ok.push((
-            i + 1,
-            PromptRecord {
-                id: Some(format!("line-{}", i + 1)),
-                text: t.to_string(),
-                label: None,
-                metadata: BTreeMap::new(),
-                outcomes: None,
-            },
-        ));
+        budget.take(i + 1)?;
+        match serde_json::from_str::<Value>(t) {
+            Ok(Value::Object(fields)) => set.records.push(Record {
+                line: i + 1,
+                fields,
+            }),
+            Ok(_) => set.errors.push(LineError {
+                line: i + 1,
+                message: "not a JSON object".into(),
+            }),
+            Err(e) => set.errors.push(LineError {
+                line: i + 1,
+                message: format!("invalid JSON: {e}"),
+            }),
+        }
     }
-    (ok, Vec::new())
+    Ok(())
 }
 
-/// Column names of a CSV header line that names a `text` column (lower-cased, trimmed).
+/// Column names of a CSV header line that names a `text` or `prompt` column (lower-cased,
+/// trimmed).
 fn csv_header(line: &str) -> Option<Vec<String>> {
-    if !line.contains(',') && !line.eq_ignore_ascii_case("text") {
+    if !line.contains(',')
+        && !line.eq_ignore_ascii_case("text")
+        && !line.eq_ignore_ascii_case("prompt")
+    {
         return None;
     }
     let mut rec = CsvReader::new(line);
@@ -129,37 +327,28 @@ fn csv_header(line: &str) -> Option<Vec<String>> {
         .then_some(cols)
 }
 
-fn parse_csv(text: &str, cols: &[String]) -> (Vec<(usize, PromptRecord)>, Vec<LineError>) {
-    let text_col = cols
-        .iter()
-        .position(|c| c == "text")
-        .or_else(|| cols.iter().position(|c| c == "prompt"))
-        .unwrap_or(0);
-    let id_col = cols.iter().position(|c| c == "id");
-    let label_col = cols
-        .iter()
-        .position(|c| c == "label" || c == "task" || c == "task_type");
-    let mut ok = Vec::new();
-    let mut bad = Vec::new();
+fn read_csv(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<(), SetError> {
     let mut reader = CsvReader::new(text);
-    let mut header_seen = false;
+    let mut cols: Option<Vec<String>> = None;
     while let Some(rec) = reader.next_record() {
         let (line, fields) = match rec {
             Ok(r) => r,
             Err(e) => {
-                bad.push(e);
+                budget.take(e.line)?;
+                set.errors.push(e);
                 continue;
             }
         };
         if fields.len() == 1 && fields[0].trim().is_empty() {
             continue;
         }
-        if !header_seen {
-            header_seen = true;
+        let Some(cols) = &cols else {
+            cols = Some(fields.iter().map(|f| f.trim().to_lowercase()).collect());
             continue;
-        }
+        };
+        budget.take(line)?;
         if fields.len() != cols.len() {
-            bad.push(LineError {
+            set.errors.push(LineError {
                 line,
                 message: format!(
                     "expected {} fields as in the header, found {}",
@@ -169,27 +358,16 @@ fn parse_csv(text: &str, cols: &[String]) -> (Vec<(usize, PromptRecord)>, Vec<Li
             });
             continue;
         }
-        let mut fields = fields;
-        let text = std::mem::take(&mut fields[text_col]);
-        let id = id_col
-            .map(|i| fields[i].trim().to_string())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("line-{line}"));
-        let label = label_col
-            .map(|i| fields[i].trim().to_string())
-            .filter(|s| !s.is_empty());
-        ok.push((
-            line,
-            PromptRecord {
-                id: Some(id),
-                text,
-                label,
-                metadata: BTreeMap::new(),
-                outcomes: None,
-            },
-        ));
+        let fields = cols
+            .iter()
+            .cloned()
+            .zip(fields)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        set.records.push(Record { line, fields });
     }
-    (ok, bad)
+    Ok(())
 }
 
 /// RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines.
@@ -273,135 +451,266 @@ impl<'a> CsvReader<'a> {
     }
 }
 
-/// Indices of the points on the cost-quality frontier: no other point is at most as costly and
-/// at least as good with one of the two strictly better. Sorted by cost, cheapest first.
-/// Points with a non-finite coordinate are never on it.
-pub fn pareto_frontier(points: &[(f64, f64)]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..points.len())
-        .filter(|&i| points[i].0.is_finite() && points[i].1.is_finite())
-        .collect();
-    // Cheapest first; among equal cost, best quality first.
-    idx.sort_by(|&a, &b| {
-        points[a]
-            .0
-            .total_cmp(&points[b].0)
-            .then(points[b].1.total_cmp(&points[a].1))
-            .then(a.cmp(&b))
-    });
-    let mut out = Vec::new();
-    let mut best = f64::NEG_INFINITY;
-    for i in idx {
-        if points[i].1 > best {
-            best = points[i].1;
-            out.push(i);
+/// One prompt of a set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromptRecord {
+    /// The id given in the set, else `line-N` (N its 1-based line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The prompt.
+    pub text: String,
+    /// The task type the author meant (for evaluation), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Request metadata for the prompt.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, Value>,
+    /// Realized score (0-100) per model id, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<BTreeMap<String, f64>>,
+}
+
+impl Record {
+    /// Removes the first of `keys` present (an empty string counts as absent) and returns it
+    /// as a string; a number is taken as its decimal form.
+    pub fn take_string(&mut self, keys: &[&str]) -> Result<Option<String>, String> {
+        for k in keys {
+            match self.fields.remove(*k) {
+                None | Some(Value::Null) => continue,
+                Some(Value::String(s)) if s.trim().is_empty() => continue,
+                Some(Value::String(s)) => return Ok(Some(s)),
+                Some(Value::Number(n)) => return Ok(Some(n.to_string())),
+                Some(_) => return Err(format!("\"{k}\" must be a string")),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Removes `key` and returns it as a number (a CSV field holding a number counts).
+    pub fn take_number(&mut self, key: &str) -> Result<Option<f64>, String> {
+        let bad = || format!("\"{key}\" must be a number");
+        match self.fields.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_f64().map(Some).ok_or_else(bad),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => s.trim().parse::<f64>().map(Some).map_err(|_| bad()),
+            Some(_) => Err(bad()),
         }
     }
-    out
-}
 
-/// Counts of a two-stage flow: prompts by first key (e.g. task type), then by second key
-/// (e.g. model), sorted by count, largest first, ties by name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Flow {
-    /// Total items.
-    pub total: usize,
-    /// First-stage nodes with their counts.
-    pub stage1: Vec<(String, usize)>,
-    /// Second-stage nodes with their counts.
-    pub stage2: Vec<(String, usize)>,
-    /// Links (stage-1 name, stage-2 name, count).
-    pub links: Vec<(String, String, usize)>,
-}
-
-/// Aggregates `(first, second)` pairs into a [`Flow`].
-pub fn flow<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Flow {
-    let mut s1: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut s2: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut links: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    let mut total = 0;
-    for (a, b) in pairs {
-        total += 1;
-        *s1.entry(a).or_default() += 1;
-        *s2.entry(b).or_default() += 1;
-        *links.entry((a, b)).or_default() += 1;
-    }
-    fn sorted(m: BTreeMap<&str, usize>) -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = m.into_iter().map(|(k, c)| (k.to_string(), c)).collect();
-        v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        v
-    }
-    let mut links: Vec<(String, String, usize)> = links
-        .into_iter()
-        .map(|((a, b), c)| (a.to_string(), b.to_string(), c))
-        .collect();
-    links.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
-    Flow {
-        total,
-        stage1: sorted(s1),
-        stage2: sorted(s2),
-        links,
+    /// Removes `key` and returns it as a JSON object (a CSV field holding a JSON object
+    /// counts).
+    pub fn take_object(&mut self, key: &str) -> Result<Option<Map<String, Value>>, String> {
+        let bad = || format!("\"{key}\" must be a JSON object");
+        match self.fields.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m)),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
+                Ok(Value::Object(m)) => Ok(Some(m)),
+                _ => Err(bad()),
+            },
+            Some(_) => Err(bad()),
+        }
     }
 }
 
-/// The cheap signals of `text` exactly as [`CheapSignals::compute`] gives them, except that
-/// language detection — by far the costliest cheap signal — is skipped (`language: None`) when
-/// `language` is false. A batch run passes [`reads_language`] of its policies, so it computes
-/// only what its conditions can see.
-pub fn cheap_signals(text: &str, language: bool) -> CheapSignals {
-    if language {
-        return CheapSignals::compute(text);
+impl PromptRecord {
+    /// Reads a prompt from a record. Fields (any others are ignored):
+    ///
+    /// - `text` (or `prompt`): the prompt, a string; required.
+    /// - `id`: a string or number; `line-N` when absent.
+    /// - `label` (or `task`, `task_type`): the task type the author meant.
+    /// - `metadata`: a JSON object (in CSV, a field holding one): request metadata.
+    /// - `outcomes`: a JSON object of model id → realized score (0-100).
+    pub fn from_record(mut r: Record) -> Result<PromptRecord, String> {
+        let text = match r
+            .fields
+            .remove("text")
+            .or_else(|| r.fields.remove("prompt"))
+        {
+            Some(Value::String(s)) => s,
+            Some(_) => return Err("\"text\" must be a string".into()),
+            None => return Err("missing \"text\"".into()),
+        };
+        let id = r
+            .take_string(&["id"])?
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| format!("line-{}", r.line));
+        let label = r
+            .take_string(&["label", "task", "task_type"])?
+            .map(|s| s.trim().to_string());
+        let metadata = r
+            .take_object("metadata")?
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default();
+        let outcomes = match r.take_object("outcomes")? {
+            None => None,
+            Some(m) => {
+                let mut o = BTreeMap::new();
+                for (k, v) in m {
+                    match v.as_f64() {
+                        Some(x) => {
+                            o.insert(k, x);
+                        }
+                        None => return Err(format!("outcome for \"{k}\" must be a number")),
+                    }
+                }
+                Some(o)
+            }
+        };
+        Ok(PromptRecord {
+            id: Some(id),
+            text,
+            label,
+            metadata,
+            outcomes,
+        })
     }
-    CheapSignals {
-        chars: text.chars().count(),
-        bytes: text.len(),
-        words: text.split_whitespace().count(),
-        lines: if text.is_empty() {
-            0
-        } else {
-            text.lines().count().max(1)
+}
+
+/// A prompt set read from text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSet {
+    /// The format read.
+    pub format: SetFormat,
+    /// Good prompts with their 1-based line number, in file order.
+    pub prompts: Vec<(usize, PromptRecord)>,
+    /// Bad lines, in file order.
+    pub errors: Vec<LineError>,
+}
+
+/// Reads a prompt set (see the module's rules and [`PromptRecord::from_record`]). A prompt
+/// with empty text or over the prompt limit is a bad line.
+pub fn read_prompt_set(text: &str, opts: &ReadOptions) -> Result<ParsedSet, SetError> {
+    let set = read_records(text, opts)?;
+    let mut errors = set.errors;
+    let mut prompts = Vec::with_capacity(set.records.len());
+    for rec in set.records {
+        let line = rec.line;
+        let fail = |message: String| LineError { line, message };
+        match PromptRecord::from_record(rec) {
+            Err(m) => errors.push(fail(m)),
+            Ok(r) if r.text.trim().is_empty() => errors.push(fail("empty prompt text".into())),
+            Ok(r) if r.text.len() > opts.limits.max_prompt_bytes => errors.push(fail(format!(
+                "prompt is {} bytes; the limit is {} bytes",
+                r.text.len(),
+                opts.limits.max_prompt_bytes
+            ))),
+            Ok(r) => prompts.push((line, r)),
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(ParsedSet {
+        format: set.format,
+        prompts,
+        errors,
+    })
+}
+
+/// [`read_prompt_set`] over bytes: checks the size before decoding, then replaces invalid
+/// UTF-8 with U+FFFD.
+pub fn read_prompt_set_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<ParsedSet, SetError> {
+    opts.limits.check_size(bytes.len() as u64)?;
+    read_prompt_set(&String::from_utf8_lossy(bytes), opts)
+}
+
+/// [`read_records`] over bytes: checks the size before decoding, then replaces invalid UTF-8
+/// with U+FFFD.
+pub fn read_records_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<RecordSet, SetError> {
+    opts.limits.check_size(bytes.len() as u64)?;
+    read_records(&String::from_utf8_lossy(bytes), opts)
+}
+
+/// Reads a prompt set of any size with the default per-prompt limit and a detected format
+/// (for trusted text: tests, the shipped samples, benchmarks). Input from people goes through
+/// [`read_prompt_set`], which enforces the set limits.
+pub fn parse_prompt_set(text: &str) -> ParsedSet {
+    let opts = ReadOptions {
+        format: None,
+        limits: Limits {
+            max_bytes: usize::MAX,
+            max_entries: usize::MAX,
+            max_prompt_bytes: MAX_PROMPT_BYTES,
         },
-        tokens: estimate_tokens(text),
-        has_code: detect_code(text),
-        language: None,
-        pii: detect_pii(text),
+    };
+    match read_prompt_set(text, &opts) {
+        Ok(set) => set,
+        // Unreachable with unlimited limits; an empty set is the honest answer anyway.
+        Err(_) => ParsedSet {
+            format: SetFormat::Lines,
+            prompts: Vec::new(),
+            errors: Vec::new(),
+        },
     }
 }
 
-/// Whether a policy source could read the prompt's language (conservative: any mention of
-/// `language` counts, comments included).
-pub fn reads_language(policy_source: &str) -> bool {
-    policy_source.contains("language")
-}
-
-/// Quotes a CSV field when it needs it.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// Parses `--meta` style set-wide metadata: a JSON object (`{"tier": "free"}`), or
+/// `KEY=VALUE` where a VALUE that is valid JSON (a number, `true`, a quoted string, a list) is
+/// taken as JSON and anything else as a plain string. Later items override earlier keys.
+pub fn parse_metadata_items<S: AsRef<str>>(items: &[S]) -> Result<BTreeMap<String, Value>, String> {
+    let mut m = BTreeMap::new();
+    for it in items {
+        let it = it.as_ref().trim();
+        if it.starts_with('{') {
+            match serde_json::from_str::<Value>(it) {
+                Ok(Value::Object(o)) => m.extend(o),
+                Ok(_) => return Err(format!("metadata {it}: not a JSON object")),
+                Err(e) => return Err(format!("metadata {it}: invalid JSON: {e}")),
+            }
+            continue;
+        }
+        let Some((k, v)) = it.split_once('=') else {
+            return Err(format!(
+                "metadata {it}: expected a JSON object or KEY=VALUE"
+            ));
+        };
+        let k = k.trim();
+        if k.is_empty() {
+            return Err(format!("metadata {it}: empty key"));
+        }
+        let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string()));
+        m.insert(k.to_string(), value);
     }
+    Ok(m)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(t: &str) -> ParsedSet {
+        read_prompt_set(t, &ReadOptions::default()).unwrap()
+    }
+
+    fn lines(errors: &[LineError]) -> Vec<usize> {
+        errors.iter().map(|e| e.line).collect()
+    }
+
     #[test]
     fn detects_jsonl_and_reports_bad_lines() {
-        let t =
-            "{\"text\": \"a\"}\nnot json\n\n{\"text\": \"b\", \"id\": \"x\"}\n{\"text\": \"  \"}\n";
-        let p = parse_prompt_set(t);
+        let t = "{\"text\": \"a\"}\nnot json\n\n{\"text\": \"b\", \"id\": \"x\"}\n{\"text\": \"  \"}\n# comment\n[1]\n{\"id\": 7, \"text\": \"c\", \"task\": \"qa\", \"metadata\": {\"tier\": \"free\"}}\n{\"text\": 3}\n{\"text\": \"d\", \"outcomes\": {\"m\": \"x\"}}\n";
+        let p = read(t);
         assert_eq!(p.format, SetFormat::Jsonl);
-        assert_eq!(p.prompts.len(), 2);
-        assert_eq!(p.prompts[1].1.id.as_deref(), Some("x"));
-        let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
-        assert_eq!(lines, vec![2, 5]);
+        let ids: Vec<&str> = p
+            .prompts
+            .iter()
+            .map(|(_, r)| r.id.as_deref().unwrap())
+            .collect();
+        assert_eq!(ids, ["line-1", "x", "7"]);
+        assert_eq!(p.prompts[2].1.label.as_deref(), Some("qa"));
+        assert_eq!(p.prompts[2].1.metadata["tier"], "free");
+        assert_eq!(lines(&p.errors), vec![2, 5, 7, 9, 10]);
+        assert!(p.errors[0].message.starts_with("invalid JSON"));
+        assert_eq!(p.errors[1].message, "empty prompt text");
+        assert_eq!(p.errors[2].message, "not a JSON object");
+        assert_eq!(p.errors[3].message, "\"text\" must be a string");
     }
 
     #[test]
     fn reads_csv_with_quotes_commas_and_newlines() {
         let t = "id,text,label\n1,\"Hello, world\",qa\n2,\"Say \"\"hi\"\"\nthen stop\",chat\n3,plain,\n4,too,many,fields\n5,\"open\n";
-        let p = parse_prompt_set(t);
+        let p = read(t);
         assert_eq!(p.format, SetFormat::Csv);
         let texts: Vec<&str> = p.prompts.iter().map(|(_, r)| r.text.as_str()).collect();
         assert_eq!(
@@ -411,13 +720,23 @@ mod tests {
         assert_eq!(p.prompts[0].1.label.as_deref(), Some("qa"));
         assert_eq!(p.prompts[2].0, 5); // line numbers count the newline inside the quoted field
         assert_eq!(p.prompts[2].1.label, None);
-        let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
-        assert_eq!(lines, vec![6, 7]);
+        assert_eq!(lines(&p.errors), vec![6, 7]);
+    }
+
+    #[test]
+    fn csv_metadata_and_outcomes_columns_hold_json() {
+        let t = "prompt,metadata,outcomes\n\"Hi\",\"{\"\"tier\"\": \"\"pro\"\"}\",\"{\"\"m\"\": 80}\"\nyo,not json,\n";
+        let p = read(t);
+        assert_eq!(p.prompts.len(), 1);
+        assert_eq!(p.prompts[0].1.metadata["tier"], "pro");
+        assert_eq!(p.prompts[0].1.outcomes.as_ref().unwrap()["m"], 80.0);
+        assert_eq!(p.errors[0].line, 3);
+        assert_eq!(p.errors[0].message, "\"metadata\" must be a JSON object");
     }
 
     #[test]
     fn csv_with_only_a_text_column_and_crlf() {
-        let p = parse_prompt_set("text\r\nfirst\r\nsecond\r\n");
+        let p = read("text\r\nfirst\r\nsecond\r\n");
         assert_eq!(p.format, SetFormat::Csv);
         assert_eq!(p.prompts.len(), 2);
         assert_eq!(p.prompts[1].1.text, "second");
@@ -425,59 +744,102 @@ mod tests {
     }
 
     #[test]
-    fn plain_lines_otherwise() {
-        let p = parse_prompt_set("Translate this, please\n\nWrite a poem\n");
+    fn plain_lines_otherwise_and_a_bom_is_dropped() {
+        let p = read("\u{feff}Translate this, please\n\nWrite a poem\n");
         assert_eq!(p.format, SetFormat::Lines);
         assert_eq!(p.prompts.len(), 2);
+        assert_eq!(p.prompts[0].1.text, "Translate this, please");
         assert_eq!(p.prompts[1].0, 3);
         assert!(p.errors.is_empty());
-        assert!(parse_prompt_set("").prompts.is_empty());
+        assert!(read("").prompts.is_empty());
     }
 
     #[test]
-    fn frontier_keeps_only_undominated_points() {
-        let pts = [
-            (1.0, 50.0),
-            (2.0, 70.0),
-            (2.5, 60.0),
-            (3.0, 90.0),
-            (0.5, 40.0),
-            (f64::NAN, 99.0),
-        ];
-        assert_eq!(pareto_frontier(&pts), vec![4, 0, 1, 3]);
-        assert_eq!(pareto_frontier(&[(1.0, 5.0), (1.0, 7.0)]), vec![1]);
-        assert!(pareto_frontier(&[]).is_empty());
+    fn a_given_format_is_not_second_guessed() {
+        let opts = ReadOptions {
+            format: Some(SetFormat::Lines),
+            ..Default::default()
+        };
+        let p = read_prompt_set("{\"text\": \"a\"}\n", &opts).unwrap();
+        assert_eq!(p.prompts[0].1.text, "{\"text\": \"a\"}");
+        assert_eq!(SetFormat::from_name("CSV"), Some(SetFormat::Csv));
+        assert_eq!(SetFormat::from_name("xml"), None);
     }
 
     #[test]
-    fn flow_counts_both_stages() {
-        let f = flow([("code", "a"), ("code", "b"), ("qa", "a"), ("code", "a")]);
-        assert_eq!(f.total, 4);
-        assert_eq!(f.stage1, vec![("code".into(), 3), ("qa".into(), 1)]);
-        assert_eq!(f.stage2, vec![("a".into(), 3), ("b".into(), 1)]);
-        assert_eq!(f.links[0], ("code".into(), "a".into(), 2));
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+    fn bytes_with_invalid_utf8_are_replaced_not_rejected() {
+        let p = read_prompt_set_bytes(
+            b"{\"text\": \"caf\xff au lait\"}\n",
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(p.prompts[0].1.text, "caf\u{fffd} au lait");
     }
 
     #[test]
-    fn cheap_signals_match_compute_apart_from_language() {
-        let samples = crate::shipped::SAMPLES;
-        for (_, r) in parse_prompt_set(samples).prompts {
-            let full = CheapSignals::compute(&r.text);
-            assert_eq!(cheap_signals(&r.text, true), full);
-            let lean = cheap_signals(&r.text, false);
-            assert_eq!(lean.language, None);
-            assert_eq!(
-                CheapSignals {
-                    language: full.language.clone(),
-                    ..lean
-                },
-                full
-            );
-        }
-        assert!(reads_language("when = 'language == \"fr\"'"));
-        assert!(!reads_language("when = 'task == \"code\"'"));
+    fn limits_refuse_a_set_too_large_or_with_too_many_entries() {
+        let limits = Limits {
+            max_bytes: 100,
+            max_entries: 3,
+            max_prompt_bytes: 10,
+        };
+        let opts = ReadOptions {
+            format: None,
+            limits,
+        };
+        let e = read_prompt_set(&"x".repeat(101), &opts).unwrap_err();
+        assert_eq!(
+            e,
+            SetError::TooLarge {
+                bytes: 101,
+                limit: 100
+            }
+        );
+        assert!(e.to_string().contains("the limit is 0.0 MB"), "{e}");
+        assert!(limits.check_size(100).is_ok());
+        // Bad lines count as entries too; blank lines and comments do not.
+        let e = read_prompt_set(
+            "{\"text\": \"a\"}\n\n// c\n{bad\n{\"text\": \"b\"}\n{\"text\": \"c\"}\n",
+            &opts,
+        )
+        .unwrap_err();
+        assert_eq!(e, SetError::TooManyEntries { limit: 3, line: 6 });
+        assert!(e.to_string().contains("line 6 is one too many"), "{e}");
+        let p = read_prompt_set("short\nthis prompt is too long\n", &opts).unwrap();
+        assert_eq!(p.prompts.len(), 1);
+        assert_eq!(p.errors[0].line, 2);
+        assert!(p.errors[0].message.contains("limit is 10 bytes"));
+        // The shipped defaults.
+        assert_eq!(Limits::default(), Limits::DEFAULT);
+        assert!(Limits::DEFAULT
+            .check_size(MAX_SET_BYTES as u64 + 1)
+            .is_err());
+    }
+
+    #[test]
+    fn records_in_file_order_keep_every_line() {
+        let set = read_records("{\"a\": 1}\nbad\n{\"b\": 2}\n", &ReadOptions::default()).unwrap();
+        let order: Vec<(usize, bool)> = set
+            .in_order()
+            .map(|r| match r {
+                Ok(r) => (r.line, true),
+                Err(e) => (e.line, false),
+            })
+            .collect();
+        assert_eq!(order, vec![(1, true), (2, false), (3, true)]);
+    }
+
+    #[test]
+    fn metadata_items_as_json_or_key_value() {
+        let m =
+            parse_metadata_items(&["{\"tier\": \"free\", \"n\": 1}", "n=2", "name=Ann"]).unwrap();
+        assert_eq!(m["tier"], "free");
+        assert_eq!(m["n"], 2);
+        assert_eq!(m["name"], "Ann");
+        assert!(parse_metadata_items(&["[1]"]).is_err());
+        assert!(parse_metadata_items(&["{oops"]).is_err());
+        assert!(parse_metadata_items(&["novalue"]).is_err());
+        assert!(parse_metadata_items(&["=1"]).is_err());
     }
 
     #[test]
@@ -490,7 +852,7 @@ mod tests {
                 t.push_str(&format!("{{\"text\": \"prompt number {i}\"}}\n"));
             }
         }
-        let p = parse_prompt_set(&t);
+        let p = read(&t);
         assert_eq!(p.prompts.len() + p.errors.len(), 100_000);
         assert_eq!(p.errors.len(), 100);
         assert_eq!(p.errors[0].line, 8);

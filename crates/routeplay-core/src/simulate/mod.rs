@@ -1,5 +1,9 @@
 //! Simulation: a prompt set under several policies, incrementally.
 //!
+//! The pipeline from a file to results is [`Runner`] (reading with [`read_prompt_set`],
+//! metadata, task prediction, decisions, summary, diff filter, exports), used alike by the app
+//! and the CLI. [`Simulation`] is its engine:
+//!
 //! ```text
 //! let mut sim = Simulation::new(policies, catalog);
 //! for prompt in prompts { sim.add(&id, &facts, outcomes.as_ref()); }   // in chunks, cancellable
@@ -12,67 +16,26 @@
 //! report also gives the realized score of each policy against the oracle (the best model per
 //! prompt) and the best single model.
 
+pub mod charts;
+pub mod export;
 pub mod input;
-pub use input::{flow, pareto_frontier, parse_prompt_set, Flow, ParsedSet, SetFormat};
+pub mod runner;
+
+pub use charts::{flow, pareto_frontier, Flow};
+pub use export::{csv_cell, ExportFormat};
+pub use input::{
+    parse_prompt_set, read_prompt_set, read_prompt_set_bytes, read_records, read_records_bytes,
+    Limits, LineError, ParsedSet, PromptRecord, ReadOptions, Record, RecordSet, SetError,
+    SetFormat,
+};
+pub use runner::{
+    prompt_facts, reads_language, Progress, RowFilter, RunConfig, Runner, TaskSource,
+};
 
 use crate::catalog::Catalog;
 use crate::policy::{Estimate, Facts, Policy};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// One line of a prompt set file (`{"text": ..., "label": ..., "outcomes": {...}}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PromptRecord {
-    /// Optional id; the 1-based line number is used when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The prompt.
-    pub text: String,
-    /// The task type the author meant (for evaluation), if given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Request metadata for the prompt.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub metadata: BTreeMap<String, serde_json::Value>,
-    /// Realized score (0-100) per model id, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcomes: Option<BTreeMap<String, f64>>,
-}
-
-/// A line of a prompt set that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LineError {
-    /// 1-based line number.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Reads a JSONL prompt set: good lines are returned, bad ones reported with their line number.
-/// Blank lines and lines starting with `//` or `#` are skipped.
-pub fn parse_prompts_jsonl(text: &str) -> (Vec<(usize, PromptRecord)>, Vec<LineError>) {
-    let mut ok = Vec::new();
-    let mut bad = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with("//") || t.starts_with('#') {
-            continue;
-        }
-        match serde_json::from_str::<PromptRecord>(t) {
-            Ok(mut r) => {
-                if r.id.is_none() {
-                    r.id = Some(format!("line-{}", i + 1));
-                }
-                ok.push((i + 1, r));
-            }
-            Err(e) => bad.push(LineError {
-                line: i + 1,
-                message: e.to_string(),
-            }),
-        }
-    }
-    (ok, bad)
-}
 
 #[derive(Debug, Clone, Copy)]
 struct Row {
@@ -468,6 +431,58 @@ impl Simulation {
         self.rows.push(row);
     }
 
+    /// Prompt number `i`'s id.
+    pub fn id(&self, i: usize) -> Option<&str> {
+        self.ids.get(i).map(String::as_str)
+    }
+
+    /// The task type policies saw for prompt number `i`.
+    pub fn task(&self, i: usize) -> Option<&str> {
+        self.tasks.get(i).map(String::as_str)
+    }
+
+    /// The catalog index of the model policy `p` chose for prompt number `i` (`None`:
+    /// unrouted, or out of range).
+    pub fn pick(&self, i: usize, p: usize) -> Option<usize> {
+        let row = self.rows.get(i)?.get(p)?;
+        (row.model != NONE).then_some(row.model as usize)
+    }
+
+    /// The prompts (indices in the order added) whose model differs between policy `a` and
+    /// policy `b`; empty when an index is out of range.
+    pub fn changed(&self, a: usize, b: usize) -> Vec<usize> {
+        if a >= self.policies.len() || b >= self.policies.len() {
+            return Vec::new();
+        }
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row[a].model != row[b].model)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Prompts by task type, then by the model policy `p` chose (`(unrouted)` when none).
+    pub fn flow(&self, p: usize) -> Option<Flow> {
+        if p >= self.policies.len() {
+            return None;
+        }
+        let models = &self.catalog.models;
+        Some(flow(self.rows.iter().zip(&self.tasks).map(
+            |(row, task)| {
+                let m = row[p].model;
+                (
+                    task.as_str(),
+                    if m == NONE {
+                        "(unrouted)"
+                    } else {
+                        models[m as usize].id.as_str()
+                    },
+                )
+            },
+        )))
+    }
+
     /// Totals, shares, percentiles, coverage and outcome comparisons so far.
     pub fn report(&self) -> SimulationReport {
         let n = self.ids.len();
@@ -715,8 +730,9 @@ mod tests {
 
     #[test]
     fn sample_set_has_200_prompts_over_all_task_types() {
-        let (ok, bad) = parse_prompts_jsonl(SAMPLES);
-        assert!(bad.is_empty(), "{bad:?}");
+        let set = parse_prompt_set(SAMPLES);
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        let ok = set.prompts;
         assert!(ok.len() >= 200);
         for t in crate::catalog::TASK_TYPES {
             let n = ok
@@ -730,7 +746,7 @@ mod tests {
     #[test]
     fn reports_coverage_shares_and_diff_on_the_sample_set() {
         let mut s = sim();
-        let (ok, _) = parse_prompts_jsonl(SAMPLES);
+        let ok = parse_prompt_set(SAMPLES).prompts;
         for (_, r) in &ok {
             s.add(
                 r.id.as_deref().unwrap(),
@@ -819,5 +835,6 @@ mod thread_safety {
         assert::<super::Simulation>();
         assert::<crate::policy::Decision>();
         assert::<super::SimulationReport>();
+        assert::<super::Runner>();
     }
 }
