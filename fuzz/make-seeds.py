@@ -82,13 +82,15 @@ for name in ["broken-syntax", "broken-cost-nested", "broken-cost-doubling", "bro
     if f.exists():
         put("policy", name, f.read_bytes())
 
-# prompt_set: JSONL, CSV and plain lines.
+# prompt_set: 1 option byte (bits 0-1 format: detect/JSONL/CSV/lines; bit 2 small limits;
+# bits 3-5 entry limit), then the file.
 lines = (ROOT / "public/samples/prompts.jsonl").read_text().splitlines()
-put("prompt_set", "samples-head.jsonl", "\n".join(l for l in lines[:12] if len(l) < 400) + "\n")
-put("prompt_set", "bad-lines.jsonl", '{"text": "ok", "metadata": {"tier": "pro"}, "outcomes": {"gpt-5.4": 80}}\n{"text": 3}\n// comment\n\n{"text": ""}\n{not json\n')
-put("prompt_set", "quoted.csv", 'id,text,label\r\n1,"Hello, ""world""",chat\r\n2,"multi\nline prompt",code\r\n3,"unclosed\n')
-put("prompt_set", "prompt-column.csv", "prompt\nWhat is 2+2?\n\"a, b\"x\n")
-put("prompt_set", "lines.txt", "\ufeffTranslate 'good morning' into German\n\n   Plan a trip   \nSummarise this: ...\n")
+put("prompt_set", "samples-head.jsonl", b"\x00" + ("\n".join(l for l in lines[:12] if len(l) < 400) + "\n").encode())
+put("prompt_set", "bad-lines.jsonl", b"\x00" + b'{"text": "ok", "metadata": {"tier": "pro"}, "outcomes": {"gpt-5.4": 80}}\n{"text": 3}\n// comment\n\n{"text": ""}\n{not json\n')
+put("prompt_set", "quoted.csv", b"\x02" + b'id,text,label\r\n1,"Hello, ""world""",chat\r\n2,"multi\nline prompt",code\r\n3,=SUM(A1),x\r\n4,"unclosed\n')
+put("prompt_set", "prompt-column.csv", b"\x00" + b"prompt\nWhat is 2+2?\n\"a, b\"x\n")
+put("prompt_set", "lines.txt", b"\x03" + "\ufeffTranslate 'good morning' into German\n\n   Plan a trip   \n@Summarise this: ...\n".encode())
+put("prompt_set", "small-limits.txt", bytes([4 | (2 << 3)]) + b"one\ntwo\nthree\n" + b"x" * 80 + b"\n")
 
 # share_link: mode byte 0 = fragment, 1 = JSON (deflated and encoded by the target), 2 = raw deflate.
 def deflate(b):
