@@ -21,8 +21,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&opt, body)) = data.split_first() else {
         return;
     };
-    let format = [None, Some(SetFormat::Jsonl), Some(SetFormat::Csv), Some(SetFormat::Lines)]
-        [(opt & 3) as usize];
+    let format = [
+        None,
+        Some(SetFormat::Jsonl),
+        Some(SetFormat::Csv),
+        Some(SetFormat::Lines),
+    ][(opt & 3) as usize];
     let limits = if opt & 4 != 0 {
         Limits {
             max_bytes: 2048,
@@ -39,7 +43,9 @@ fuzz_target!(|data: &[u8]| {
     let set = match read_prompt_set_bytes(body, &opts) {
         Ok(set) => set,
         Err(SetError::TooLarge { bytes, limit }) => {
-            assert!(bytes as usize == body.len() && body.len() > limit && limit == limits.max_bytes);
+            assert!(
+                bytes as usize == body.len() && body.len() > limit && limit == limits.max_bytes
+            );
             return;
         }
         Err(SetError::TooManyEntries { limit, line }) => {
@@ -54,7 +60,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(set.prompts.len() + set.errors.len() <= limits.max_entries);
     for (line, r) in &set.prompts {
         assert!(*line >= 1 && *line <= lines, "line {line} of {lines}");
-        assert!(!r.text.trim().is_empty(), "blank prompt kept at line {line}");
+        assert!(
+            !r.text.trim().is_empty(),
+            "blank prompt kept at line {line}"
+        );
         assert!(r.text.len() <= limits.max_prompt_bytes);
     }
     for w in set.prompts.windows(2) {
@@ -64,7 +73,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(w[0].line <= w[1].line, "errors out of order");
     }
     for e in &set.errors {
-        assert!(e.line >= 1 && e.line <= lines, "error line {} of {lines}", e.line);
+        assert!(
+            e.line >= 1 && e.line <= lines,
+            "error line {} of {lines}",
+            e.line
+        );
         assert!(!e.message.is_empty());
     }
 
@@ -85,15 +98,25 @@ fuzz_target!(|data: &[u8]| {
     for (_, r) in set.prompts.iter().take(4) {
         let cell = csv_cell(&r.text);
         let bare = cell.strip_prefix('"').unwrap_or(&cell);
-        assert!(!bare.starts_with(['=', '+', '-', '@', '\t', '\r']), "formula cell {cell:?}");
+        assert!(
+            !bare.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "formula cell {cell:?}"
+        );
         let t = r.text.as_str();
         if t.trim() != t || t.contains('\r') {
             continue;
         }
         let csv = format!("text\n{cell}\n");
-        let opts = ReadOptions { format: Some(SetFormat::Csv), limits: Limits::DEFAULT };
+        let opts = ReadOptions {
+            format: Some(SetFormat::Csv),
+            limits: Limits::DEFAULT,
+        };
         let back = read_prompt_set(&csv, &opts).expect("one small prompt");
-        let want = if t.starts_with(['=', '+', '-', '@']) { format!("'{t}") } else { t.to_string() };
+        let want = if t.starts_with(['=', '+', '-', '@']) {
+            format!("'{t}")
+        } else {
+            t.to_string()
+        };
         assert_eq!(back.prompts.len(), 1, "{csv:?} -> {back:?}");
         assert_eq!(back.prompts[0].1.text, want, "CSV cell does not read back");
     }
