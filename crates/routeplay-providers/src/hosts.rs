@@ -138,9 +138,12 @@ pub fn parse_origin(url: &str, allow_query: bool) -> Result<Origin, UrlError> {
     Ok(origin)
 }
 
+/// `s` without `prefix`, compared ASCII-case-insensitively; `None` when `s` does not start with
+/// it (also when `prefix.len()` falls inside a multi-byte character of `s`).
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &s[prefix.len()..])
+    s.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .map(|_| &s[prefix.len()..])
 }
 
 /// The origin a key typed for this endpoint is bound to (`scheme://host[:port]`).
@@ -161,6 +164,15 @@ pub fn key_may_be_sent(key_origin: &str, request_url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (fuzz/regressions/hosts): a multi-byte character where the scheme's
+    /// `//` should be panicked on a char boundary.
+    #[test]
+    fn a_non_ascii_character_after_the_scheme_is_an_error_not_a_panic() {
+        assert!(parse_origin("http:/\u{e9}", false).is_err());
+        assert!(parse_origin("https:\u{e9}\u{e9}x", false).is_err());
+        assert!(key_origin_for("\u{e9}\u{e9}\u{e9}").is_err());
+    }
 
     #[test]
     fn origins() {

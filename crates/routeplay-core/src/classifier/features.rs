@@ -243,6 +243,69 @@ struct Layout {
     urls: usize,
 }
 
+impl Layout {
+    /// Adds the counts of another region (the tail of a long prompt) to these (its head).
+    /// Every field is named, so a new field cannot be forgotten here.
+    fn merge(&mut self, other: Layout) {
+        let Layout {
+            lines,
+            nonblank,
+            paragraphs,
+            long_line_words,
+            dialogue_lines,
+            speakers_distinct,
+            speaker_hashes,
+            code_lines,
+            fences,
+            bullet_lines,
+            option_lines,
+            numbers,
+            equations,
+            question_marks,
+            quotes,
+            letters,
+            non_latin,
+            cjk,
+            cyrillic,
+            arabic_or_hebrew,
+            other_script,
+            accented,
+            colon_fields,
+            urls,
+        } = other;
+        self.lines += lines;
+        self.nonblank += nonblank;
+        self.paragraphs += paragraphs;
+        self.long_line_words = self.long_line_words.max(long_line_words);
+        self.dialogue_lines += dialogue_lines;
+        for h in &speaker_hashes[..speakers_distinct] {
+            if self.speakers_distinct < 4
+                && !self.speaker_hashes[..self.speakers_distinct].contains(h)
+            {
+                self.speaker_hashes[self.speakers_distinct] = *h;
+                self.speakers_distinct += 1;
+            }
+        }
+        self.code_lines += code_lines;
+        self.fences += fences;
+        self.bullet_lines += bullet_lines;
+        self.option_lines += option_lines;
+        self.numbers += numbers;
+        self.equations += equations;
+        self.question_marks += question_marks;
+        self.quotes += quotes;
+        self.letters += letters;
+        self.non_latin += non_latin;
+        self.cjk += cjk;
+        self.cyrillic += cyrillic;
+        self.arabic_or_hebrew += arabic_or_hebrew;
+        self.other_script += other_script;
+        self.accented += accented;
+        self.colon_fields += colon_fields;
+        self.urls += urls;
+    }
+}
+
 fn is_dialogue_line(line: &str) -> Option<&str> {
     // "A: hi", "#Person1#: ...", "Customer: ...", "[10:02] Bob: ...", "Agent - ..." (colon form only)
     let t = line.trim_start_matches(['-', '*', ' ', '>']);
@@ -470,26 +533,10 @@ pub fn for_each_feature(text: &str, mut emit: impl FnMut(Group, u32)) {
         );
     };
     flag("bias", 0);
-    let l = if tail.is_empty() {
-        scan_layout(head)
-    } else {
-        let mut a = scan_layout(head);
-        let b = scan_layout(tail);
-        a.lines += b.lines;
-        a.nonblank += b.nonblank;
-        a.paragraphs += b.paragraphs;
-        a.long_line_words = a.long_line_words.max(b.long_line_words);
-        a.dialogue_lines += b.dialogue_lines;
-        a.code_lines += b.code_lines;
-        a.fences += b.fences;
-        a.bullet_lines += b.bullet_lines;
-        a.option_lines += b.option_lines;
-        a.numbers += b.numbers;
-        a.equations += b.equations;
-        a.question_marks += b.question_marks;
-        a.quotes += b.quotes;
-        a
-    };
+    let mut l = scan_layout(head);
+    if !tail.is_empty() {
+        l.merge(scan_layout(tail));
+    }
     let words_approx = if tail.is_empty() {
         total_words
     } else {
@@ -603,6 +650,52 @@ mod tests {
         assert!(is_option_line("A) 12"));
         assert!(is_option_line("(C) none of these"));
         assert!(!is_option_line("Another line"));
+    }
+
+    fn structure(text: &str) -> Vec<u32> {
+        collect(text)
+            .into_iter()
+            .filter(|f| f.0 == Group::Structure as u8)
+            .map(|f| f.1)
+            .collect()
+    }
+
+    fn flag(name: &str, v: u32) -> u32 {
+        ns_hash(NS_STRUCT, fnv_step(str_hash(name), v))
+    }
+
+    /// A long prompt is read in its head and tail; the tail's scripts, URLs, colon fields and
+    /// speakers used to be dropped when the two were merged.
+    #[test]
+    fn long_prompts_keep_the_tail_structure() {
+        let head = "plain words only here. ".repeat(300); // > HEAD_BYTES, ASCII, no colon
+        let tail = "\nSee https://example.com/spec\nTotal (EUR): 12\nCustomer: hi there\nAgent: hello\nПереведи это на английский язык, пожалуйста.\n";
+        let text = format!("{head}{tail}");
+        assert!(text.len() > HEAD_BYTES + TAIL_BYTES && tail.len() < TAIL_BYTES);
+        let (h, t) = regions(&text, HEAD_BYTES, TAIL_BYTES);
+        assert!(
+            !h.contains("http") && t.contains(tail.trim()),
+            "the test text is split as meant"
+        );
+        let s = structure(&text);
+        assert!(s.contains(&flag("urls", 1)), "tail URL lost");
+        assert!(s.contains(&flag("cyrillic", 1)), "tail script lost");
+        assert!(
+            s.contains(&flag("colon_fields", 1)),
+            "tail colon field lost"
+        );
+        assert!(s.contains(&flag("speakers", 2)), "tail speakers lost");
+        assert!(!s.contains(&flag("no_letters", 1)));
+        // The same facts are seen when the tail alone is the prompt.
+        let short = structure(tail);
+        for f in ["urls", "cyrillic"] {
+            assert_eq!(short.contains(&flag(f, 1)), s.contains(&flag(f, 1)), "{f}");
+        }
+        // A short prompt is read whole and is unaffected by the merge.
+        let short_text = "Customer: hi\nAgent: hello\nSee https://x.io\nTotal (EUR): 12\nПривет";
+        assert!(short_text.len() <= HEAD_BYTES + TAIL_BYTES);
+        let s = structure(short_text);
+        assert!(s.contains(&flag("urls", 1)) && s.contains(&flag("cyrillic", 1)));
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub const MAGIC: &[u8; 4] = b"RPTC";
 pub const FORMAT_VERSION: u16 = 1;
 /// Most labels a model can have.
 pub const MAX_LABELS: usize = 63;
+/// Largest magnitude of a scale, bias or group weight. Trained models stay far below it
+/// (scales about 0.02, biases under 1, group weights 1); past it, the logits of a long prompt
+/// can overflow `f32` and the probabilities become NaN.
+pub const MAX_PARAMETER: f32 = 1000.0;
 
 /// Why a model file could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,14 +212,16 @@ impl Model {
                 "array sizes do not match header".into(),
             ));
         }
-        let finite = self
+        let in_range = self
             .scales
             .iter()
             .chain(&self.biases)
             .chain(&self.group_weights)
-            .all(|x| x.is_finite());
-        if !finite {
-            return Err(ModelError::Invalid("non-finite scale or bias".into()));
+            .all(|x| x.is_finite() && x.abs() <= MAX_PARAMETER);
+        if !in_range {
+            return Err(ModelError::Invalid(format!(
+                "a scale, bias or group weight is not a number within ±{MAX_PARAMETER}"
+            )));
         }
         Ok(())
     }
@@ -481,6 +487,56 @@ mod tests {
         );
         for cut in 0..40 {
             assert!(Model::from_bytes(&bytes[..cut]).is_err());
+        }
+    }
+
+    /// Found by `fuzz/fuzz_targets/model_load.rs`: a file with a valid checksum and a scale of
+    /// -2.1e8 (group weight -9.9e35) loaded, then classified every prompt as NaN.
+    #[test]
+    fn rejects_parameters_that_overflow_and_predicts_finite_at_the_limit() {
+        let labels = vec!["only".to_string()];
+        let w = vec![127i8; 1 << 10];
+        let g = [1.0; GROUPS];
+        for (scale, bias, gw) in [
+            (-2.147e8, 0.0, g),
+            (0.1, f32::MAX, g),
+            (0.1, 0.0, [-9.9e35, 1.0, 1.0]),
+        ] {
+            let m = Model::from_parts(
+                labels.clone(),
+                10,
+                true,
+                vec![scale; 2],
+                vec![bias; 2],
+                gw,
+                w.clone(),
+            );
+            assert!(
+                matches!(m, Err(ModelError::Invalid(_))),
+                "{scale} {bias} {gw:?}"
+            );
+        }
+        // Every parameter at the limit, every weight at its extreme, a prompt with many features.
+        let two = vec!["a".to_string(), "b".to_string()];
+        let w: Vec<i8> = (0..(1usize << 10) * 3)
+            .map(|i| if i % 3 == 0 { 127 } else { -127 })
+            .collect();
+        let m = Model::from_parts(
+            two,
+            10,
+            true,
+            vec![MAX_PARAMETER; 3],
+            vec![-MAX_PARAMETER; 3],
+            [MAX_PARAMETER; GROUPS],
+            w,
+        )
+        .unwrap();
+        let text = "word ".repeat(2000) + &"日本".repeat(500);
+        for t in ["", "x", text.as_str()] {
+            let p = m.predict(t);
+            assert!(p.scores.values().all(|v| v.is_finite()), "{p:?}");
+            assert!((p.scores.values().sum::<f64>() - 1.0).abs() < 1e-3, "{p:?}");
+            assert!((0.0..=1.0).contains(&p.complexity), "{p:?}");
         }
     }
 }

@@ -446,7 +446,6 @@ fn randomized_inputs_never_panic() {
         cases += 1;
     }
     println!("randomized policy cases: {cases}, of which parsed: {parsed}");
-    assert_eq!(cases, 12_000);
     assert!(parsed > 500, "{parsed}");
 }
 

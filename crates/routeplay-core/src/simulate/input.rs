@@ -612,14 +612,27 @@ pub fn read_prompt_set(text: &str, opts: &ReadOptions) -> Result<ParsedSet, SetE
 /// UTF-8 with U+FFFD.
 pub fn read_prompt_set_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<ParsedSet, SetError> {
     opts.limits.check_size(bytes.len() as u64)?;
-    read_prompt_set(&String::from_utf8_lossy(bytes), opts)
+    read_prompt_set(&String::from_utf8_lossy(bytes), &size_checked(opts))
+}
+
+/// The options for text decoded from bytes whose size was already checked: each invalid byte
+/// becomes a 3-byte U+FFFD, so checking the decoded text again would refuse a file within the
+/// limit, with an inflated size.
+fn size_checked(opts: &ReadOptions) -> ReadOptions {
+    ReadOptions {
+        limits: Limits {
+            max_bytes: usize::MAX,
+            ..opts.limits
+        },
+        ..*opts
+    }
 }
 
 /// [`read_records`] over bytes: checks the size before decoding, then replaces invalid UTF-8
 /// with U+FFFD.
 pub fn read_records_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<RecordSet, SetError> {
     opts.limits.check_size(bytes.len() as u64)?;
-    read_records(&String::from_utf8_lossy(bytes), opts)
+    read_records(&String::from_utf8_lossy(bytes), &size_checked(opts))
 }
 
 /// Reads a prompt set of any size with the default per-prompt limit and a detected format
@@ -677,6 +690,32 @@ pub fn parse_metadata_items<S: AsRef<str>>(items: &[S]) -> Result<BTreeMap<Strin
 
 #[cfg(test)]
 mod tests {
+    /// Found by fuzzing (fuzz/regressions/prompt_set): 700 invalid bytes under a 2,048-byte
+    /// limit were refused as 2,100 bytes once each became a 3-byte U+FFFD.
+    #[test]
+    fn invalid_utf8_within_the_size_limit_is_read_not_refused() {
+        use super::*;
+        let opts = ReadOptions {
+            format: Some(SetFormat::Lines),
+            limits: Limits {
+                max_bytes: 2048,
+                ..Limits::DEFAULT
+            },
+        };
+        let bytes = vec![0xFF; 700];
+        let set = read_prompt_set_bytes(&bytes, &opts).expect("within the limit");
+        assert_eq!(set.prompts.len(), 1);
+        assert!(set.prompts[0].1.text.starts_with('\u{fffd}'));
+        let records = read_records_bytes(&bytes, &opts).expect("within the limit");
+        assert_eq!(records.records.len(), 1);
+        // Over the limit as given, it is still refused, with its own size.
+        let err = read_prompt_set_bytes(&vec![0xFF; 2049], &opts).unwrap_err();
+        assert!(
+            matches!(err, SetError::TooLarge { bytes: 2049, .. }),
+            "{err:?}"
+        );
+    }
+
     use super::*;
 
     fn read(t: &str) -> ParsedSet {
