@@ -3,8 +3,9 @@
 use crate::assets;
 use crate::components::{
     batch_view::BatchView, catalog_view::CatalogView, decision_cards::DecisionCards,
-    live_run::LivePanel, policy_editor::PolicyEditor, policy_picker::PolicyPicker,
-    prompt_editor::PromptEditor, share_bar::ShareBar, signals_panel::SignalsPanel,
+    export_panel::ExportPanel, live_run::LivePanel, policy_editor::PolicyEditor,
+    policy_picker::PolicyPicker, prompt_editor::PromptEditor, share_bar::ShareBar,
+    signals_panel::SignalsPanel,
 };
 use crate::engine::{Load, Playground};
 use crate::providers::plan_from_decision;
@@ -144,6 +145,7 @@ pub fn App() -> impl IntoView {
                 <div class="view" hidden=move || view() != View::Live>
                     <LivePanel prompt=prompt_signal plan=plan />
                 </div>
+                <div class="view" hidden=move || view() != View::Export><ExportPanel /></div>
             </main>
             <footer class="footer">
                 "Estimates from "<button class="link" on:click=move |_| pg.view.set(View::Catalog)>"the model catalog"</button>

@@ -4,6 +4,7 @@ pub mod batch_view;
 pub mod catalog_view;
 pub mod charts;
 pub mod decision_cards;
+pub mod export_panel;
 pub mod keys_panel;
 pub mod live_run;
 pub mod policy_editor;

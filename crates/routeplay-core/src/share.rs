@@ -36,16 +36,19 @@ pub enum View {
     Catalog,
     /// Live runs with the user's keys.
     Live,
+    /// Export to gateways, import from them.
+    Export,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Prompt,
         View::Batch,
         View::Policies,
         View::Catalog,
         View::Live,
+        View::Export,
     ];
 
     /// The tab label.
@@ -56,6 +59,7 @@ impl View {
             View::Policies => "Policies",
             View::Catalog => "Catalog",
             View::Live => "Live run",
+            View::Export => "Export",
         }
     }
 }
