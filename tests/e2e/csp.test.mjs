@@ -32,7 +32,7 @@ test('the served index.html has a CSP without unsafe-inline, with script-src-att
   assert.ok(!/\sstyle=/.test(html), 'no style attribute in index.html');
 });
 
-test('zero CSP violations across every view: prompt, prompt set with a run, policies (and a download), catalog, live, embed', async () => {
+test('zero CSP violations across every view: prompt, prompt set with a run, policies (and a download), catalog, live, export (a download and an import), embed', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await context.addInitScript(() => {
     window.__csp = [];
@@ -76,6 +76,19 @@ test('zero CSP violations across every view: prompt, prompt set with a run, poli
   await page.click('.tab[data-view="live"]');
   await page.waitForSelector('#live-panel');
   seen.push('live');
+  // Export: every target's config and report, a config download, and an import.
+  await page.click('.tab[data-view="export"]');
+  for (const t of ['portkey', 'litellm', 'vllm-sr', 'bifrost', 'openrouter']) {
+    await page.click(`.target-chip[data-target="${t}"]`);
+    await page.waitForSelector(`.export-config pre[data-target="${t}"]`);
+    await page.waitForSelector('.fidelity .fidelity-rule');
+  }
+  const [cfg] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="download-config"]')]);
+  assert.match(cfg.suggestedFilename(), /\.openrouter\.json$/);
+  await page.fill('#import-text', '{"strategy": {"mode": "conditional", "conditions": [{"query": {"metadata.task": {"$eq": "code"}}, "then": "a"}], "default": "b"}, "targets": [{"name": "a", "override_params": {"model": "gpt-5.5"}}, {"name": "b", "override_params": {"model": "gpt-5-mini"}}]}');
+  await page.click('[data-action="import"]');
+  await page.waitForSelector('.import-report[data-imported]');
+  seen.push('export');
   // Share link and embed snippet popovers (embedding the prompt view).
   await page.click('button:has-text("Share link")');
   await page.waitForSelector('#share-output');
@@ -90,7 +103,7 @@ test('zero CSP violations across every view: prompt, prompt set with a run, poli
   await embed.waitForSelector('.app.embed[data-ready="true"]', { timeout: 30000 });
   await embed.waitForSelector('.card.decision');
   seen.push('embed');
-  assert.deepEqual(seen, ['prompt', 'batch', 'policies', 'catalog', 'live', 'embed']);
+  assert.deepEqual(seen, ['prompt', 'batch', 'policies', 'catalog', 'live', 'export', 'embed']);
   assert.deepEqual(await violations(), []);
   assert.deepEqual(await embed.evaluate(() => window.__csp), []);
   assert.deepEqual(errors.filter((e) => /Content.Security.Policy|Refused to/i.test(e)), []);
