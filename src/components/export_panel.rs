@@ -153,7 +153,7 @@ pub fn ExportPanel() -> impl IntoView {
             )));
         };
         let url = base_url.get().trim().to_string();
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return Some(Err(format!(
                 "Base URL {url}: expected an http:// or https:// URL."
             )));
@@ -260,6 +260,11 @@ pub fn ExportPanel() -> impl IntoView {
                 <div class="panel-head">
                     <h2>"Export to a gateway"</h2>
                     <p class="small muted">"The policy as the gateway's own config, with what survives the translation rule by rule."</p>
+                    <button class="link" data-action="to-import" on:click=move |_| {
+                        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("import-panel")) {
+                            el.scroll_into_view();
+                        }
+                    }>"Import a gateway config ↓"</button>
                 </div>
                 <div class="export-form">
                     <label>
@@ -374,9 +379,9 @@ fn ReportView(e: Shared<Export>) -> impl IntoView {
         <section class="panel fidelity" aria-label="Fidelity report" data-policy=r.policy.clone()>
             <h2>"Fidelity report"</h2>
             <p class="fidelity-counts" data-exact=exact data-approximate=approx data-dropped=dropped>
-                <span class="fidelity-label exact">{format!("{exact} exact")}</span>
-                <span class="fidelity-label approximate">{format!("{approx} approximate")}</span>
-                <span class="fidelity-label dropped">{format!("{dropped} dropped")}</span>
+                <span class="fidelity-label exact" class:zero=exact == 0>{format!("{exact} exact")}</span>
+                <span class="fidelity-label approximate" class:zero=approx == 0>{format!("{approx} approximate")}</span>
+                <span class="fidelity-label dropped" class:zero=dropped == 0>{format!("{dropped} dropped")}</span>
             </p>
             <p class="small muted">{format!(
                 "Policy {} — {carried}; size-dependent picks resolved for a {}-token prompt; exact holds up to {} tokens.",
