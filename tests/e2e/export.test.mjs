@@ -221,6 +221,38 @@ test('a pasted Portkey config imports as a new policy that decides beside a pres
   assert.deepEqual(page.errors, []);
 });
 
+test('a LiteLLM config downloaded from the Export view uploads back as a policy with its report', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(process.env.ROUTEPLAY_URL);
+  await page.waitForSelector('[data-ready="true"]', { timeout: 30000 });
+  await openExport(page);
+  await page.selectOption('#export-policy', 'task-specialist');
+  await page.click('.target-chip[data-target="litellm"]');
+  await page.waitForSelector('.export-config pre[data-target="litellm"]');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="download-config"]')]);
+  assert.equal(dl.suggestedFilename(), 'task-specialist.litellm.yaml');
+  // Upload it: the format follows the file's extension, the name its stem.
+  const yaml = fs.readFileSync(await dl.path());
+  await page.setInputFiles('#import-file', { name: 'prod-litellm.yaml', mimeType: 'application/yaml', buffer: yaml });
+  await page.waitForFunction(() => document.querySelector('#import-text')?.value.includes('model_list:'));
+  assert.equal(await page.inputValue('#import-format'), 'litellm');
+  assert.equal(await page.inputValue('#import-name'), 'prod-litellm');
+  await page.click('[data-action="import"]');
+  await page.waitForSelector('.import-report[data-imported="prod-litellm"]');
+  const n = await page.locator('.import-report .fidelity-rule').count();
+  assert.ok(n >= 1, `${n} imported rules`);
+  // It is selected, so it decides in the Prompt view.
+  const selected = await page.evaluate(() => JSON.parse(localStorage.getItem('routeplay.workspace')).selected);
+  assert.ok(selected.includes('prod-litellm'), selected.join(','));
+  await page.click('.tab[data-view="prompt"]');
+  await page.waitForSelector('.card.decision[data-policy="prod-litellm"]:not(.broken)');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('screenshots of the Export view: desktop light and phone dark', async () => {
   const desk = await openPage(browser, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   await openExport(desk);
