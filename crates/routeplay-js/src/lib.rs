@@ -289,7 +289,10 @@ mod tests {
     #[test]
     fn route_carries_api_names_and_the_trace() {
         let (core, _) = Core::new(shipped::PRESETS[0].1, None, None).expect("preset loads");
-        let v = core.route("Write a Python function that reverses a list.", &Metadata::new());
+        let v = core.route(
+            "Write a Python function that reverses a list.",
+            &Metadata::new(),
+        );
         assert!(v["model"].is_string(), "{v}");
         assert!(v["api_model"].is_string(), "{v}");
         assert!(v["trace"].as_array().is_some_and(|t| !t.is_empty()), "{v}");
