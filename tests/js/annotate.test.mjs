@@ -131,3 +131,26 @@ test("a broken policy throws with line:column diagnostics", () => {
   assert.ok(first.column >= 1);
   assert.match(caught.message, new RegExp(`policy:${first.line}:${first.column}: error\\[${first.code}\\]`));
 });
+
+test("the web build (ES module, initSync) annotates and routes like the Node build", async () => {
+  const { mkdtempSync, copyFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { pathToFileURL } = await import("node:url");
+  const web = path.join(root, "target/js/web");
+  // Node 20 reads a .js file as CommonJS outside a "type": "module" package: import a .mjs copy.
+  const dir = mkdtempSync(path.join(tmpdir(), "routeplay-web-"));
+  try {
+    copyFileSync(path.join(web, "routeplay_js.js"), path.join(dir, "routeplay_js.mjs"));
+    const mod = await import(pathToFileURL(path.join(dir, "routeplay_js.mjs")).href);
+    mod.initSync({ module: readFileSync(path.join(web, "routeplay_js_bg.wasm")) });
+    const a = new mod.Router(mod.preset("task-specialist"));
+    const b = new Router(preset("task-specialist"));
+    for (const r of records.slice(0, 40)) {
+      const opts = r.metadata ? { metadata: r.metadata } : undefined;
+      assert.deepStrictEqual(a.annotate(r.text, opts), b.annotate(r.text, opts), r.id);
+      assert.deepStrictEqual(a.route(r.text, opts), b.route(r.text, opts), r.id);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
