@@ -28,8 +28,8 @@ const records = readFileSync(SAMPLES, "utf8")
 execFileSync("cargo", ["build", "-q", "-p", "routeplay-cli"], { cwd: root, stdio: "inherit" });
 const cli = path.join(root, "target/debug/routeplay");
 
-function cliLines(policyFile) {
-  const out = execFileSync(cli, ["annotate", "--policy", policyFile, SAMPLES, "--with-decision"], {
+function cliLines(policyFile, prompts = SAMPLES) {
+  const out = execFileSync(cli, ["annotate", "--policy", policyFile, prompts, "--with-decision"], {
     cwd: root,
     encoding: "utf8",
     maxBuffer: 64 << 20,
@@ -150,6 +150,64 @@ test("the web build (ES module, initSync) annotates and routes like the Node bui
       assert.deepStrictEqual(a.annotate(r.text, opts), b.annotate(r.text, opts), r.id);
       assert.deepStrictEqual(a.route(r.text, opts), b.route(r.text, opts), r.id);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("numeric, boolean and list request metadata decide as in the CLI", async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const policy = [
+    'name = "meta-kinds"',
+    "",
+    "[metadata]",
+    "budget = 0",
+    "urgent = false",
+    'tags = ["none"]',
+    "",
+    "[[rule]]",
+    'name = "big budget"',
+    "when = 'meta.budget >= 10'",
+    'objective = "best_quality"',
+    "",
+    "[[rule]]",
+    'name = "urgent"',
+    "when = 'meta.urgent'",
+    'objective = "fastest"',
+    "",
+    "[[rule]]",
+    'name = "tagged"',
+    "when = '\"vip\" in meta.tags'",
+    'objective = "best_quality"',
+    "fallback_count = 1",
+    "",
+    "[default]",
+    'objective = "cheapest"',
+    "",
+  ].join("\n");
+  const metas = [{}, { budget: 10 }, { budget: 9.5 }, { budget: 12.25 }, { urgent: true }, { tags: ["vip"] }, { tags: ["a", "b"] }, { budget: 3, urgent: true }];
+  const rows = metas.map((m, i) => ({ id: `m${i}`, text: records[i].text, metadata: m }));
+  const dir = mkdtempSync(path.join(tmpdir(), "routeplay-js-meta-"));
+  try {
+    const pf = path.join(dir, "p.toml");
+    const sf = path.join(dir, "s.jsonl");
+    writeFileSync(pf, policy);
+    writeFileSync(sf, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const want = cliLines(pf, sf);
+    const router = new Router(policy);
+    assert.equal(want.length, rows.length);
+    const rules = new Set();
+    rows.forEach((r, i) => {
+      assert.deepStrictEqual(router.annotate(r.text, { metadata: r.metadata }), want[i].metadata, r.id);
+      const d = router.route(r.text, { metadata: r.metadata });
+      for (const k of ["model", "api_model", "fallbacks", "api_fallbacks", "rule", "rule_index"]) {
+        assert.deepStrictEqual(d[k], want[i][k], `${r.id}: ${k}`);
+      }
+      rules.add(d.rule);
+    });
+    // The set is built so that every rule chooses at least once: the comparison covers each kind.
+    assert.deepEqual([...rules].sort(), ["big budget", "default", "tagged", "urgent"].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -103,16 +103,16 @@ impl Core {
 
     /// Routeplay's decision for `text`, as the core serialises it, plus `api_model` and
     /// `api_fallbacks` (the provider's model names).
-    pub fn route(&self, text: &str, request: &Metadata) -> Value {
+    pub fn route(&self, text: &str, request: &Metadata) -> Result<Value, String> {
         let (_, d) = self.decide(text, request);
         let api_model = d.model.as_deref().map(|m| self.api(m));
         let api_fallbacks: Vec<String> = d.fallbacks.iter().map(|f| self.api(f)).collect();
-        let mut v = serde_json::to_value(&d).unwrap_or(Value::Null);
+        let mut v = serde_json::to_value(&d).map_err(|e| format!("decision: {e}"))?;
         if let Value::Object(m) = &mut v {
             m.insert("api_model".into(), json!(api_model));
             m.insert("api_fallbacks".into(), json!(api_fallbacks));
         }
-        v
+        Ok(v)
     }
 }
 
@@ -243,7 +243,11 @@ impl Router {
     pub fn route(&self, prompt: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let text = prompt_text(&prompt)?;
         let request = request_metadata(&options)?;
-        to_js(&self.core.route(&text, &request))
+        let decision = self
+            .core
+            .route(&text, &request)
+            .map_err(|e| err(format!("routeplay: {e}")))?;
+        to_js(&decision)
     }
 }
 
@@ -289,10 +293,12 @@ mod tests {
     #[test]
     fn route_carries_api_names_and_the_trace() {
         let (core, _) = Core::new(shipped::PRESETS[0].1, None, None).expect("preset loads");
-        let v = core.route(
-            "Write a Python function that reverses a list.",
-            &Metadata::new(),
-        );
+        let v = core
+            .route(
+                "Write a Python function that reverses a list.",
+                &Metadata::new(),
+            )
+            .expect("a decision serialises");
         assert!(v["model"].is_string(), "{v}");
         assert!(v["api_model"].is_string(), "{v}");
         assert!(v["trace"].as_array().is_some_and(|t| !t.is_empty()), "{v}");
