@@ -69,15 +69,26 @@ pub fn ShareBar() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    // The fragment of this experiment, or None after showing why no link can be made.
+    let fragment = move || match make_fragment(pg) {
+        Ok(x) => Some(x),
+        Err(e) => {
+            link.set(None);
+            note.set(None);
+            error.set(Some(e));
+            None
+        }
+    };
+    // Shows what was copied: the link or snippet and its note.
+    let copied = move |text: String, n: Option<String>| {
+        copy_to_clipboard(&text);
+        error.set(None);
+        note.set(n);
+        link.set(Some(text));
+    };
     let share = move |_| {
-        let (fragment, n) = match make_fragment(pg) {
-            Ok(x) => x,
-            Err(e) => {
-                link.set(None);
-                note.set(None);
-                error.set(Some(e));
-                return;
-            }
+        let Some((fragment, n)) = fragment() else {
+            return;
         };
         let url = format!("{}#{}", page_url_without_fragment(), fragment);
         if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -87,30 +98,18 @@ pub fn ShareBar() -> impl IntoView {
                 Some(&format!("#{fragment}")),
             );
         }
-        copy_to_clipboard(&url);
-        error.set(None);
-        note.set(n);
-        link.set(Some(url));
+        copied(url, n);
     };
     let embed = move |_| {
-        let (fragment, n) = match make_fragment(pg) {
-            Ok(x) => x,
-            Err(e) => {
-                link.set(None);
-                note.set(None);
-                error.set(Some(e));
-                return;
-            }
+        let Some((fragment, n)) = fragment() else {
+            return;
         };
         let snippet = format!(
             "<iframe src=\"{}#embed&{}\" title=\"Routeplay: how this prompt is routed\" width=\"100%\" height=\"720\" style=\"border:1px solid #ddd;border-radius:8px\" loading=\"lazy\"></iframe>",
             page_url_without_fragment(),
             fragment
         );
-        copy_to_clipboard(&snippet);
-        error.set(None);
-        note.set(n);
-        link.set(Some(snippet));
+        copied(snippet, n);
     };
     view! {
         <div class="share">

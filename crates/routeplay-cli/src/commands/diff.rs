@@ -4,15 +4,12 @@
 //! `--export FILE` writes the prompts that change (the app's "only prompts that change"
 //! filter) in the app's export schema.
 
-use crate::input::{MetaArgs, SetArgs};
 use crate::output::{stdout, write_export, ExportArgs};
-use crate::policies::{CatalogArg, ClassifierArgs};
-use crate::runs::SetRun;
+use crate::runs::SetRunArgs;
 use crate::{CmdResult, Outcome};
 use routeplay_core::format::signed_usd;
 use routeplay_core::simulate::RowFilter;
 use std::io::Write;
-use std::path::PathBuf;
 
 /// Arguments of `routeplay diff`.
 #[derive(clap::Args)]
@@ -20,20 +17,8 @@ pub struct Args {
     /// The two policies (files or preset names): `--policy A --policy B`.
     #[arg(long = "policy", short = 'p', required = true, num_args = 1)]
     policies: Vec<String>,
-    /// Prompt set: JSONL, CSV with a text column, or one prompt per line; `-` for standard
-    /// input.
-    prompts: PathBuf,
     #[command(flatten)]
-    set: SetArgs,
-    #[command(flatten)]
-    meta: MetaArgs,
-    /// Use each prompt's `label` as its task type (an ideal classifier).
-    #[arg(long)]
-    use_labels: bool,
-    #[command(flatten)]
-    classifier: ClassifierArgs,
-    #[command(flatten)]
-    catalog: CatalogArg,
+    run: SetRunArgs,
     #[command(flatten)]
     export: ExportArgs,
     /// How many changed prompts to list (largest cost change first); 0 for all.
@@ -54,17 +39,7 @@ pub fn run(args: Args) -> CmdResult {
         .into());
     }
     let export = args.export.target()?;
-    let Some((runner, bad)) = (SetRun {
-        policies: &args.policies,
-        prompts: &args.prompts,
-        set: &args.set,
-        meta: &args.meta,
-        use_labels: args.use_labels,
-        classifier: &args.classifier,
-        catalog: &args.catalog,
-    })
-    .run()?
-    else {
+    let Some((runner, bad)) = args.run.run(&args.policies)? else {
         return Ok(Outcome::Problems);
     };
     let diff = runner

@@ -10,15 +10,12 @@
 //! input lines are reported with their line numbers and skipped; exit 1 then, or when a policy
 //! has errors; 2 on usage or I/O errors.
 
-use crate::input::{MetaArgs, SetArgs};
 use crate::output::{secs, stdout, write_export, ExportArgs};
-use crate::policies::{CatalogArg, ClassifierArgs};
-use crate::runs::SetRun;
+use crate::runs::SetRunArgs;
 use crate::{CmdResult, Outcome};
 use routeplay_core::format::usd;
 use routeplay_core::simulate::{PolicyReport, RowFilter, SimulationReport};
 use std::io::Write;
-use std::path::PathBuf;
 
 /// Arguments of `routeplay simulate`.
 #[derive(clap::Args)]
@@ -26,20 +23,8 @@ pub struct Args {
     /// Policy file or preset name; repeat for several.
     #[arg(long = "policy", short = 'p', required = true)]
     policies: Vec<String>,
-    /// Prompt set: JSONL ({"text", "id"?, "label"?, "metadata"?, "outcomes"?}), CSV with a
-    /// text column, or one prompt per line; `-` for standard input.
-    prompts: PathBuf,
     #[command(flatten)]
-    set: SetArgs,
-    #[command(flatten)]
-    meta: MetaArgs,
-    /// Use each prompt's `label` as its task type (an ideal classifier).
-    #[arg(long)]
-    use_labels: bool,
-    #[command(flatten)]
-    classifier: ClassifierArgs,
-    #[command(flatten)]
-    catalog: CatalogArg,
+    run: SetRunArgs,
     #[command(flatten)]
     export: ExportArgs,
     /// Print the report as JSON.
@@ -53,17 +38,7 @@ pub struct Args {
 /// Runs the simulation.
 pub fn run(args: Args) -> CmdResult {
     let export = args.export.target()?;
-    let Some((runner, bad)) = (SetRun {
-        policies: &args.policies,
-        prompts: &args.prompts,
-        set: &args.set,
-        meta: &args.meta,
-        use_labels: args.use_labels,
-        classifier: &args.classifier,
-        catalog: &args.catalog,
-    })
-    .run()?
-    else {
+    let Some((runner, bad)) = args.run.run(&args.policies)? else {
         return Ok(Outcome::Problems);
     };
     let report = runner.report();

@@ -370,12 +370,7 @@ impl Policy {
                 steps: 0,
             });
         }
-        let meta = if facts.metadata.is_empty() {
-            CowMeta::Borrowed(self.default_meta.as_ref().as_ref())
-        } else {
-            CowMeta::Owned(expr::meta_value(&self.meta_schema, &facts.metadata))
-        };
-        let scope = Scope::new(facts, meta);
+        let scope = Scope::new(facts, self.meta_for(facts));
         let mut ctx = Context::with_env(expr::env().clone());
         ctx.set_variable_resolver(&scope);
         Some(match scope.eval_counted(&c.guarded, &ctx) {
@@ -388,6 +383,16 @@ impl Policy {
                 steps: scope.steps(),
             },
         })
+    }
+
+    /// The request metadata as conditions read it: the policy's defaults, shared, when the
+    /// request carries none; else the request's fields over the defaults.
+    fn meta_for(&self, facts: &Facts) -> CowMeta<'_> {
+        if facts.metadata.is_empty() {
+            CowMeta::Borrowed(self.default_meta.as_ref().as_ref())
+        } else {
+            CowMeta::Owned(expr::meta_value(&self.meta_schema, &facts.metadata))
+        }
     }
 
     /// Decides without building a trace (what simulation uses): the fastest path. The
@@ -412,12 +417,7 @@ impl Policy {
         fallbacks.clear();
         let out_tokens = self.output_tokens_for(facts);
         let needed = facts.input_tokens + out_tokens;
-        let meta = if facts.metadata.is_empty() {
-            CowMeta::Borrowed(self.default_meta.as_ref().as_ref())
-        } else {
-            CowMeta::Owned(expr::meta_value(&self.meta_schema, &facts.metadata))
-        };
-        let scope = Scope::new(facts, meta);
+        let scope = Scope::new(facts, self.meta_for(facts));
         let mut ctx = Context::with_env(expr::env().clone());
         ctx.set_variable_resolver(&scope);
         let mut cands: Vec<Cand> = Vec::new();
