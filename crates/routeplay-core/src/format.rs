@@ -78,9 +78,38 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// A count with its noun, singular for exactly one: `plural(1, "prompt")` is `1 prompt`,
+/// `plural(3, "prompt")` is `3 prompts`, `plural(0, "error")` is `0 errors`. Nouns whose plural
+/// is not `+s` use [`plural_with`].
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", thousands(n))
+    }
+}
+
+/// A count with an explicit plural form: `plural_with(2, "policy", "policies")` is `2 policies`.
+pub fn plural_with(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_is_singular_only_for_one() {
+        assert_eq!(plural(0, "prompt"), "0 prompts");
+        assert_eq!(plural(1, "prompt"), "1 prompt");
+        assert_eq!(plural(12345, "error"), "12,345 errors");
+        assert_eq!(plural_with(1, "policy", "policies"), "1 policy");
+        assert_eq!(plural_with(2, "policy", "policies"), "2 policies");
+    }
 
     #[test]
     fn usd_precision_follows_the_amount() {

@@ -362,15 +362,7 @@ pub(crate) fn compile(
 
 /// `1234567` as `1,234,567`.
 pub(crate) fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::format::thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Every child of a node (comprehension parts included).
