@@ -20,20 +20,68 @@ pub struct Language {
     pub reliable: bool,
 }
 
+/// Letters a prompt in a script many languages share (Latin, Cyrillic, Arabic, Devanagari,
+/// Hebrew) needs before its language is told: below this, trigram statistics are noise ("hi"
+/// comes out as Zulu, "ok" as Hungarian).
+pub const LANGUAGE_MIN_LETTERS: usize = 24;
+
+/// The detector's confidence (whatlang's margin over the runner-up, 0..1) a result in a shared
+/// script needs to count. On the shipped sample set every wrong guess of a single-language
+/// prompt had less than 0.35 ("tell me a joke about cats" → Hungarian 0.14); above it only
+/// prompts that mix two languages were mislabelled.
+pub const LANGUAGE_MIN_CONFIDENCE: f64 = 0.35;
+
 /// Detects the natural language of `text` from its first [`LANGUAGE_SAMPLE_BYTES`] bytes.
-/// Returns `None` when the sample has no letters to go on.
+///
+/// Returns `None` when the language cannot be told reliably: no letters, or a script many
+/// languages share with fewer than [`LANGUAGE_MIN_LETTERS`] letters, or a detector confidence
+/// below [`LANGUAGE_MIN_CONFIDENCE`]. A script only one language writes (Greek, Hangul, Thai,
+/// ...) is enough on its own. Policies then see `language == ""` (see `docs/policy.md`), and
+/// [`language_verdict`] says why in words.
 pub fn detect_language(text: &str) -> Option<Language> {
     let sample = truncate_at_char_boundary(text, LANGUAGE_SAMPLE_BYTES);
-    if !sample.chars().any(char::is_alphabetic) {
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if letters == 0 {
         return None;
     }
     let info = whatlang::detect(sample)?;
+    let shared_script = matches!(
+        info.script(),
+        whatlang::Script::Latin
+            | whatlang::Script::Cyrillic
+            | whatlang::Script::Arabic
+            | whatlang::Script::Devanagari
+            | whatlang::Script::Hebrew
+    );
+    if shared_script
+        && (letters < LANGUAGE_MIN_LETTERS || info.confidence() < LANGUAGE_MIN_CONFIDENCE)
+    {
+        return None;
+    }
     Some(Language {
         code: info.lang().code().to_string(),
         name: info.lang().eng_name().to_string(),
         script: info.script().name().to_string(),
         confidence: info.confidence(),
         reliable: info.is_reliable(),
+    })
+}
+
+/// Why `text` has no detected language, in words for people: "no letters", "too short to
+/// tell", or "unclear" (long enough, but no language stands out, e.g. a mix). `None` when it
+/// has one (`detected`, the result of [`detect_language`]) or is blank.
+pub fn language_verdict(text: &str, detected: Option<&Language>) -> Option<&'static str> {
+    let sample = truncate_at_char_boundary(text, LANGUAGE_SAMPLE_BYTES);
+    if sample.trim().is_empty() || detected.is_some() {
+        return None;
+    }
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    Some(if letters == 0 {
+        "no letters"
+    } else if letters < LANGUAGE_MIN_LETTERS {
+        "too short to tell"
+    } else {
+        "unclear"
     })
 }
 
@@ -76,6 +124,34 @@ mod tests {
         for (text, code) in cases {
             assert_eq!(detect_language(text).unwrap().code, code, "{text}");
         }
+    }
+
+    #[test]
+    fn too_short_or_unsure_means_no_language() {
+        // Trigram noise on a few letters: whatlang says Zulu, Hungarian, Romanian.
+        for text in ["hi", "ok", "hey, how are you?", "Translate hello to German"] {
+            assert_eq!(detect_language(text), None, "{text}");
+            assert_eq!(
+                language_verdict(text, None),
+                Some("too short to tell"),
+                "{text}"
+            );
+        }
+        // Long enough, but the detector is unsure (whatlang: Hungarian at 0.14).
+        let unsure = "tell me a joke about cats and dogs please";
+        assert!(unsure.chars().filter(|c| c.is_alphabetic()).count() >= LANGUAGE_MIN_LETTERS);
+        assert_eq!(detect_language(unsure), None);
+        assert_eq!(language_verdict(unsure, None), Some("unclear"));
+        assert_eq!(language_verdict("1234 + 5678", None), Some("no letters"));
+        assert_eq!(language_verdict("  ", None), None);
+        // A script only one language writes needs no length.
+        for (text, code) in [("안녕하세요", "kor"), ("Γεια σου", "ell")] {
+            assert_eq!(detect_language(text).unwrap().code, code, "{text}");
+        }
+        // A detected language has no verdict.
+        let l = detect_language("Bonjour ! Peux-tu traduire cette phrase en anglais ?").unwrap();
+        assert_eq!(l.code, "fra");
+        assert_eq!(language_verdict("Bonjour", Some(&l)), None);
     }
 
     #[test]

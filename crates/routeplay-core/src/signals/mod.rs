@@ -10,9 +10,12 @@ mod task;
 mod tokens;
 
 pub use code::{detect_code, is_code_line};
-pub use language::{detect_language, Language, LANGUAGE_SAMPLE_BYTES};
+pub use language::{
+    detect_language, language_verdict, Language, LANGUAGE_MIN_CONFIDENCE, LANGUAGE_MIN_LETTERS,
+    LANGUAGE_SAMPLE_BYTES,
+};
 pub use pii::{detect_pii, PiiKind};
-pub use task::{PromptSignals, TaskPrediction};
+pub use task::{PromptSignals, TaskPrediction, COMPLEXITY_MIN_WORDS, UNCERTAIN_BELOW};
 pub use tokens::estimate_tokens;
 
 use serde::{Deserialize, Serialize};

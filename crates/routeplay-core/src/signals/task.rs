@@ -15,10 +15,43 @@ pub struct TaskPrediction {
     pub complexity: f64,
 }
 
+/// Below this probability of its top label a prediction is shown as "uncertain": the
+/// classifier spreads its belief over several task types (with eleven labels, a uniform guess
+/// is 9%). Policies still see the top label; `scores` lets them ask for more.
+pub const UNCERTAIN_BELOW: f64 = 0.5;
+
+/// Prompts with fewer words than this are too short for the complexity score to mean anything
+/// ("hi" is not harder than a design question); it is still computed, and shown as "too short
+/// to tell".
+pub const COMPLEXITY_MIN_WORDS: usize = 5;
+
 impl TaskPrediction {
     /// The probability of `label`, 0 when the model does not know the label.
     pub fn score(&self, label: &str) -> f64 {
         self.scores.get(label).copied().unwrap_or(0.0)
+    }
+
+    /// The probability of the top label.
+    pub fn top_score(&self) -> f64 {
+        self.score(&self.label)
+    }
+
+    /// Whether the top label's probability is below [`UNCERTAIN_BELOW`].
+    pub fn is_uncertain(&self) -> bool {
+        self.top_score() < UNCERTAIN_BELOW
+    }
+}
+
+impl PromptSignals {
+    /// Whether the prompt has no text to go on (empty or only whitespace): nothing to route.
+    pub fn is_blank(&self) -> bool {
+        self.cheap.words == 0
+    }
+
+    /// Whether the prompt is too short for its complexity score to mean anything (fewer than
+    /// [`COMPLEXITY_MIN_WORDS`] words).
+    pub fn complexity_too_short(&self) -> bool {
+        self.cheap.words < COMPLEXITY_MIN_WORDS
     }
 }
 
@@ -30,4 +63,43 @@ pub struct PromptSignals {
     pub cheap: super::CheapSignals,
     /// The classifier's prediction; `None` while no model is loaded.
     pub task: Option<TaskPrediction>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signals::CheapSignals;
+
+    fn prediction(top: f64) -> TaskPrediction {
+        let scores = [("chat".to_string(), top), ("qa".to_string(), 1.0 - top)]
+            .into_iter()
+            .collect();
+        TaskPrediction {
+            label: "chat".into(),
+            scores,
+            complexity: 0.3,
+        }
+    }
+
+    #[test]
+    fn a_low_top_score_is_uncertain() {
+        assert!(prediction(0.34).is_uncertain());
+        assert!(prediction(UNCERTAIN_BELOW - 0.01).is_uncertain());
+        assert!(!prediction(UNCERTAIN_BELOW).is_uncertain());
+        assert!(!prediction(0.92).is_uncertain());
+        assert_eq!(prediction(0.7).top_score(), 0.7);
+    }
+
+    #[test]
+    fn short_and_blank_prompts() {
+        let s = |t: &str| PromptSignals {
+            cheap: CheapSignals::compute(t),
+            task: None,
+        };
+        assert!(s("").is_blank() && s("  \n\t ").is_blank());
+        assert!(!s("hi").is_blank());
+        assert!(s("hi").complexity_too_short());
+        assert!(s("hey, how are you?").complexity_too_short());
+        assert!(!s("Design a distributed rate limiter for a global API.").complexity_too_short());
+    }
 }
