@@ -63,6 +63,7 @@
 mod cost;
 mod decide;
 mod diag;
+mod explain;
 mod expr;
 
 pub use cost::{
