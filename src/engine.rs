@@ -8,6 +8,7 @@ use crate::state::{share::BatchSource, Notice, PolicyDoc, ShareState, View, Work
 use leptos::prelude::*;
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
+use routeplay_core::format::plural;
 use routeplay_core::policy::{Decision, Diagnostic, Facts, Metadata, Policy};
 use routeplay_core::signals::{CheapSignals, PromptSignals};
 use std::sync::Arc;
@@ -95,6 +96,45 @@ pub struct PolicyDecision {
     pub id: String,
     /// The decision, or why there is none (policy has errors).
     pub decision: Result<Decision, String>,
+    /// What the policy is for (its `description`; empty when it has errors or none).
+    pub description: String,
+    /// Why it chose its model, in one line ([`Decision::why`]; empty when it has errors).
+    pub why: String,
+}
+
+/// The request metadata box: the text is parsed as the user types; while it is invalid the
+/// last valid value stays in use and the error is shown beside the box.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetadataInput {
+    /// The metadata decisions use: the text's, or the last valid one while the text is invalid.
+    pub in_use: Metadata,
+    /// Why the current text is not used, if it is invalid.
+    pub error: Option<String>,
+}
+
+impl MetadataInput {
+    /// Parses metadata text: blank is no metadata; otherwise a JSON object.
+    pub fn parse(json: &str) -> Result<Metadata, String> {
+        if json.trim().is_empty() {
+            return Ok(Metadata::new());
+        }
+        serde_json::from_str::<Metadata>(json)
+            .map_err(|e| format!("metadata must be a JSON object: {e}"))
+    }
+
+    /// The state after the text changed to `json`, given the state before (`None` at start).
+    pub fn next(prev: Option<&MetadataInput>, json: &str) -> MetadataInput {
+        match Self::parse(json) {
+            Ok(in_use) => MetadataInput {
+                in_use,
+                error: None,
+            },
+            Err(e) => MetadataInput {
+                in_use: prev.map(|p| p.in_use.clone()).unwrap_or_default(),
+                error: Some(e),
+            },
+        }
+    }
 }
 
 /// Everything the panels share, provided as context.
@@ -135,6 +175,11 @@ pub struct Playground {
     pub catalog_error: Memo<Option<String>>,
     /// Request metadata parsed from the workspace.
     pub metadata: Memo<Result<Metadata, String>>,
+    /// The metadata decisions use (the last valid while the text is invalid) and the error.
+    pub metadata_input: Memo<MetadataInput>,
+    /// Decisions are provisional: the classifier is still loading (they are re-decided when
+    /// it arrives).
+    pub provisional: Memo<bool>,
     /// Every policy document (presets, then the user's), compiled.
     pub compiled: Memo<Shared<Vec<Compiled>>>,
     /// Signals of the current prompt.
@@ -154,7 +199,8 @@ pub fn now_ms() -> f64 {
 /// Computes the signals of `text` with the classifier when loaded, timing each signal.
 pub fn analyze(text: &str, model: Option<&Model>) -> Analysis {
     let (cheap, mut timings) = CheapSignals::compute_timed(text, now_ms);
-    let task = model.map(|m| {
+    // A blank prompt has nothing to classify (the model would still say "chat").
+    let task = model.filter(|_| !text.trim().is_empty()).map(|m| {
         let t0 = now_ms();
         let p = m.predict(text);
         timings.push(("classifier", now_ms() - t0));
@@ -187,13 +233,14 @@ impl Playground {
             _ => base_catalog.get(),
         });
         let catalog_error = Memo::new(move |_| edited_catalog.get().and_then(|r| r.err()));
-        let metadata = Memo::new(move |_| {
-            let json = workspace.with(|w| w.metadata_json.clone());
-            if json.trim().is_empty() {
-                return Ok(Metadata::new());
-            }
-            serde_json::from_str::<Metadata>(&json)
-                .map_err(|e| format!("metadata must be a JSON object: {e}"))
+        let metadata =
+            Memo::new(move |_| workspace.with(|w| MetadataInput::parse(&w.metadata_json)));
+        let metadata_input = Memo::new(move |prev: Option<&MetadataInput>| {
+            workspace.with(|w| MetadataInput::next(prev, &w.metadata_json))
+        });
+        let load_model = RwSignal::new(Load::Loading);
+        let provisional = Memo::new(move |_| {
+            classifier.with(Option::is_none) && !matches!(load_model.get(), Load::Failed(_))
         });
         // The documents alone, so selecting a policy or editing metadata does not recompile.
         let docs = Memo::new(move |_| {
@@ -217,23 +264,36 @@ impl Playground {
             let Some(cat) = catalog.get() else {
                 return Vec::new();
             };
-            let all = compiled.get();
-            let meta = metadata.get().unwrap_or_default();
             let a = analysis.get();
+            if a.signals.is_blank() {
+                return Vec::new();
+            }
+            let all = compiled.get();
+            let meta = metadata_input.with(|m| m.in_use.clone());
             let facts = prompt.with(|p| Facts::new(p, &a.signals, &meta));
             workspace.with(|w| {
                 w.selected
                     .iter()
                     .filter_map(|id| all.iter().find(|c| &c.id == id))
-                    .map(|c| PolicyDecision {
-                        id: c.id.clone(),
-                        decision: match &c.policy {
-                            Some(p) => Ok(p.decide(&facts, &cat)),
-                            None => Err(format!(
-                                "{} has {} error(s): fix it in the Policies view",
+                    .map(|c| match &c.policy {
+                        Some(p) => {
+                            let d = p.decide(&facts, &cat);
+                            PolicyDecision {
+                                id: c.id.clone(),
+                                description: p.description.clone(),
+                                why: d.why(p),
+                                decision: Ok(d),
+                            }
+                        }
+                        None => PolicyDecision {
+                            id: c.id.clone(),
+                            decision: Err(format!(
+                                "{} has {}: fix it in the Policies view",
                                 c.id,
-                                c.errors()
+                                plural(c.errors(), "error")
                             )),
+                            description: String::new(),
+                            why: String::new(),
                         },
                     })
                     .collect()
@@ -249,7 +309,7 @@ impl Playground {
             classifier,
             load_catalog: RwSignal::new(Load::Loading),
             load_policies: RwSignal::new(Load::Loading),
-            load_model: RwSignal::new(Load::Loading),
+            load_model,
             batch: RwSignal::new(None),
             editing: RwSignal::new(None),
             reloads: RwSignal::new(0),
@@ -257,6 +317,8 @@ impl Playground {
             catalog,
             catalog_error,
             metadata,
+            metadata_input,
+            provisional,
             compiled,
             analysis,
             decisions,
@@ -330,5 +392,41 @@ pub fn compile(doc: PolicyDoc, catalog: &Catalog) -> Compiled {
             policy: None,
             diagnostics,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_metadata_keeps_the_last_valid_value_and_says_why() {
+        let a = MetadataInput::next(None, r#"{"tier": "pro"}"#);
+        assert_eq!(a.error, None);
+        assert_eq!(a.in_use.get("tier"), Some(&serde_json::json!("pro")));
+        // Half-typed: the error is shown, "pro" stays in use.
+        let b = MetadataInput::next(Some(&a), r#"{"tier": "fr"#);
+        assert!(b
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("metadata must be a JSON object"));
+        assert_eq!(b.in_use, a.in_use);
+        let c = MetadataInput::next(Some(&b), "[1, 2]");
+        assert!(c.error.is_some());
+        assert_eq!(c.in_use, a.in_use);
+        // Valid again: the new value, no error.
+        let d = MetadataInput::next(Some(&c), r#"{"tier": "free"}"#);
+        assert_eq!(
+            (d.error, d.in_use.get("tier")),
+            (None, Some(&serde_json::json!("free")))
+        );
+        // Blank is valid and means no metadata; invalid from the start means none in use.
+        assert_eq!(
+            MetadataInput::next(Some(&a), "  "),
+            MetadataInput::default()
+        );
+        let e = MetadataInput::next(None, "{");
+        assert!(e.error.is_some() && e.in_use.is_empty());
     }
 }

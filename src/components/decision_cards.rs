@@ -10,7 +10,17 @@ use routeplay_core::policy::{Decision, RuleOutcome};
 #[component]
 pub fn DecisionCards() -> impl IntoView {
     let pg = expect_context::<Playground>();
+    let blank = move || pg.analysis.with(|a| a.signals.is_blank());
     let cards = move || {
+        if blank() {
+            return view! {
+                <div class="empty-state" data-empty="prompt">
+                    <p><strong>"Type or paste a prompt…"</strong></p>
+                    <p class="muted">"Each selected policy will show the model it routes the prompt to, what it would cost, and why — computed in this page, nothing sent anywhere. Or pick an example above."</p>
+                </div>
+            }
+            .into_any();
+        }
         let ds = pg.decisions.get();
         if ds.is_empty() {
             return view! { <p class="muted empty">"Select one or more policies to see how this prompt is routed."</p> }.into_any();
@@ -22,10 +32,25 @@ pub fn DecisionCards() -> impl IntoView {
             .into_any()
     };
     view! {
-        <section class="decisions" aria-label="Decisions">
+        <section class="decisions" aria-label="Decisions" data-provisional=move || pg.provisional.get().to_string()>
             {cards}
         </section>
     }
+}
+
+/// Draws `` `name` `` spans of a core sentence as code.
+fn code_spans(text: &str) -> impl IntoView {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            let part = part.to_string();
+            if i % 2 == 1 {
+                view! { <code>{part}</code> }.into_any()
+            } else {
+                part.into_any()
+            }
+        })
+        .collect_view()
 }
 
 fn outcome_label(o: RuleOutcome) -> (&'static str, &'static str) {
@@ -50,12 +75,18 @@ fn DecisionCard(d: PolicyDecision) -> impl IntoView {
                 <button on:click=move |_| { pg.editing.set(Some(id.clone())); pg.view.set(View::Policies); }>"Open in editor"</button>
             </article>
         }.into_any(),
-        Ok(dec) => view! { <DecisionBody id=id dec=dec /> }.into_any(),
+        Ok(dec) => view! { <DecisionBody id=id dec=dec description=d.description why=d.why /> }.into_any(),
     }
 }
 
 #[component]
-fn DecisionBody(id: String, dec: Decision) -> impl IntoView {
+fn DecisionBody(id: String, dec: Decision, description: String, why: String) -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let provisional = move || pg.provisional.get();
+    let uncertain = move || {
+        pg.analysis
+            .with(|a| a.signals.task.as_ref().is_some_and(|t| t.is_uncertain()))
+    };
     let model = dec.model.clone().unwrap_or_else(|| "no model".into());
     let data_model = model.clone();
     let data_id = id.clone();
@@ -64,18 +95,27 @@ fn DecisionBody(id: String, dec: Decision) -> impl IntoView {
     let fallbacks = dec.fallbacks.clone();
     let trace = dec.trace.clone();
     view! {
-        <article class="card decision" data-policy=data_id data-model=data_model>
+        <article class="card decision" class:provisional=provisional data-policy=data_id data-model=data_model data-provisional=move || provisional().to_string()>
             <header>
                 <h3>{id.clone()}</h3>
                 <span class="muted small">"rule: "<strong data-field="rule">{rule}</strong></span>
             </header>
-            <div class="chosen" data-field="model">{model}</div>
+            {(!description.is_empty()).then(|| view! { <p class="policy-desc small" data-field="description">{description}</p> })}
+            {move || provisional().then(|| view! {
+                <p class="provisional-note small" data-field="provisional" role="status">"provisional — classifier loading"</p>
+            })}
+            <div class="chosen-model" data-field="model">{model}</div>
+            <p class="why small" data-field="why">{code_spans(&why)}</p>
             <dl class="estimates">
                 <div><dt>"Est. cost"</dt><dd data-field="cost">{est.map(|e| usd(e.cost_usd)).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>"Est. latency"</dt><dd data-field="latency">{est.map(|e| format!("{:.1} s", e.latency_ms / 1000.0)).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>"Est. quality"</dt><dd data-field="quality">{est.map(|e| format!("{:.0}/100", e.quality)).unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
-            <p class="muted small">{format!("{} · {:.0} in / {:.0} out tokens (est.) · task {} · complexity {:.2}", dec.policy, dec.input_tokens, dec.output_tokens, dec.task.replace('_', " "), dec.complexity)}</p>
+            <p class="muted small">
+                {format!("{:.0} in / {:.0} out tokens (est.) · task {}", dec.input_tokens, dec.output_tokens, dec.task.replace('_', " "))}
+                {move || uncertain().then_some(" (uncertain)")}
+                {format!(" · complexity {:.2}", dec.complexity)}
+            </p>
             <div class="fallbacks">
                 <span class="muted small">"Fallbacks: "</span>
                 {if fallbacks.is_empty() {
@@ -94,21 +134,24 @@ fn DecisionBody(id: String, dec: Decision) -> impl IntoView {
                                 <div class="rule-head"><span class="outcome">{label}</span>" "<strong>{r.rule.clone()}</strong><span class="muted small">{format!(" line {}", r.line)}</span></div>
                                 <div class="reason small">{r.reason.clone()}</div>
                                 {(!r.candidates.is_empty()).then(|| view! {
-                                    <table class="candidates small">
-                                        <thead><tr><th>"#"</th><th>"model"</th><th>"cost"</th><th>"quality"</th><th>"latency"</th><th>"note"</th></tr></thead>
-                                        <tbody>
-                                            {r.candidates.into_iter().map(|c| view! {
-                                                <tr class:excluded=c.excluded.is_some()>
-                                                    <td>{c.rank.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                                    <td>{c.model.clone()}</td>
-                                                    <td>{c.estimate.map(|e| usd(e.cost_usd)).unwrap_or_default()}</td>
-                                                    <td>{c.estimate.map(|e| format!("{:.0}", e.quality)).unwrap_or_default()}</td>
-                                                    <td>{c.estimate.map(|e| format!("{:.1}s", e.latency_ms / 1000.0)).unwrap_or_default()}</td>
-                                                    <td>{c.excluded.clone().or(c.score.map(|s| format!("score {s:.3}"))).unwrap_or_default()}</td>
-                                                </tr>
+                                    <div class="candidates small">
+                                        <div class="cand-legend muted" aria-hidden="true"><span>"candidates, best first"</span><span>"est. cost · quality · latency"</span></div>
+                                        <ol class="cand-list" aria-label="Candidates">
+                                            {r.candidates.into_iter().map(|c| {
+                                                let figs = c.estimate.map(|e| format!("{} · {:.0} · {:.1} s", usd(e.cost_usd), e.quality, e.latency_ms / 1000.0));
+                                                let figs_label = c.estimate.map(|e| format!("cost {}, quality {:.0}, latency {:.1} s", usd(e.cost_usd), e.quality, e.latency_ms / 1000.0)).unwrap_or_default();
+                                                let note = c.excluded.clone().map(|e| format!("excluded: {e}")).or(c.score.map(|s| format!("score {s:.3}")));
+                                                view! {
+                                                    <li class="cand" class:excluded=c.excluded.is_some()>
+                                                        <span class="cand-rank">{c.rank.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</span>
+                                                        <span class="cand-model">{c.model.clone()}</span>
+                                                        {figs.map(|f| view! { <span class="cand-figs" aria-label=figs_label>{f}</span> })}
+                                                        {note.map(|n| view! { <span class="cand-note">{n}</span> })}
+                                                    </li>
+                                                }
                                             }).collect_view()}
-                                        </tbody>
-                                    </table>
+                                        </ol>
+                                    </div>
                                 })}
                             </li>
                         }

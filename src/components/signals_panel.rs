@@ -3,6 +3,7 @@
 
 use crate::engine::Playground;
 use leptos::prelude::*;
+use routeplay_core::signals::{language_verdict, UNCERTAIN_BELOW};
 
 /// Shows every signal of the prompt.
 #[component]
@@ -12,10 +13,20 @@ pub fn SignalsPanel() -> impl IntoView {
     let cheap = move |f: fn(&routeplay_core::signals::CheapSignals) -> String| {
         move || a.with(|a| f(&a.signals.cheap))
     };
-    let language = cheap(|s| match &s.language {
-        Some(l) => format!("{} · {:.0}%", l.name, l.confidence * 100.0),
-        None => "—".into(),
-    });
+    // Below a reliable length or confidence the core detects no language; say why.
+    let language = move || {
+        a.with(|a| match &a.signals.cheap.language {
+            Some(l) => format!("{} · {:.0}%", l.name, l.confidence * 100.0),
+            None => pg
+                .prompt
+                .with(|p| language_verdict(p, None))
+                .unwrap_or("—")
+                .to_string(),
+        })
+    };
+    let language_unsure = move || a.with(|a| a.signals.cheap.language.is_none());
+    let blank = move || a.with(|a| a.signals.is_blank());
+    let uncertain = move || a.with(|a| a.signals.task.as_ref().is_some_and(|t| t.is_uncertain()));
     let pii = cheap(|s| {
         if s.pii.is_empty() {
             "none".into()
@@ -53,20 +64,25 @@ pub fn SignalsPanel() -> impl IntoView {
         })
     };
     let complexity = move || a.with(|a| a.signals.task.as_ref().map(|t| t.complexity));
+    let too_short = move || a.with(|a| a.signals.complexity_too_short());
     let gauge = move || {
         let c = complexity();
+        let short = too_short();
         let (value, text) = match c {
+            Some(_) if short => (0.0, "too short to tell".to_string()),
             Some(c) => (c, format!("{:.2}", c)),
             None => (0.0, "—".into()),
         };
         let word = match c {
             None => "waiting for classifier",
+            Some(_) if short => "a few words say little about how hard a task is",
             Some(c) if c < 0.35 => "a small model should do",
             Some(c) if c < 0.65 => "in between",
             Some(_) => "likely needs a strong model",
         };
+        let valuetext = text.clone();
         view! {
-            <div class="gauge" role="meter" aria-label="Complexity" aria-valuemin="0" aria-valuemax="1" aria-valuenow=format!("{value:.2}")>
+            <div class="gauge" class:unsure=short role="meter" aria-label="Complexity" aria-valuemin="0" aria-valuemax="1" aria-valuenow=format!("{value:.2}") aria-valuetext=valuetext>
                 <div class="gauge-track"><div class="gauge-fill" style:width=format!("{:.1}%", value * 100.0)></div></div>
                 <div class="gauge-label"><strong data-signal="complexity">{text}</strong>" "<span class="muted small">{word}</span></div>
             </div>
@@ -88,19 +104,30 @@ pub fn SignalsPanel() -> impl IntoView {
         <section class="panel signals-panel" aria-labelledby="signals-title">
             <div class="panel-head">
                 <h2 id="signals-title">"Signals"</h2>
-                <span class="muted small" data-signal="top_task">{move || a.with(|a| a.signals.task.as_ref().map(|t| t.label.replace('_', " ")).unwrap_or_default())}</span>
+                <span class="task-head">
+                    <span class="muted small" data-signal="top_task">{move || a.with(|a| a.signals.task.as_ref().map(|t| t.label.replace('_', " ")).unwrap_or_default())}</span>
+                    {move || uncertain().then(|| view! {
+                        <span class="badge unsure" data-signal="uncertain" title=format!("The top task type has less than {:.0}% probability", UNCERTAIN_BELOW * 100.0)>"uncertain"</span>
+                    })}
+                </span>
             </div>
-            {bars}
-            <div class="subhead">"Complexity"</div>
-            {gauge}
-            <dl class="signal-grid">
-                <div class="signal"><dt>"Tokens (est.)"</dt><dd data-signal="tokens">{cheap(|s| s.tokens.to_string())}</dd></div>
-                <div class="signal"><dt>"Characters"</dt><dd data-signal="chars">{cheap(|s| s.chars.to_string())}</dd></div>
-                <div class="signal"><dt>"Contains code"</dt><dd data-signal="has_code">{cheap(|s| if s.has_code { "yes".into() } else { "no".into() })}</dd></div>
-                <div class="signal"><dt>"Language"</dt><dd data-signal="language">{language}</dd></div>
-                <div class="signal"><dt>"Personal data"</dt><dd data-signal="pii">{pii}</dd></div>
-            </dl>
-            <p class="muted small timings" data-signal="timings">{timings}</p>
+            <p class="muted empty-signals" data-signal="empty" hidden=move || !blank()>"Type or paste a prompt to see its signals: task type, complexity, size, code, language and personal data."</p>
+            <div class="signals-body" hidden=blank>
+                {move || uncertain().then(|| view! {
+                    <p class="muted small unsure-note">{format!("Uncertain: no task type reaches {:.0}%, so the classifier's label is a weak guess.", UNCERTAIN_BELOW * 100.0)}</p>
+                })}
+                {bars}
+                <div class="subhead">"Complexity"</div>
+                {gauge}
+                <dl class="signal-grid">
+                    <div class="signal"><dt>"Tokens (est.)"</dt><dd data-signal="tokens">{cheap(|s| s.tokens.to_string())}</dd></div>
+                    <div class="signal"><dt>"Characters"</dt><dd data-signal="chars">{cheap(|s| s.chars.to_string())}</dd></div>
+                    <div class="signal"><dt>"Contains code"</dt><dd data-signal="has_code">{cheap(|s| if s.has_code { "yes".into() } else { "no".into() })}</dd></div>
+                    <div class="signal"><dt>"Language"</dt><dd data-signal="language" class:unsure=language_unsure>{language}</dd></div>
+                    <div class="signal"><dt>"Personal data"</dt><dd data-signal="pii">{pii}</dd></div>
+                </dl>
+                <p class="muted small timings" data-signal="timings">{timings}</p>
+            </div>
         </section>
     }
 }
