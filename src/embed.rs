@@ -73,22 +73,33 @@ impl Embed {
             return decoded;
         };
         set_theme(options.theme.map(|t| t.as_str()));
-        saving.notify(
-            options
-                .warnings
-                .iter()
-                .map(|w| Notice::warning(w.clone()))
-                .collect(),
-        );
+        // The previous fragment's warnings make way for this one's.
+        let old = self.options.with_untracked(|o| o.warnings.clone());
+        saving
+            .notices
+            .update(|all| all.retain(|n| !old.contains(&n.text)));
+        let mut notices: Vec<Notice> = options
+            .warnings
+            .iter()
+            .map(|w| Notice::warning(w.clone()))
+            .collect();
         let defaults = ShareState {
             v: share::VERSION,
             prompt: EXAMPLES[0].1.to_string(),
             selected: DEFAULT_SELECTION.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         };
-        let state = decoded.map(|s| Some(options.initial_state(s, defaults)));
+        // A damaged link still opens the embed, with its options, and says what happened.
+        let shared = decoded.unwrap_or_else(|e| {
+            notices.push(Notice::warning(format!(
+                "This link could not be opened: {e}."
+            )));
+            None
+        });
+        saving.notify(notices);
+        let state = options.initial_state(shared, defaults);
         self.options.set(options);
-        state
+        Ok(Some(state))
     }
 }
 
@@ -171,7 +182,8 @@ fn follow_height(root: web_sys::Element) {
     }
     // The observer and its callback live as long as the page.
     on_resize.forget();
-    let ask = window_event_listener_untyped("message", move |ev| {
+    // Listens as long as the page lives.
+    let _ = window_event_listener_untyped("message", move |ev| {
         let data = js_sys::Reflect::get(&ev, &"data".into()).unwrap_or(JsValue::NULL);
         let source = js_sys::Reflect::get(&ev, &"source".into()).unwrap_or(JsValue::NULL);
         let asked = js_sys::Reflect::get(&data, &"type".into())
@@ -182,7 +194,6 @@ fn follow_height(root: web_sys::Element) {
             post(true);
         }
     });
-    on_cleanup(move || ask.remove());
 }
 
 /// The full page's URL for the current state: a share link without `embed`.

@@ -48,10 +48,10 @@ iframe.demo { display: block; width: 100%; height: 720px; border: 1px solid #dfe
 
 /**
  * Writes a docs-like host page framing `src` and returns its URL. `script`: load
- * public/embed.js (and mark the frame); false gives the old fixed 720 px snippet. The page has
- * a strict CSP of its own: no inline script or style.
+ * public/embed.js; `marked`: the frame has data-routeplay (both false: the old fixed 720 px
+ * snippet). The page has a strict CSP of its own: no inline script or style.
  */
-function hostPage(name, src, { script = true } = {}) {
+function hostPage(name, src, { script = true, marked = script } = {}) {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -63,7 +63,7 @@ function hostPage(name, src, { script = true } = {}) {
 a strong one for code and reasoning. The policies below are plain TOML files; the embed shows how
 each would route the prompt, and why.</p>
 <p>Edit the prompt, or open a card's trace to see every rule the policy tried.</p>
-<iframe class="demo" ${script ? 'data-routeplay ' : ''}src="${src}" title="Routeplay: how this prompt is routed" loading="lazy"></iframe>
+<iframe class="demo" ${marked ? 'data-routeplay ' : ''}src="${src}" title="Routeplay: how this prompt is routed" loading="lazy"></iframe>
 <p>Every figure comes from the model catalog, with its source and date. Nothing leaves the
 reader's browser: the classifier and the policies run locally.</p>
 <h2>Next steps</h2>
@@ -142,6 +142,20 @@ test('the frame takes its content height in a host page on another origin, and f
   await page.evaluate(() => window.postMessage({ type: 'routeplay:height', height: 50 }, '*'));
   await page.waitForTimeout(300);
   assert.equal((await heights(page, frame)).outer, before);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a host script loaded after the frame has posted its height asks for it and sizes the frame', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The frame is marked, but the script comes later.
+  const url = hostPage('late-script', `${BASE_URL}#embed&examples=off`, { script: false, marked: true });
+  const { page, frame } = await openHost(context, url);
+  await page.waitForTimeout(500);
+  assert.equal((await heights(page, frame)).outer, 720, 'sized before the host script ran');
+  await page.addScriptTag({ url: `${BASE_URL}public/embed.js` });
+  const h = await settle(page, frame, (x) => x.outer !== 720);
+  assert.ok(Math.abs(h.outer - h.app) <= 2, JSON.stringify(h));
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -252,6 +266,12 @@ test('fragment options: policies in order, theme, examples=off, readonly, prompt
   await page.$eval('iframe', (f, src) => { f.src = src; }, `${BASE_URL}#embed&${shared}&policies=team-policy,cost-saver&theme=light`);
   await frame.waitForFunction(() => [...document.querySelectorAll('.card.decision')].map((e) => e.dataset.policy).join() === 'team-policy,cost-saver');
   assert.equal(await frame.inputValue('#prompt'), 'Plan a sprint for a team of four.');
+  // The last fragment's warnings are gone; a damaged share link still opens the embed with
+  // its options and says why the link's state is missing.
+  assert.doesNotMatch(await frame.locator('.embed-notices').innerText(), /zoom/);
+  await page.$eval('iframe', (f, src) => { f.src = src; }, `${BASE_URL}#embed&s=%%%&policies=latency-first`);
+  await frame.waitForFunction(() => [...document.querySelectorAll('.card.decision')].map((e) => e.dataset.policy).join() === 'latency-first');
+  assert.match(await frame.locator('.embed-notices').innerText(), /This link could not be opened: the share link is damaged/);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
