@@ -7,6 +7,7 @@ use crate::components::{
     policy_picker::PolicyPicker, prompt_editor::PromptEditor, share_bar::ShareBar,
     signals_panel::SignalsPanel,
 };
+use crate::embed::{Embed, EmbedApp};
 use crate::engine::{Load, Playground};
 use crate::providers::plan_from_decision;
 use crate::saving::Saving;
@@ -29,7 +30,9 @@ fn fragment() -> String {
 /// The whole playground.
 #[component]
 pub fn App() -> impl IntoView {
-    let (workspace, saving) = Saving::load(Workspace::new(&DEFAULT_SELECTION));
+    // An embed (`#embed`) keeps everything in memory and shows the compact layout.
+    let embed = Embed::at_load(&fragment());
+    let (workspace, saving) = Saving::load(Workspace::new(&DEFAULT_SELECTION), embed.on);
     let pg = Playground::new(workspace);
     provide_context(pg);
     provide_context(saving);
@@ -37,8 +40,11 @@ pub fn App() -> impl IntoView {
     // The URL fragment: embed mode and share links, now and whenever it changes (a link
     // pasted into this tab's address bar).
     let open_fragment = move |frag: String, first: bool| {
+        if embed.reloads_for(&frag) {
+            return;
+        }
         pg.embed.set(share::is_embed(&frag));
-        match share::decode(&frag) {
+        match embed.opening_state(&frag, saving, share::decode(&frag)) {
             Ok(Some(s)) => {
                 // Wait for the presets, so a shared policy never hides behind a preset's id.
                 let pending = StoredValue::new(Some(s));
@@ -75,7 +81,7 @@ pub fn App() -> impl IntoView {
             && !matches!(pg.load_policies.get(), Load::Loading)
     };
     let view = move || pg.view.get();
-    let embed = move || pg.embed.get();
+    let embed_class = move || pg.embed.get();
 
     // The live panel runs the first selected policy's decision.
     let prompt_signal = Signal::derive(move || pg.prompt.get());
@@ -90,8 +96,11 @@ pub fn App() -> impl IntoView {
         plan_from_decision(d, &cat, &alternatives)
     });
 
+    if embed.on {
+        return view! { <EmbedApp /> }.into_any();
+    }
     view! {
-        <div class="app" class:embed=embed data-ready=move || ready().to_string() data-view=move || format!("{:?}", view()).to_lowercase()>
+        <div class="app" class:embed=embed_class data-ready=move || ready().to_string() data-view=move || format!("{:?}", view()).to_lowercase()>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true">"◆"</span>
@@ -153,6 +162,7 @@ pub fn App() -> impl IntoView {
             </footer>
         </div>
     }
+    .into_any()
 }
 
 /// What is still loading, or failed.

@@ -6,6 +6,7 @@ mod app;
 mod assets;
 mod bench;
 mod components;
+mod embed;
 mod engine;
 mod files;
 mod providers;

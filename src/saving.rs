@@ -85,14 +85,25 @@ pub struct Saving {
 }
 
 impl Saving {
-    /// Loads the workspace (`fresh` when there is none or it cannot be read).
-    pub fn load(fresh: Workspace) -> (Workspace, Saving) {
+    /// Loads the workspace (`fresh` when there is none or it cannot be read). `memory_only`
+    /// (an embed): starts from `fresh` and never reads or writes storage.
+    pub fn load(fresh: Workspace, memory_only: bool) -> (Workspace, Saving) {
         let store = store();
-        let (ws, persist, notices) = Persist::load(&*store, now(), fresh);
+        let (ws, persist, notices) = if memory_only {
+            let (ws, persist) = Persist::memory_only(fresh);
+            (ws, persist, Vec::new())
+        } else {
+            Persist::load(&*store, now(), fresh)
+        };
+        let backups = if memory_only {
+            Vec::new()
+        } else {
+            storage::backups(&*store)
+        };
         let saving = Saving {
             persist: StoredValue::new(persist),
             notices: RwSignal::new(Vec::new()),
-            backups: RwSignal::new(storage::backups(&*store)),
+            backups: RwSignal::new(backups),
         };
         saving.notify(notices);
         (ws, saving)
@@ -111,16 +122,30 @@ impl Saving {
         });
     }
 
+    /// Whether this page keeps its workspace in memory only (an embed).
+    pub fn memory_only(&self) -> bool {
+        self.persist
+            .try_with_value(Persist::is_memory_only)
+            .unwrap_or(true)
+    }
+
     /// Re-reads the list of backups.
     pub fn refresh_backups(&self) {
+        if self.memory_only() {
+            return;
+        }
         let list = storage::backups(&*store());
         if self.backups.with_untracked(|b| *b != list) {
             self.backups.set(list);
         }
     }
 
-    /// Saves on every workspace change, and follows other tabs' saves.
+    /// Saves on every workspace change, and follows other tabs' saves (neither in memory-only
+    /// mode).
     pub fn watch(self, pg: Playground) {
+        if self.memory_only() {
+            return;
+        }
         Effect::new(move |_| {
             let notices = pg.workspace.with(|w| {
                 self.persist

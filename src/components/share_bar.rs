@@ -104,10 +104,13 @@ pub fn ShareBar() -> impl IntoView {
         let Some((fragment, n)) = fragment() else {
             return;
         };
+        // data-routeplay + embed.js: the frame takes its content's height (docs/embed.md).
+        let page = page_url_without_fragment();
+        let script = web_sys::Url::new_with_base("public/embed.js", &page)
+            .map(|u| u.href())
+            .unwrap_or_default();
         let snippet = format!(
-            "<iframe src=\"{}#embed&{}\" title=\"Routeplay: how this prompt is routed\" width=\"100%\" height=\"720\" style=\"border:1px solid #ddd;border-radius:8px\" loading=\"lazy\"></iframe>",
-            page_url_without_fragment(),
-            fragment
+            "<iframe src=\"{page}#embed&{fragment}\" data-routeplay title=\"Routeplay: how this prompt is routed\" width=\"100%\" height=\"720\" style=\"border:1px solid #ddd;border-radius:8px\" loading=\"lazy\"></iframe> <script src=\"{script}\" defer></script>"
         );
         copied(snippet, n);
     };

@@ -147,9 +147,27 @@ pub struct Persist {
     saved: Option<String>,
     /// The last save failed (a later success says so).
     failing: bool,
+    /// Memory only (an embedded page): the store is never read or written.
+    memory_only: bool,
 }
 
 impl Persist {
+    /// A page that keeps its workspace in memory only (an embed in someone else's page): it
+    /// starts from `fresh`, and never reads, writes, backs up or restores anything.
+    pub fn memory_only(fresh: Workspace) -> (Workspace, Persist) {
+        let p = Persist {
+            saved: Some(fresh.content()),
+            memory_only: true,
+            ..Persist::default()
+        };
+        (fresh, p)
+    }
+
+    /// Whether this page keeps its workspace in memory only.
+    pub fn is_memory_only(&self) -> bool {
+        self.memory_only
+    }
+
     /// Loads the stored workspace, or `fresh` when there is none or it cannot be read (then it
     /// is copied to a backup first; if even that fails it is left in place untouched).
     pub fn load(
@@ -183,7 +201,7 @@ impl Persist {
                     rev: w.rev,
                     saved: (!migrated).then(|| w.content()),
                     known: Some(raw),
-                    failing: false,
+                    ..Persist::default()
                 };
                 (w, p, Vec::new())
             }
@@ -217,7 +235,7 @@ impl Persist {
     /// tab knows it, or after it was copied to a backup.
     pub fn save(&mut self, store: &dyn Store, ws: &Workspace, now_ms: f64) -> Vec<Notice> {
         let content = ws.content();
-        if self.saved.as_deref() == Some(content.as_str()) {
+        if self.memory_only || self.saved.as_deref() == Some(content.as_str()) {
             return Vec::new();
         }
         let mut notices = Vec::new();
@@ -277,7 +295,7 @@ impl Persist {
         current: &Workspace,
         now_ms: f64,
     ) -> (Option<Workspace>, Vec<Notice>) {
-        if new_value.is_some() && new_value == self.known {
+        if self.memory_only || (new_value.is_some() && new_value == self.known) {
             return (None, Vec::new());
         }
         let Some(raw) = new_value else {
@@ -339,6 +357,9 @@ impl Persist {
         current: &Workspace,
         now_ms: f64,
     ) -> Result<Workspace, String> {
+        if self.memory_only {
+            return Err("an embedded Routeplay keeps nothing in this browser's storage".into());
+        }
         let raw = store
             .get(key)?
             .ok_or_else(|| "this backup is gone (another tab may have dropped it)".to_string())?;
@@ -642,6 +663,37 @@ mod tests {
         assert!(n[0].text.contains("Another tab"), "{n:?}");
         assert_eq!(stored(&store).rev, 2);
         assert_eq!(backups(&store)[0].summary, "1 policy: from-a");
+    }
+
+    #[test]
+    fn memory_only_never_touches_the_store() {
+        let store = MemoryStore::default();
+        let seeded = ws(&["cost-saver-copy"]);
+        store.set(STORAGE_KEY, &seeded.to_stored()).unwrap();
+        add_backup(&store, 1.0, "earlier", &seeded.to_stored()).unwrap();
+        let before = store.map.borrow().clone();
+        let (mut w, mut p) = Persist::memory_only(ws(&[]));
+        assert!(p.is_memory_only());
+        assert!(
+            w.policies.is_empty(),
+            "starts fresh, not from the stored workspace"
+        );
+        // Edits, another tab's save, a cleared store and a restore: nothing is written.
+        w.add_policy("cost-saver-copy", "different".into(), &[]);
+        assert!(p.save(&store, &w, 2.0).is_empty());
+        let (adopt, n) = p.on_foreign(&store, Some(ws(&["other"]).to_stored()), &w, 3.0);
+        assert!(adopt.is_none() && n.is_empty());
+        assert_eq!(p.on_foreign(&store, None, &w, 4.0), (None, vec![]));
+        let key = backups(&store)[0].key.clone();
+        assert!(p
+            .restore(&store, &key, &w, 5.0)
+            .unwrap_err()
+            .contains("keeps nothing"));
+        assert_eq!(*store.map.borrow(), before);
+        // Even a store that refuses every write raises no notice.
+        store.full.set(true);
+        w.add_policy("more", "x".into(), &[]);
+        assert!(p.save(&store, &w, 6.0).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! browser app and the `routeplay` CLI give the same answers:
 //!
 //! - [`classifier`]: the task-type and complexity model (features, file format, training, metrics).
+//! - [`embed`]: the options an embed URL's fragment carries (policies, theme, prompt, read-only).
 //! - [`format`]: money, signed differences and counts as people read them (app and CLI alike).
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
 //! - [`catalog`]: the models, their prices, speeds and quality estimates, each figure sourced.
@@ -21,6 +22,7 @@
 
 pub mod catalog;
 pub mod classifier;
+pub mod embed;
 pub mod export;
 pub mod format;
 pub mod import;
