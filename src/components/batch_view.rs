@@ -589,6 +589,15 @@ pub fn BatchView() -> impl IntoView {
                     }}
                 </p>
                 <div class="chips" role="group" aria-labelledby="set-policies-title">{set_chips}</div>
+                <details class="set-desc">
+                    <summary class="small">"What each policy does"</summary>
+                    <dl class="small">
+                        {move || pg.compiled.get().iter().map(|c| view! {
+                            <dt><code>{c.id.clone()}</code></dt>
+                            <dd>{c.policy.as_ref().map(|p| p.description.clone()).filter(|d| !d.is_empty()).unwrap_or_else(|| if c.errors() > 0 { format!("has {}: fix it in the Policies view", plural(c.errors(), "error")) } else { "no description".into() })}</dd>
+                        }).collect_view()}
+                    </dl>
+                </details>
             </div>
         }
     };
