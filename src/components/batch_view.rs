@@ -1206,7 +1206,7 @@ fn trace_column(tag: &'static str, d: Option<Decision>) -> impl IntoView {
                 }
             });
             view! {
-                <li class=format!("t-rule {cls}") data-outcome=cls>
+                <li class=format!("t-rule t-{cls}") data-outcome=cls>
                     <div><span class="outcome">{label}</span>" "<strong class="rule-id">{t.rule.clone()}</strong><span class="muted small">{format!(" · line {}", t.line)}</span></div>
                     <p class="reason small">{t.reason.clone()}</p>
                     {cands}

@@ -253,14 +253,16 @@ for (const [width, tag] of [[1280, 'desktop'], [375, 'phone']]) {
       tr.querySelector('td[data-side="a"] .rule-name').textContent, tr.querySelector('td[data-side="b"] .rule-name').textContent,
     ]);
     assert.notEqual(ma, mb);
+    await page.locator('table.batch-decisions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `tests/e2e/artifacts/batch-diff-${tag}.png` });
     await row.locator('[data-action="traces"]').click();
     await page.waitForSelector('.row-traces');
     assert.equal(await row.locator('[data-action="traces"]').getAttribute('aria-expanded'), 'true');
     // Each column is that policy's own decision of this prompt, with every rule's outcome.
     assert.equal((await page.textContent('.trace-col[data-trace="a"] [data-field="model"]')).trim(), ma);
     assert.equal((await page.textContent('.trace-col[data-trace="b"] [data-field="model"]')).trim(), mb);
-    assert.equal((await page.textContent('.trace-col[data-trace="a"] .t-rule.chosen .rule-id')).trim(), ra);
-    assert.equal((await page.textContent('.trace-col[data-trace="b"] .t-rule.chosen .rule-id')).trim(), rb);
+    assert.equal((await page.textContent('.trace-col[data-trace="a"] .t-rule.t-chosen .rule-id')).trim(), ra);
+    assert.equal((await page.textContent('.trace-col[data-trace="b"] .t-rule.t-chosen .rule-id')).trim(), rb);
     assert.ok(await page.locator('.trace-col[data-trace="a"] .t-rule').count() >= 1);
     // Side by side on a desktop, stacked on a phone; always inside the visible width.
     const boxes = await page.locator('.trace-col').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right]));
@@ -273,8 +275,6 @@ for (const [width, tag] of [[1280, 'desktop'], [375, 'phone']]) {
     if (width < 700) assert.ok(await page.locator('.decisions-scroll').isVisible() && await page.locator('.scroll-cue').first().isVisible());
     await page.locator('.row-traces').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `tests/e2e/artifacts/batch-traces-${tag}.png` });
-    await page.locator('table.batch-decisions').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `tests/e2e/artifacts/batch-diff-${tag}.png` });
     await page.locator('[data-chart="scatter"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `tests/e2e/artifacts/batch-scatter-${tag}.png` });
     await page.click('.row-traces button:has-text("Close traces")');
