@@ -27,6 +27,26 @@ fn fragment() -> String {
         .unwrap_or_default()
 }
 
+/// Drops the imported share link from the address bar (keeping `#embed` and other options),
+/// so a reload does not import it again.
+fn clear_share_fragment() {
+    let Some(w) = web_sys::window() else { return };
+    let rest = share::without_payload(&fragment());
+    let loc = w.location();
+    let url = if rest.is_empty() {
+        format!(
+            "{}{}",
+            loc.pathname().unwrap_or_default(),
+            loc.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{rest}")
+    };
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// The whole playground.
 #[component]
 pub fn App() -> impl IntoView {
@@ -49,11 +69,14 @@ pub fn App() -> impl IntoView {
                 // Wait for the presets, so a shared policy never hides behind a preset's id.
                 let pending = StoredValue::new(Some(s));
                 Effect::new(move |_| {
-                    if matches!(pg.load_policies.get(), Load::Loading) {
+                    if matches!(pg.load_policies.get(), Load::Loading)
+                        || matches!(pg.load_catalog.get(), Load::Loading)
+                    {
                         return;
                     }
                     if let Some(s) = pending.try_update_value(Option::take).flatten() {
                         saving.notify(pg.apply_share(s));
+                        clear_share_fragment();
                     }
                 });
             }

@@ -167,8 +167,10 @@ pub struct Playground {
     /// Counts workspace replacements from outside the editors (another tab, a restored
     /// backup): editors holding their own text re-read it when it changes.
     pub reloads: RwSignal<u32>,
-    /// The two selected policies the batch diff compares (indices into the selection).
+    /// The two selected policies the batch diff compares (indices into the batch selection).
     pub diff_pair: RwSignal<(usize, usize)>,
+    /// The policies the Prompt set view runs, when chosen there (`None`: the Prompt view's).
+    pub batch_selected: RwSignal<Option<Vec<String>>>,
     /// The catalog in use: the user's edited one when valid, else the shipped one.
     pub catalog: Memo<Option<Shared<Catalog>>>,
     /// Why the user's edited catalog is not used, if it is invalid.
@@ -222,11 +224,10 @@ impl Playground {
         let classifier = RwSignal::new(None::<Shared<Model>>);
 
         let edited_catalog = Memo::new(move |_| {
-            workspace.with(|w| w.catalog_json.clone()).map(|json| {
-                Catalog::from_json(&json)
-                    .map(Shared::new)
-                    .map_err(|e| e.to_string())
-            })
+            let base = base_catalog.get()?;
+            workspace
+                .with(|w| w.edited_catalog(&base))
+                .map(|r| r.map(|(c, _)| Shared::new(c)))
         });
         let catalog = Memo::new(move |_| match edited_catalog.get() {
             Some(Ok(c)) => Some(c),
@@ -314,6 +315,7 @@ impl Playground {
             editing: RwSignal::new(None),
             reloads: RwSignal::new(0),
             diff_pair: RwSignal::new((0, 1)),
+            batch_selected: RwSignal::new(None),
             catalog,
             catalog_error,
             metadata,
@@ -328,13 +330,21 @@ impl Playground {
     /// The share state of the current experiment.
     pub fn share_state(&self) -> ShareState {
         let ws = self.workspace.get_untracked();
+        let batch_selected = self.batch_selected.get_untracked();
         let policies = ws
             .policies
             .iter()
-            .filter(|p| ws.is_selected(&p.id))
+            .filter(|p| {
+                ws.is_selected(&p.id) || batch_selected.as_ref().is_some_and(|b| b.contains(&p.id))
+            })
             .cloned()
             .collect();
         let batch = self.batch.get_untracked();
+        let catalog = self
+            .base_catalog
+            .get_untracked()
+            .and_then(|base| ws.catalog_edits_for(&base).ok())
+            .filter(|e| !e.is_empty());
         ShareState {
             v: crate::state::share::VERSION,
             prompt: self.prompt.get_untracked(),
@@ -344,6 +354,9 @@ impl Playground {
             batch,
             metadata_json: ws.metadata_json.clone(),
             diff: Some(self.diff_pair.get_untracked()),
+            batch_selected,
+            catalog,
+            ..Default::default()
         }
     }
 
@@ -364,14 +377,52 @@ impl Playground {
             self.diff_pair.set(d);
         }
         let presets = self.presets.get_untracked();
-        self.workspace
-            .try_update(|w| {
-                if !s.metadata_json.is_empty() {
-                    w.metadata_json = s.metadata_json;
+        let base = self.base_catalog.get_untracked();
+        let mut notices = Vec::new();
+        if let Some(bytes) = s.batch_omitted {
+            notices.push(Notice::warning(format!(
+                "The sender's prompt set ({}) did not fit in this link: ask for the file and open it in the Prompt set view.",
+                crate::state::share::kb(bytes)
+            )));
+        }
+        let catalog = s.catalog;
+        let mut base = base;
+        if let Some(b) = &base {
+            let replaces = self
+                .workspace
+                .with_untracked(|w| w.shared_catalog_replaces_edits(b, catalog.as_ref()));
+            if replaces {
+                if let Err(e) = crate::saving::back_up(self, "before a shared link's catalog edits")
+                {
+                    // Without a backup the user's edits stay: nothing is lost.
+                    base = None;
+                    notices.push(Notice::warning(format!(
+                        "The link's catalog edits were not applied: your own could not be backed up first ({e}). Reset yours in the Catalog view and open the link again to use them."
+                    )));
                 }
-                w.import_shared(s.policies, s.selected, &presets)
-            })
-            .unwrap_or_default()
+            }
+        }
+        // The set's own policies go through the same import, so a shared policy renamed on
+        // arrival is renamed in both lists.
+        let n_sel = s.selected.len();
+        let mut ids = s.selected;
+        ids.extend(s.batch_selected.iter().flatten().cloned());
+        let imported = self.workspace.try_update(|w| {
+            if !s.metadata_json.is_empty() {
+                w.metadata_json = s.metadata_json;
+            }
+            let mut n = w.import_shared(s.policies, ids, &presets);
+            let batch_ids = w.selected.split_off(n_sel.min(w.selected.len()));
+            if let Some(base) = &base {
+                n.extend(w.import_shared_catalog(base, catalog, s.catalog_omitted));
+            }
+            (n, batch_ids)
+        });
+        let (n, batch_ids) = imported.unwrap_or_default();
+        self.batch_selected
+            .set(s.batch_selected.is_some().then_some(batch_ids));
+        notices.extend(n);
+        notices
     }
 }
 

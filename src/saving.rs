@@ -70,6 +70,12 @@ fn store() -> Box<dyn Store> {
     }
 }
 
+/// Copies the current workspace to a backup before an import replaces part of it.
+pub fn back_up(pg: &Playground, reason: &str) -> Result<String, String> {
+    let data = pg.workspace.with_untracked(|w| w.to_stored());
+    storage::add_backup(&*store(), now(), reason, &data)
+}
+
 fn now() -> f64 {
     js_sys::Date::now()
 }

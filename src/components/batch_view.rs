@@ -17,11 +17,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
-use routeplay_core::format::{signed, signed_usd, thousands, usd};
+use routeplay_core::format::{plural, plural_with, signed, signed_usd, thousands, usd};
 use routeplay_core::policy::Metadata;
+use routeplay_core::policy::{Decision, RuleOutcome};
 use routeplay_core::simulate::{
-    read_prompt_set, ExportFormat, Limits, LineError, ParsedSet, PolicyDiff, PolicyReport,
-    ReadOptions, RowFilter, RunConfig, Runner, SetFormat, Share, SimulationReport, TaskSource,
+    prompt_facts, read_prompt_set, ExportFormat, Limits, LineError, ParsedSet, PolicyDiff,
+    PolicyReport, ReadOptions, RowFilter, RunConfig, Runner, SetFormat, Share, SimulationReport,
+    TaskSource,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -375,11 +377,17 @@ pub fn BatchView() -> impl IntoView {
         }
     });
 
+    // The policies this view runs: chosen here, else the Prompt view's selection.
+    let set_ids = Memo::new(move |_| {
+        pg.batch_selected
+            .get()
+            .unwrap_or_else(|| pg.workspace.with(|w| w.selected.clone()))
+    });
     let key = Memo::new(move |_| {
         Some(RunKey {
             loaded: loaded.get()?,
             compiled: pg.compiled.get(),
-            selected: pg.workspace.with(|w| w.selected.clone()),
+            selected: set_ids.get(),
             catalog: pg.catalog.get(),
             classifier: pg.classifier.get(),
             metadata: pg.metadata.get(),
@@ -463,12 +471,12 @@ pub fn BatchView() -> impl IntoView {
             let more = bad.saturating_sub(SHOW_BAD);
             view! {
                 <p class="loaded" data-prompts=l.prompts().to_string() data-bad=bad.to_string()>
-                    <strong>{format!("{} prompts", thousands(l.prompts()))}</strong>
+                    <strong>{plural(l.prompts(), "prompt")}</strong>
                     {format!(" from {} ({}) · read in {:.0} ms", l.source, l.format().label(), l.parse_ms)}
                 </p>
                 {(bad > 0).then(|| view! {
                     <div class="bad-lines" role="status">
-                        <p><strong>{format!("{} bad line{} skipped", thousands(bad), if bad == 1 { "" } else { "s" })}</strong>" — the other prompts are used."</p>
+                        <p><strong>{format!("{} skipped", plural(bad, "bad line"))}</strong>" — the other prompts are used."</p>
                         <ul>
                             {shown.into_iter().map(|e| view! {
                                 <li data-bad-line=e.line.to_string()><span class="line-no">{format!("line {}", e.line)}</span>" "{e.message}</li>
@@ -482,32 +490,39 @@ pub fn BatchView() -> impl IntoView {
     };
 
     let run_bar = move || {
-        let policies = key.with(|k| {
-            k.as_ref()
-                .map(|k| {
-                    k.selected
-                        .iter()
-                        .filter(|id| {
-                            k.compiled
-                                .iter()
-                                .any(|c| &&c.id == id && c.policy.is_some())
-                        })
-                        .count()
-                })
-                .unwrap_or(0)
+        let ids = set_ids.get();
+        let policies = pg.compiled.with(|all| {
+            ids.iter()
+                .filter(|id| all.iter().any(|c| &&c.id == id && c.policy.is_some()))
+                .count()
         });
-        let n = loaded.with(|l| l.as_ref().map(|l| l.prompts()).unwrap_or(0));
+        let n = loaded.with(|l| l.as_ref().map(|l| l.prompts()));
         let running = runs.running.get();
         let (done, total, ms) = runs.progress.get();
-        let label = format!(
-            "Run {} prompts × {} {}",
-            thousands(n),
-            policies,
-            if policies == 1 { "policy" } else { "policies" }
-        );
+        // Nothing to run yet: say what to do instead of "Run 0 prompts".
+        let (label, hint) = match n {
+            None => (
+                "Run".to_string(),
+                Some("Load a prompt set above (the sample, a paste or a file) to run it."),
+            ),
+            Some(_) if policies == 0 => (
+                "Run".to_string(),
+                Some("Choose at least one policy without errors above to run the set."),
+            ),
+            Some(n) => (
+                format!(
+                    "Run {} × {}",
+                    plural(n, "prompt"),
+                    plural_with(policies, "policy", "policies")
+                ),
+                None,
+            ),
+        };
+        let blocked = hint.is_some();
         view! {
             <div class="run-bar">
-                <button class="primary" data-action="run" disabled=move || runs.running.get() || loaded.with(|l| l.is_none()) on:click=run_now>{label}</button>
+                <button class="primary" data-action="run" disabled=move || runs.running.get() || blocked on:click=run_now>{label}</button>
+                {hint.map(|h| view! { <span class="muted small" data-run-hint="">{h}</span> })}
                 <button data-action="cancel" disabled=!running on:click=cancel_run>"Cancel"</button>
                 {running.then(|| {
                     let rate = if ms > 0.0 { done as f64 / ms * 1000.0 } else { 0.0 };
@@ -522,13 +537,78 @@ pub fn BatchView() -> impl IntoView {
         }
     };
 
+    // The policies this set runs under, chosen here; until then, the Prompt view's.
+    let set_chips = move || {
+        let ids = set_ids.get();
+        pg.compiled
+            .get()
+            .iter()
+            .map(|c| {
+                let id = c.id.clone();
+                let on = ids.contains(&id);
+                let errors = c.errors();
+                let broken = errors > 0;
+                let title = if errors > 0 {
+                    format!("{} has {}: fix it in the Policies view", c.id, plural(errors, "error"))
+                } else {
+                    c.policy.as_ref().map(|p| p.description.clone()).unwrap_or_default()
+                };
+                view! {
+                    <button
+                        class="chip set-policy"
+                        class:selected=on
+                        class:broken=broken
+                        aria-pressed=on.to_string()
+                        data-set-policy=id.clone()
+                        title=title
+                        on:click=move |_| {
+                            let mut v = set_ids.get_untracked();
+                            match v.iter().position(|x| *x == id) {
+                                Some(i) => { v.remove(i); }
+                                None => v.push(id.clone()),
+                            }
+                            pg.batch_selected.set(Some(v));
+                        }
+                    >{c.id.clone()}{(!c.builtin).then(|| view! { <span class="tag">"yours"</span> })}</button>
+                }
+            })
+            .collect_view()
+    };
+    let set_policies = move || {
+        let own = pg.batch_selected.with(Option::is_some);
+        view! {
+            <div class="set-policies">
+                <p class="small set-policies-head">
+                    <strong id="set-policies-title">"Policies for this set"</strong>
+                    {if own {
+                        view! {
+                            " "<button class="link" data-action="follow-prompt-view" on:click=move |_| pg.batch_selected.set(None)>"Use the Prompt view’s selection"</button>
+                        }.into_any()
+                    } else {
+                        view! { <span class="muted">" — the Prompt view’s selection; click to choose others for this set"</span> }.into_any()
+                    }}
+                </p>
+                <div class="chips" role="group" aria-labelledby="set-policies-title">{set_chips}</div>
+                <details class="set-desc">
+                    <summary class="small">"What each policy does"</summary>
+                    <dl class="small">
+                        {move || pg.compiled.get().iter().map(|c| view! {
+                            <dt><code>{c.id.clone()}</code></dt>
+                            <dd>{c.policy.as_ref().map(|p| p.description.clone()).filter(|d| !d.is_empty()).unwrap_or_else(|| if c.errors() > 0 { format!("has {}: fix it in the Policies view", plural(c.errors(), "error")) } else { "no description".into() })}</dd>
+                        }).collect_view()}
+                    </dl>
+                </details>
+            </div>
+        }
+    };
+
     let timing = move || {
         runs.results.get().map(|r| {
             let rate = if r.elapsed_ms > 0.0 { r.done as f64 / r.elapsed_ms * 1000.0 } else { 0.0 };
             let what = if r.cancelled {
                 format!("Cancelled after {} of {} prompts", thousands(r.done), thousands(r.total))
             } else {
-                format!("{} prompts × {} policies", thousands(r.done), r.policies())
+                format!("{} × {}", plural(r.done, "prompt"), plural_with(r.policies(), "policy", "policies"))
             };
             view! {
                 <p class="timing" data-elapsed-ms=format!("{:.0}", r.elapsed_ms) data-done=r.done.to_string() data-cancelled=r.cancelled.to_string()>
@@ -598,6 +678,7 @@ pub fn BatchView() -> impl IntoView {
                 </details>
                 {move || load_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 {loaded_summary}
+                {set_policies}
                 {run_bar}
                 {move || runs.status.get().map(|s| view! { <p class="stale">{s}</p> })}
                 {timing}
@@ -629,7 +710,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
             let realized = p
                 .realized
                 .as_ref()
-                .map(|x| format!("{:.1} ({} prompts)", x.mean_score, x.prompts))
+                .map(|x| format!("{:.1} ({})", x.mean_score, plural(x.prompts, "prompt")))
                 .unwrap_or_else(|| "—".into());
             view! {
                 <tr data-policy=p.policy.clone()>
@@ -649,8 +730,8 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         view! {
             <p class="muted small">
                 {format!(
-                    "Realized scores over {} prompts with outcomes. Oracle (best model per prompt): {:.1} for {}. Best single model: {} at {:.1} for {}.",
-                    o.prompts,
+                    "Realized scores over {} with outcomes. Oracle (best model per prompt): {:.1} for {}. Best single model: {} at {:.1} for {}.",
+                    plural(o.prompts, "prompt"),
                     o.oracle_mean_score,
                     usd(o.oracle_cost_usd),
                     o.best_single_model.clone().unwrap_or_else(|| "—".into()),
@@ -767,7 +848,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
             view! {
                 <div class="diff-summary" data-changed=d.changed.to_string()>
                     <p>
-                        <strong>{format!("{} of {} prompts change model", thousands(d.changed), thousands(d.prompts))}</strong>
+                        <strong>{format!("{} of {} change model", thousands(d.changed), plural(d.prompts, "prompt"))}</strong>
                         {format!(" from {} to {}", d.a, d.b)}
                     </p>
                     <ul class="deltas">
@@ -777,7 +858,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                     </ul>
                     {(!top.is_empty()).then(|| view! {
                         <ol class="transitions" aria-label="Top model transitions">
-                            {top.into_iter().map(|t| view! { <li><code>{t.from}</code>" → "<code>{t.to}</code>" "<span class="muted">{format!("{} prompts", thousands(t.count))}</span></li> }).collect_view()}
+                            {top.into_iter().map(|t| view! { <li><code>{t.from}</code>" → "<code>{t.to}</code>" "<span class="muted">{plural(t.count, "prompt")}</span></li> }).collect_view()}
                         </ol>
                     })}
                 </div>
@@ -785,16 +866,24 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         })
     };
 
+    // A vs B side by side (the default with two or more policies), or every policy's column.
+    let all_columns = RwSignal::new(false);
+    // The row whose A and B traces are open.
+    let open_row = RwSignal::new(None::<usize>);
     let table = {
         let r = r.clone();
         move || {
             let rows = rows.get();
             let (a, b) = pair.get();
+            let side_by_side = r.policies() > 1 && !all_columns.get();
+            let open = open_row.get();
             let total = rows.len();
             let pages = total.div_ceil(PAGE).max(1);
             let pg_i = page.get().min(pages - 1);
             let start = pg_i * PAGE;
             let end = (start + PAGE).min(total);
+            let columns =
+                3 + if side_by_side { 5 } else { r.policies() } + usize::from(r.policies() > 1);
             let body = rows[start..end]
                 .iter()
                 .map(|&i| {
@@ -802,54 +891,111 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                     let text = r.runner.prompt(i).map(|p| p.text.clone()).unwrap_or_default();
                     let short: String = text.chars().take(140).collect::<String>() + if text.chars().count() > 140 { "…" } else { "" };
                     let changed = r.changed(i, a, b);
-                    let cells = d
-                        .as_ref()
-                        .map(|d| {
+                    let choice_cell = |c: &routeplay_core::simulate::Choice, hl: bool, side: &'static str| {
+                        let est = c.estimate.map(|e| format!("{} · {:.0} ms · q {:.0}", usd(e.cost_usd), e.latency_ms, e.quality)).unwrap_or_default();
+                        view! {
+                            <td class:changed=hl data-side=side>
+                                <span class="model">{c.model.clone().unwrap_or_else(|| "unrouted".into())}</span>
+                                <span class="rule-name muted small" title=est>{c.rule.clone().unwrap_or_default()}</span>
+                            </td>
+                        }
+                    };
+                    let cells = d.as_ref().map(|d| {
+                        if side_by_side {
+                            let (ca, cb) = (&d.choices[a], &d.choices[b]);
+                            let delta = |f: fn(&routeplay_core::policy::Estimate) -> f64| match (ca.estimate, cb.estimate) {
+                                (Some(x), Some(y)) => Some(f(&y) - f(&x)),
+                                _ => None,
+                            };
+                            let dc = delta(|e| e.cost_usd).map(signed_usd).unwrap_or_else(|| "—".into());
+                            let dq = delta(|e| e.quality).map(|v| signed(v, "", 0)).unwrap_or_else(|| "—".into());
+                            let dl = delta(|e| e.latency_ms).map(|v| signed(v, " ms", 0)).unwrap_or_else(|| "—".into());
+                            view! {
+                                {choice_cell(ca, changed, "a")}
+                                {choice_cell(cb, changed, "b")}
+                                <td class="num" data-delta="cost">{dc}</td>
+                                <td class="num" data-delta="quality">{dq}</td>
+                                <td class="num" data-delta="latency">{dl}</td>
+                            }
+                            .into_any()
+                        } else {
                             d.choices
                                 .iter()
                                 .enumerate()
-                                .map(|(pi, c)| {
-                                    let hl = changed && (pi == a || pi == b);
-                                    let est = c.estimate.map(|e| format!("{} · {:.0} ms · q {:.0}", usd(e.cost_usd), e.latency_ms, e.quality)).unwrap_or_default();
-                                    view! {
-                                        <td class:changed={hl}>
-                                            <span class="model">{c.model.clone().unwrap_or_else(|| "unrouted".into())}</span>
-                                            <span class="rule-name muted small" title=est>{c.rule.clone().unwrap_or_default()}</span>
-                                        </td>
-                                    }
-                                })
+                                .map(|(pi, c)| choice_cell(c, changed && (pi == a || pi == b), ""))
                                 .collect_view()
-                        });
+                                .into_any()
+                        }
+                    });
+                    let is_open = open == Some(i);
+                    let toggle = move |_| open_row.update(|o| *o = if *o == Some(i) { None } else { Some(i) });
+                    let traces = (is_open && r.policies() > 1).then(|| {
+                        view! {
+                            <tr class="trace-row" data-traces-for=i.to_string()>
+                                <td colspan=columns.to_string()>{row_traces(&r, i, a, b, open_row)}</td>
+                            </tr>
+                        }
+                    });
                     view! {
-                        <tr data-row=i.to_string() class:changed=changed>
+                        <tr data-row=i.to_string() class:changed=changed class:open=is_open>
                             <td class="num muted">{(i + 1).to_string()}</td>
                             <td class="prompt-cell" title=text><span>{short}</span></td>
                             <td>{d.as_ref().map(|d| d.task.replace('_', " ")).unwrap_or_default()}</td>
                             {cells}
+                            {(r.policies() > 1).then(|| view! {
+                                <td class="trace-cell">
+                                    <button class="trace-btn" data-action="traces" aria-expanded=is_open.to_string()
+                                        aria-label=format!("{} A and B traces of prompt {}", if is_open { "Hide" } else { "Show" }, i + 1)
+                                        on:click=toggle>{if is_open { "Hide" } else { "Traces" }}</button>
+                                </td>
+                            })}
                         </tr>
+                        {traces}
                     }
                 })
                 .collect_view();
-            let heads = r
-                .report
-                .policies
-                .iter()
-                .enumerate()
-                .map(|(pi, p)| {
-                    let tag = if pi == a {
-                        " (A)"
-                    } else if pi == b {
-                        " (B)"
-                    } else {
-                        ""
-                    };
-                    view! { <th scope="col">{format!("{}{tag}", p.policy)}</th> }
-                })
-                .collect_view();
+            let name = |pi: usize| {
+                r.report
+                    .policies
+                    .get(pi)
+                    .map(|p| p.policy.clone())
+                    .unwrap_or_default()
+            };
+            let heads = if side_by_side {
+                view! {
+                    <th scope="col" class="side-head">"A · "{name(a)}</th>
+                    <th scope="col" class="side-head">"B · "{name(b)}</th>
+                    <th scope="col" class="num">"Δ cost"<span class="sr-only">" (B minus A)"</span></th>
+                    <th scope="col" class="num">"Δ quality"</th>
+                    <th scope="col" class="num">"Δ latency"</th>
+                }
+                .into_any()
+            } else {
+                r.report
+                    .policies
+                    .iter()
+                    .enumerate()
+                    .map(|(pi, p)| {
+                        let tag = if pi == a {
+                            " (A)"
+                        } else if pi == b {
+                            " (B)"
+                        } else {
+                            ""
+                        };
+                        view! { <th scope="col">{format!("{}{tag}", p.policy)}</th> }
+                    })
+                    .collect_view()
+                    .into_any()
+            };
             view! {
-                <div class="table-scroll">
-                    <table class="batch-decisions" data-rows=total.to_string()>
-                        <thead><tr><th scope="col">"#"</th><th scope="col">"Prompt"</th><th scope="col">"Task"</th>{heads}</tr></thead>
+                <p class="scroll-cue small" aria-hidden="true">"Scroll the table sideways for more columns →"</p>
+                <div class="table-scroll decisions-scroll" tabindex="0" role="region" aria-label="Per-prompt decisions (scrolls sideways)">
+                    <table class="batch-decisions" class:side-by-side=side_by_side data-layout=if side_by_side { "ab" } else { "all" } data-rows=total.to_string()>
+                        <thead><tr>
+                            <th scope="col">"#"</th><th scope="col">"Prompt"</th><th scope="col">"Task"</th>{heads}
+                            {(r.policies() > 1).then(|| view! { <th scope="col"><span class="sr-only">"Traces"</span></th> })}
+                        </tr></thead>
                         <tbody>{body}</tbody>
                     </table>
                 </div>
@@ -954,6 +1100,10 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                         <input type="checkbox" data-filter="changed" prop:checked=move || only_changed.get() on:change=move |ev| only_changed.set(event_target_checked(&ev)) />
                         " Only prompts that change between A and B"
                     </label>
+                    <label class="check">
+                        <input type="checkbox" data-filter="all-columns" prop:checked=move || all_columns.get() on:change=move |ev| all_columns.set(event_target_checked(&ev)) />
+                        " Every policy’s column"
+                    </label>
                 </div>
                 {diff_summary}
             })}
@@ -961,4 +1111,122 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
             <p class="muted small">"Exports contain the rows shown by the filter: prompt id, text, task and each policy's model, rule and estimates. In CSV, a cell that starts with =, +, - or @ gets a leading ' so spreadsheets show it as text."</p>
         </section>
     }
+}
+
+/// A's and B's full traces of prompt `i`, side by side: the run keeps only each choice, so the
+/// prompt is decided again under both policies (the same facts, the same answer).
+fn row_traces(
+    r: &Results,
+    i: usize,
+    a: usize,
+    b: usize,
+    open_row: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let sim = r.runner.simulation();
+    let decide = |p: usize| -> Option<Decision> {
+        let rec = r.runner.prompt(i)?;
+        let facts = prompt_facts(rec, r.runner.config(), r.runner.detects_language());
+        Some(sim.policies().get(p)?.decide(&facts, sim.catalog()))
+    };
+    let text = r
+        .runner
+        .prompt(i)
+        .map(|p| p.text.clone())
+        .unwrap_or_default();
+    view! {
+        <div class="row-traces" data-row=i.to_string() role="region" aria-label=format!("Traces of prompt {} under A and B", i + 1)>
+            <div class="row-traces-head">
+                <p class="small"><strong>{format!("Prompt {}", i + 1)}</strong>" "<span class="muted">{text}</span></p>
+                <button class="link" on:click=move |_| open_row.set(None)>"Close traces"</button>
+            </div>
+            <div class="trace-pair">
+                {trace_column("A", decide(a))}
+                {trace_column("B", decide(b))}
+            </div>
+        </div>
+    }
+}
+
+fn outcome_label(o: RuleOutcome) -> (&'static str, &'static str) {
+    match o {
+        RuleOutcome::Chosen => ("chosen", "✔ chose"),
+        RuleOutcome::NotMatched => ("not-matched", "✗ no match"),
+        RuleOutcome::Error => ("error", "! error"),
+        RuleOutcome::NoEligible => ("no-eligible", "∅ no eligible model"),
+        RuleOutcome::Skipped => ("skipped", "· not reached"),
+    }
+}
+
+/// One policy's decision of a prompt: the model, the rule, and every rule's outcome with the
+/// candidates of the rule that decided.
+fn trace_column(tag: &'static str, d: Option<Decision>) -> impl IntoView {
+    let Some(d) = d else {
+        return view! { <section class="trace-col" data-trace=tag.to_lowercase()><p class="muted">"No decision for this prompt."</p></section> }.into_any();
+    };
+    let est = d
+        .estimate
+        .map(|e| {
+            format!(
+                "{} · quality {:.0} · {:.1} s",
+                usd(e.cost_usd),
+                e.quality,
+                e.latency_ms / 1000.0
+            )
+        })
+        .unwrap_or_else(|| "no estimate".into());
+    let rules = d
+        .trace
+        .into_iter()
+        .map(|t| {
+            let (cls, label) = outcome_label(t.outcome);
+            let show = matches!(t.outcome, RuleOutcome::Chosen | RuleOutcome::NoEligible);
+            let cands = (show && !t.candidates.is_empty()).then(|| {
+                let n = t.candidates.len();
+                let items = t
+                    .candidates
+                    .into_iter()
+                    .take(5)
+                    .map(|c| {
+                        let fig = c
+                            .estimate
+                            .map(|e| format!("{} · q {:.0} · {:.1} s", usd(e.cost_usd), e.quality, e.latency_ms / 1000.0))
+                            .unwrap_or_default();
+                        let excluded = c.excluded.is_some();
+                        view! {
+                            <li class:excluded=excluded>
+                                <code>{c.model.clone()}</code>" "<span class="muted">{fig}</span>
+                                {c.excluded.map(|x| view! { <span class="muted">{format!(" — {x}")}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <ol class="cands small" aria-label="Candidates, best first">{items}</ol>
+                    {(n > 5).then(|| view! { <p class="muted small">{format!("and {} more", plural(n - 5, "candidate"))}</p> })}
+                }
+            });
+            view! {
+                <li class=format!("t-rule t-{cls}") data-outcome=cls>
+                    <div><span class="outcome">{label}</span>" "<strong class="rule-id">{t.rule.clone()}</strong><span class="muted small">{format!(" · line {}", t.line)}</span></div>
+                    <p class="reason small">{t.reason.clone()}</p>
+                    {cands}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="trace-col" data-trace=tag.to_lowercase() aria-label=format!("{tag}: {}", d.policy)>
+            <header>
+                <span class="ab-tag">{tag}</span>
+                <strong>{d.policy.clone()}</strong>
+            </header>
+            <p class="routed">
+                <code data-field="model">{d.model.clone().unwrap_or_else(|| "no model".into())}</code>
+                <span class="muted small">{format!(" by rule {}", d.rule.clone().unwrap_or_else(|| "—".into()))}</span>
+            </p>
+            <p class="muted small">{est}</p>
+            <ol class="mini-trace">{rules}</ol>
+        </section>
+    }
+    .into_any()
 }

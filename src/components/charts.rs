@@ -5,6 +5,7 @@
 //! so every chart reads in light and dark mode. Tooltips are SVG `<title>` elements.
 
 use leptos::prelude::*;
+use routeplay_core::format::{plural, plural_with};
 use routeplay_core::simulate::{pareto_frontier, Flow, RuleCoverage};
 use std::collections::HashMap;
 
@@ -88,7 +89,7 @@ pub fn ShareBars(
                     let x0 = x;
                     x += w;
                     let c = colors.get(model).copied().unwrap_or(0);
-                    let tip = format!("{}: {model} — {} ({n} prompts)", row.policy, pct(*share));
+                    let tip = format!("{}: {model} — {} ({})", row.policy, pct(*share), plural(*n, "prompt"));
                     view! {
                         <rect x=f1(x0) y="0" width=f1(w) height="24" class=cat(c) data-key=model.clone()>
                             <title>{tip}</title>
@@ -191,7 +192,11 @@ pub fn FlowChart(
             let hh = inner * *n as f64 / total as f64;
             let d = band(x0 + NODE, y, y + hh, x1, *ty, ty + th);
             y += hh;
-            let tip = format!("{n} prompts classified as {}", task.replace('_', " "));
+            let tip = format!(
+                "{} classified as {}",
+                plural(*n, "prompt"),
+                task.replace('_', " ")
+            );
             view! {
                 <path d=d class="band band-task"><title>{tip}</title></path>
             }
@@ -220,7 +225,7 @@ pub fn FlowChart(
             out_off[i] += a;
             in_off[j] += b;
             let c = colors.get(model).copied().unwrap_or(0);
-            let tip = format!("{} → {model}: {n} prompts", task.replace('_', " "));
+            let tip = format!("{} → {model}: {}", task.replace('_', " "), plural(*n, "prompt"));
             Some(view! {
                 <path d=d class=format!("band band-model {}", cat(c)) data-link=format!("{task}>{model}")><title>{tip}</title></path>
             })
@@ -257,19 +262,19 @@ pub fn FlowChart(
         })
         .collect_view();
     let aria = format!(
-        "Flow of {} prompts to task types and models under {policy}",
-        flow.total
+        "Flow of {} to task types and models under {policy}",
+        plural(flow.total, "prompt")
     );
     view! {
         <figure class="chart" data-chart="flow">
             <figcaption>{format!("Prompts → task type → model, under {policy}")}</figcaption>
             <div class="chart-scroll">
                 <svg class="flow" viewBox=format!("0 0 {W} {h:.0}") role="img" aria-label=aria>
-                    <text x="0" y="14" class="axis-title">{format!("{} prompts", flow.total)}</text>
+                    <text x="0" y="14" class="axis-title">{plural(flow.total, "prompt")}</text>
                     <text x=f1(x1) y="14" class="axis-title">"Task type"</text>
                     <text x=f1(x2) y="14" class="axis-title">"Model"</text>
                     <rect x=f1(x0) y=f1(TOP) width=f1(NODE) height=f1(inner) class="node-all">
-                        <title>{format!("{} prompts", flow.total)}</title>
+                        <title>{plural(flow.total, "prompt")}</title>
                     </rect>
                     {first}
                     {second}
@@ -371,10 +376,30 @@ fn place_labels(pts: &[(f64, f64, usize)], xbounds: (f64, f64)) -> Vec<(f64, f64
 /// cost-quality frontier (no policy is both cheaper and better than a point on it).
 #[component]
 pub fn CostQualityScatter(points: Vec<CostQuality>) -> impl IntoView {
-    const W: f64 = 640.0;
-    const H: f64 = 340.0;
-    let (ml, mr, mt, mb) = (64.0, 130.0, 16.0, 52.0);
-    let (pw, ph) = (W - ml - mr, H - mt - mb);
+    view! {
+        <figure class="chart" data-chart="scatter">
+            <figcaption>"Cost vs quality per policy"<span class="muted small">" — up and left is better; the dashed line joins the policies no other beats on both"</span></figcaption>
+            // Two drawings of the same data: a phone gets one laid out for its width (readable
+            // type, no sideways scroll) instead of the wide one scaled down.
+            <div class="scatter-wide">{scatter_svg(&points, false)}</div>
+            <div class="scatter-narrow">{scatter_svg(&points, true)}</div>
+        </figure>
+    }
+}
+
+/// The scatter drawn for a wide (640 units) or a narrow (340 units) box.
+fn scatter_svg(points: &[CostQuality], narrow: bool) -> impl IntoView {
+    let (cw, ch) = if narrow {
+        (340.0, 300.0)
+    } else {
+        (640.0, 340.0)
+    };
+    let (ml, mr, mt, mb) = if narrow {
+        (46.0, 12.0, 16.0, 48.0)
+    } else {
+        (64.0, 130.0, 16.0, 52.0)
+    };
+    let (pw, ph) = (cw - ml - mr, ch - mt - mb);
     let xs: Vec<f64> = points.iter().map(|p| p.mean_cost_usd * 1000.0).collect();
     let ys: Vec<f64> = points.iter().map(|p| p.mean_quality).collect();
     let xmax_raw = xs.iter().cloned().fold(0.0, f64::max).max(1e-6);
@@ -475,23 +500,28 @@ pub fn CostQualityScatter(points: Vec<CostQuality>) -> impl IntoView {
         })
         .collect_view();
     let n = points.len();
+    let x_title = if narrow {
+        "Cost per 1,000 prompts (USD)"
+    } else {
+        "Estimated cost per 1,000 prompts (USD)"
+    };
+    let y_title = if narrow {
+        "Mean quality (0–100)"
+    } else {
+        "Mean estimated quality (0–100)"
+    };
     view! {
-        <figure class="chart" data-chart="scatter">
-            <figcaption>"Cost vs quality per policy"<span class="muted small">" — up and left is better; the dashed line joins the policies no other beats on both"</span></figcaption>
-            <div class="chart-scroll">
-                <svg class="scatter" viewBox=format!("0 0 {W} {H}") role="img" aria-label=format!("Scatter of mean cost against mean quality for {n} policies")>
+                <svg class="scatter" class:narrow=narrow viewBox=format!("0 0 {cw} {ch}") role="img" aria-label=format!("Scatter of mean cost against mean quality for {}", plural_with(n, "policy", "policies"))>
                     {grid_x}
                     {grid_y}
                     <line x1=f1(ml) x2=f1(ml + pw) y1=f1(mt + ph) y2=f1(mt + ph) class="axis"></line>
                     <line x1=f1(ml) x2=f1(ml) y1=f1(mt) y2=f1(mt + ph) class="axis"></line>
-                    <text x=f1(ml + pw / 2.0) y=f1(H - 8.0) class="axis-title" text-anchor="middle">"Estimated cost per 1,000 prompts (USD)"</text>
-                    <text x="14" y=f1(mt + ph / 2.0) class="axis-title" text-anchor="middle" transform=format!("rotate(-90 14 {:.1})", mt + ph / 2.0)>"Mean estimated quality (0–100)"</text>
+                    <text x=f1(ml + pw / 2.0) y=f1(ch - 8.0) class="axis-title" text-anchor="middle">{x_title}</text>
+                    <text x="14" y=f1(mt + ph / 2.0) class="axis-title" text-anchor="middle" transform=format!("rotate(-90 14 {:.1})", mt + ph / 2.0)>{y_title}</text>
                     <polyline points=front_pts class="frontier"><title>"Cost-quality frontier"</title></polyline>
                     {front_label.map(|(x, y)| view! { <text x=f1(x + 9.0) y=f1(y + 30.0) class="frontier-label">"frontier"</text> })}
                     {dots}
                 </svg>
-            </div>
-        </figure>
     }
 }
 
@@ -504,7 +534,7 @@ pub fn CoverageBars(#[prop(into)] policy: String, rows: Vec<RuleCoverage>) -> im
         .map(|r| {
             let is_never = r.fired == 0;
             let w = (r.share * 100.0).clamp(0.0, 100.0);
-            let tip = format!("{} (line {}): {} prompts, {}", r.rule, r.line, r.fired, pct(r.share));
+            let tip = format!("{} (line {}): {}, {}", r.rule, r.line, plural(r.fired, "prompt"), pct(r.share));
             view! {
                 <li class="cov-row" class:never=is_never data-rule=r.rule.clone() data-never=is_never.to_string()>
                     <span class="cov-rule" title=format!("{} (line {})", r.rule, r.line)>{r.rule.clone()}</span>

@@ -10,6 +10,7 @@ pub const STORAGE_VERSION: u32 = 2;
 pub const STORAGE_KEY: &str = "routeplay.workspace";
 
 use super::Notice;
+use routeplay_core::catalog::{Catalog, CatalogEdits};
 pub use routeplay_core::share::{PolicyDoc, View};
 
 /// The user's workspace.
@@ -31,6 +32,9 @@ pub struct Workspace {
     /// The user's edited catalog (JSON), when they changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_json: Option<String>,
+    /// The user's changes to the shipped catalog (see the catalog-edits block below).
+    #[serde(default, skip_serializing_if = "CatalogEdits::is_empty")]
+    pub catalog_edits: CatalogEdits,
     /// Request metadata as JSON (e.g. `{"tier": "pro"}`).
     #[serde(default)]
     pub metadata_json: String,
@@ -82,6 +86,7 @@ impl Workspace {
                         .collect(),
                     selected: v1.selected,
                     catalog_json: None,
+                    catalog_edits: CatalogEdits::default(),
                     metadata_json: "{}".into(),
                     rev: 0,
                 })
@@ -243,6 +248,197 @@ impl Workspace {
     pub fn remove_policy(&mut self, id: &str) {
         self.policies.retain(|p| p.id != id);
         self.selected.retain(|s| s != id);
+    }
+}
+
+// ---- Catalog edits ----------------------------------------------------------------------
+// Stored as overrides of the shipped catalog (`catalog_edits`). Workspaces stored before held
+// a whole edited copy in `catalog_json`: it is still read, turned into overrides against the
+// shipped catalog, and dropped at the next catalog edit.
+impl Workspace {
+    /// The user's catalog edits against `shipped`.
+    pub fn catalog_edits_for(&self, shipped: &Catalog) -> Result<CatalogEdits, String> {
+        match &self.catalog_json {
+            None => Ok(self.catalog_edits.clone()),
+            Some(json) => Catalog::from_json(json)
+                .map(|old| CatalogEdits::diff(shipped, &old))
+                .map_err(|e| format!("your saved catalog cannot be read ({e})")),
+        }
+    }
+
+    /// The catalog in use when the user has edits (with notes on edits that no longer
+    /// apply), `None` for the shipped catalog as is.
+    pub fn edited_catalog(
+        &self,
+        shipped: &Catalog,
+    ) -> Option<Result<(Catalog, Vec<String>), String>> {
+        if self.catalog_json.is_none() && self.catalog_edits.is_empty() {
+            return None;
+        }
+        Some(self.catalog_edits_for(shipped).and_then(|e| {
+            e.apply(shipped)
+                .map_err(|e| format!("your catalog edits do not make a valid catalog ({e})"))
+        }))
+    }
+
+    /// Replaces the user's catalog edits (the older full copy, if any, is dropped).
+    pub fn set_catalog_edits(&mut self, edits: CatalogEdits) {
+        self.catalog_json = None;
+        self.catalog_edits = edits;
+    }
+
+    /// Takes the catalog of a share link: its edits replace the user's (the caller backs up
+    /// different edits first, see [`Workspace::shared_catalog_replaces_edits`]); a link made
+    /// without edits, or whose edits were too big for it, leaves the user's edits in place and
+    /// says so. Returns what the user should be told.
+    pub fn import_shared_catalog(
+        &mut self,
+        shipped: &Catalog,
+        link: Option<CatalogEdits>,
+        omitted: bool,
+    ) -> Vec<Notice> {
+        let mine = self.catalog_edits_for(shipped).unwrap_or_default();
+        match link.filter(|e| !e.is_empty()) {
+            Some(theirs) if theirs == mine => Vec::new(),
+            Some(theirs) => {
+                let mut text = format!(
+                    "This link carries catalog edits ({}); they are now in use (Catalog → Reset all to shipped undoes them).",
+                    theirs.summary()
+                );
+                if !mine.is_empty() {
+                    text.push_str(&format!(
+                        " Your own catalog edits ({}) were replaced and kept as a backup (Policies → Backups).",
+                        mine.summary()
+                    ));
+                }
+                self.set_catalog_edits(theirs);
+                vec![Notice::info(text)]
+            }
+            None if omitted => {
+                let mut text = "This link was made with catalog edits too large to include: it assumes the shipped catalog, so its costs and decisions may differ from the sender's.".to_string();
+                if !mine.is_empty() {
+                    text.push_str(&format!(
+                        " Your own catalog edits ({}) are in use here.",
+                        mine.summary()
+                    ));
+                }
+                vec![Notice::warning(text)]
+            }
+            None if !mine.is_empty() => vec![Notice::info(format!(
+                "This link uses the shipped catalog; your own catalog edits ({}) are in use here, so costs and decisions may differ from the sender's.",
+                mine.summary()
+            ))],
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether importing `link`'s catalog edits would replace different edits of the user's.
+    pub fn shared_catalog_replaces_edits(
+        &self,
+        shipped: &Catalog,
+        link: Option<&CatalogEdits>,
+    ) -> bool {
+        let mine = self.catalog_edits_for(shipped).unwrap_or_default();
+        link.is_some_and(|l| !l.is_empty() && !mine.is_empty() && *l != mine)
+    }
+}
+
+#[cfg(test)]
+mod catalog_edit_tests {
+    use super::*;
+    use routeplay_core::catalog::Field;
+
+    fn shipped() -> Catalog {
+        Catalog::from_json(routeplay_core::shipped::CATALOG).unwrap()
+    }
+
+    #[test]
+    fn a_workspace_stored_with_a_whole_catalog_still_loads_as_edits() {
+        let s = shipped();
+        let id = s.models[0].id.clone();
+        // What the previous app stored after a price edit: the whole catalog, edited.
+        let mut old = s.clone();
+        old.models[0].input_price.value = 7.5;
+        old.models[0].input_price.source = "edited in Routeplay".into();
+        old.models[0].input_price.estimate = true;
+        let stored = serde_json::json!({
+            "version": 2, "rev": 3, "policies": [], "selected": ["cost-saver"],
+            "catalog_json": old.to_json(), "metadata_json": "{}"
+        })
+        .to_string();
+        let mut w = Workspace::from_stored(&stored).unwrap();
+        let e = w.catalog_edits_for(&s).unwrap();
+        assert_eq!(
+            e.was(&s, &id, Field::InputPrice).unwrap().value,
+            s.models[0].input_price.value
+        );
+        let (c, _) = w.edited_catalog(&s).unwrap().unwrap();
+        assert_eq!(c.get(&id).unwrap().input_price.value, 7.5);
+        // The next edit stores overrides only, and they read back the same.
+        let mut e2 = e.clone();
+        e2.set_figure(&s, &id, Field::TtftMs, 5.0).unwrap();
+        w.set_catalog_edits(e2.clone());
+        let again = Workspace::from_stored(&w.to_stored()).unwrap();
+        assert_eq!(again.catalog_json, None);
+        assert_eq!(again.catalog_edits_for(&s).unwrap(), e2);
+        // No edits: nothing stored, the shipped catalog used.
+        let fresh = Workspace::new(&[]);
+        assert!(!fresh.to_stored().contains("catalog_edits"));
+        assert!(fresh.edited_catalog(&s).is_none());
+        // An unreadable old copy is an error, not silently the shipped catalog.
+        let broken = Workspace {
+            catalog_json: Some("{oops".into()),
+            ..Workspace::new(&[])
+        };
+        assert!(broken
+            .edited_catalog(&s)
+            .unwrap()
+            .unwrap_err()
+            .contains("cannot be read"));
+    }
+
+    #[test]
+    fn a_links_catalog_replaces_or_is_explained() {
+        let s = shipped();
+        let id = s.models[0].id.clone();
+        let mut theirs = CatalogEdits::default();
+        theirs.set_figure(&s, &id, Field::InputPrice, 42.0).unwrap();
+        // Fresh receiver: the link's edits are used.
+        let mut w = Workspace::new(&[]);
+        assert!(!w.shared_catalog_replaces_edits(&s, Some(&theirs)));
+        let n = w.import_shared_catalog(&s, Some(theirs.clone()), false);
+        assert_eq!(w.catalog_edits, theirs);
+        assert!(n[0].text.contains("1 figure edited in 1 model"), "{n:?}");
+        // The same link again: nothing to say.
+        assert!(w
+            .import_shared_catalog(&s, Some(theirs.clone()), false)
+            .is_empty());
+        // A receiver with other edits: replaced (the caller backs them up) and told.
+        let mut mine = CatalogEdits::default();
+        mine.remove(&s, &id);
+        let mut w = Workspace::new(&[]);
+        w.set_catalog_edits(mine.clone());
+        assert!(w.shared_catalog_replaces_edits(&s, Some(&theirs)));
+        let n = w.import_shared_catalog(&s, Some(theirs.clone()), false);
+        assert!(
+            n[0].text.contains("were replaced and kept as a backup"),
+            "{n:?}"
+        );
+        // Edits too big for the link: the receiver keeps theirs and is warned.
+        let mut w = Workspace::new(&[]);
+        w.set_catalog_edits(mine.clone());
+        let n = w.import_shared_catalog(&s, None, true);
+        assert!(
+            n[0].warning && n[0].text.contains("assumes the shipped catalog"),
+            "{n:?}"
+        );
+        assert_eq!(w.catalog_edits, mine);
+        // A link without edits: the receiver's stay, and they are told results may differ.
+        let n = w.import_shared_catalog(&s, None, false);
+        assert!(n[0].text.contains("uses the shipped catalog"), "{n:?}");
+        assert!(Workspace::new(&[])
+            .import_shared_catalog(&s, None, false)
+            .is_empty());
     }
 }
 

@@ -113,13 +113,13 @@ test('the sample set runs under five policies and draws the charts', async () =>
   const ns = await page.locator('[data-chart="share"] rect title').first().evaluate((e) => e.namespaceURI);
   assert.equal(ns, 'http://www.w3.org/2000/svg');
   // Scatter: a point per policy, labelled axes with units, the frontier.
-  assert.equal(await page.locator('[data-chart="scatter"] g.dot').count(), 5);
-  const scatterText = await page.locator('[data-chart="scatter"] svg').textContent();
+  assert.equal(await page.locator('[data-chart="scatter"] svg.scatter:visible g.dot').count(), 5);
+  const scatterText = await page.locator('[data-chart="scatter"] svg.scatter:visible').textContent();
   assert.match(scatterText, /Estimated cost per 1,000 prompts \(USD\)/);
   assert.match(scatterText, /Mean estimated quality \(0–100\)/);
   assert.match(scatterText, /frontier/);
-  assert.ok(await page.locator('[data-chart="scatter"] g.dot.front').count() >= 1);
-  assert.ok((await page.getAttribute('[data-chart="scatter"] polyline.frontier', 'points')).length > 0);
+  assert.ok(await page.locator('[data-chart="scatter"] svg.scatter:visible g.dot.front').count() >= 1);
+  assert.ok((await page.locator('[data-chart="scatter"] svg.scatter:visible polyline.frontier').getAttribute('points')).length > 0);
   // Flow: prompts → task types → models for the chosen policy; bands add up to the set.
   const tasks = await page.locator('[data-chart="flow"] g.node[data-task]').count();
   assert.ok(tasks >= 8, `${tasks} task nodes`);
@@ -172,9 +172,16 @@ test('the diff filter shows exactly the prompts that change between A and B, and
   assert.equal(shown, Math.min(changed, 50));
   assert.equal(await page.locator('table.batch-decisions tbody tr.changed').count(), shown);
   assert.match(await page.textContent('[data-page-info]'), new RegExp(`of ${changed}$`));
-  // Each shown row really differs in the A and B columns (after #, prompt and task).
-  const pairs = await page.locator('table.batch-decisions tbody tr').evaluateAll((trs, b) => trs.map((tr) => [tr.children[3].querySelector('.model').textContent, tr.children[3 + b].querySelector('.model').textContent]), bIndex);
+  // A and B sit side by side: each shown row really differs between them.
+  assert.equal(await page.getAttribute('table.batch-decisions', 'data-layout'), 'ab');
+  const pairs = await page.locator('table.batch-decisions tbody tr[data-row]').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('td[data-side="a"] .model').textContent, tr.querySelector('td[data-side="b"] .model').textContent]));
   for (const [a, b] of pairs) assert.notEqual(a, b);
+  // Every policy's column on request, A and B still marked.
+  await page.check('[data-filter="all-columns"]');
+  await page.waitForSelector('table.batch-decisions[data-layout="all"]');
+  const all = await page.locator('table.batch-decisions tbody tr[data-row]').evaluateAll((trs, b) => trs.map((tr) => [tr.children[3].querySelector('.model').textContent, tr.children[3 + b].querySelector('.model').textContent]), bIndex);
+  assert.deepEqual(all, pairs);
+  await page.uncheck('[data-filter="all-columns"]');
 
   // Export the filtered rows: one JSONL line each.
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export-jsonl"]')]);
@@ -197,6 +204,85 @@ test('the diff filter shows exactly the prompts that change between A and B, and
   console.log(`diff cost-saver → ${bName}: ${changed} of 220 changed; exported ${lines.length} JSONL lines`);
   assert.deepEqual(page.errors, []);
 });
+
+test('before a set is loaded the run button says what to do; policies chosen in this view drive the run', async () => {
+  const page = await openPage(browser);
+  await page.waitForSelector('[data-model="ready"]', { timeout: 30000 });
+  await page.click('.tab[data-view="batch"]');
+  assert.equal((await page.textContent('[data-action="run"]')).trim(), 'Run');
+  assert.ok(await page.isDisabled('[data-action="run"]'));
+  assert.match(await page.textContent('[data-run-hint]'), /Load a prompt set above/);
+  assert.ok(!/Run 0 prompts/.test(await page.textContent('.batch')));
+  // Until chosen here, the set follows the Prompt view's selection.
+  const pressed = () => page.locator('[data-set-policy][aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.dataset.setPolicy).sort());
+  assert.deepEqual(await pressed(), ['cost-saver', 'quality-first', 'task-specialist']);
+  await page.click('[data-set-policy="quality-first"]');
+  await page.click('[data-set-policy="balanced"]');
+  assert.deepEqual(await pressed(), ['balanced', 'cost-saver', 'task-specialist']);
+  await page.click('[data-action="sample"]');
+  await waitDone(page, 220);
+  assert.equal((await page.textContent('[data-action="run"]')).trim(), 'Run 220 prompts × 3 policies');
+  const rows = await page.locator('table.summary tbody tr').evaluateAll((els) => els.map((e) => e.dataset.policy));
+  assert.deepEqual(rows, ['cost-saver', 'task-specialist', 'balanced']);
+  // The Prompt view's selection is unchanged.
+  const chips = await page.locator('.policy-chip[aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.dataset.policy).sort());
+  assert.deepEqual(chips, ['cost-saver', 'quality-first', 'task-specialist']);
+  // No policy: the button says why it cannot run.
+  for (const id of ['cost-saver', 'task-specialist', 'balanced']) await page.click(`[data-set-policy="${id}"]`);
+  assert.match(await page.textContent('[data-run-hint]'), /Choose at least one policy/);
+  assert.ok(await page.isDisabled('[data-action="run"]'));
+  // Back to the Prompt view's selection.
+  await page.click('[data-action="follow-prompt-view"]');
+  assert.deepEqual(await pressed(), ['cost-saver', 'quality-first', 'task-specialist']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+for (const [width, tag] of [[1280, 'desktop'], [375, 'phone']]) {
+  test(`a diff row opens A's and B's traces side by side, and nothing overflows the page (${width} px)`, async () => {
+    const page = await openBatch({ viewport: { width, height: 900 } });
+    await page.click('[data-action="sample"]');
+    await waitDone(page, 220);
+    await page.selectOption('select[data-pick="a"]', '0');
+    await page.selectOption('select[data-pick="b"]', '2');
+    await page.check('[data-filter="changed"]');
+    await page.waitForSelector('table.batch-decisions tbody tr.changed');
+    const row = page.locator('table.batch-decisions tbody tr[data-row]').first();
+    const [ma, mb, ra, rb] = await row.evaluate((tr) => [
+      tr.querySelector('td[data-side="a"] .model').textContent, tr.querySelector('td[data-side="b"] .model').textContent,
+      tr.querySelector('td[data-side="a"] .rule-name').textContent, tr.querySelector('td[data-side="b"] .rule-name').textContent,
+    ]);
+    assert.notEqual(ma, mb);
+    await page.locator('table.batch-decisions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `tests/e2e/artifacts/batch-diff-${tag}.png` });
+    await row.locator('[data-action="traces"]').click();
+    await page.waitForSelector('.row-traces');
+    assert.equal(await row.locator('[data-action="traces"]').getAttribute('aria-expanded'), 'true');
+    // Each column is that policy's own decision of this prompt, with every rule's outcome.
+    assert.equal((await page.textContent('.trace-col[data-trace="a"] [data-field="model"]')).trim(), ma);
+    assert.equal((await page.textContent('.trace-col[data-trace="b"] [data-field="model"]')).trim(), mb);
+    assert.equal((await page.textContent('.trace-col[data-trace="a"] .t-rule.t-chosen .rule-id')).trim(), ra);
+    assert.equal((await page.textContent('.trace-col[data-trace="b"] .t-rule.t-chosen .rule-id')).trim(), rb);
+    assert.ok(await page.locator('.trace-col[data-trace="a"] .t-rule').count() >= 1);
+    // Side by side on a desktop, stacked on a phone; always inside the visible width.
+    const boxes = await page.locator('.trace-col').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right]));
+    if (width >= 1000) assert.ok(boxes[1][0] > boxes[0][0] && Math.abs(boxes[1][1] - boxes[0][1]) < 2, `side by side: ${JSON.stringify(boxes)}`);
+    else assert.ok(boxes[1][1] > boxes[0][1], `stacked: ${JSON.stringify(boxes)}`);
+    for (const b of boxes) assert.ok(b[2] <= width, `trace column inside the ${width} px viewport: ${JSON.stringify(b)}`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no sideways page scroll');
+    const scatter = await page.locator('[data-chart="scatter"] svg.scatter:visible').evaluate((e) => e.getBoundingClientRect().right);
+    assert.ok(scatter <= width, `scatter ends at ${scatter}`);
+    if (width < 700) assert.ok(await page.locator('.decisions-scroll').isVisible() && await page.locator('.scroll-cue').first().isVisible());
+    await page.locator('.row-traces').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `tests/e2e/artifacts/batch-traces-${tag}.png` });
+    await page.locator('[data-chart="scatter"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `tests/e2e/artifacts/batch-scatter-${tag}.png` });
+    await page.click('.row-traces button:has-text("Close traces")');
+    await page.waitForSelector('.row-traces', { state: 'detached' });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
 
 test('a malformed paste reports its bad line numbers and runs the rest', async () => {
   const page = await openBatch();

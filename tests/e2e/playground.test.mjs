@@ -294,7 +294,7 @@ test('a share link the receiver would refuse is not made: the page says how big 
 test('a link from a newer version, or a damaged one, gets a clear notice and the page still works', async () => {
   const newer = await openPage(browser, { url: BASE_URL + '#' + fragmentOf({ v: 7, prompt: 'from the future' }) });
   await newer.waitForSelector('.notice.warning');
-  assert.match(await newer.textContent('.notice.warning'), /newer Routeplay \(format 7; this page reads formats 1 to 1\)/);
+  assert.match(await newer.textContent('.notice.warning'), /newer Routeplay \(format 7; this page reads formats 1 to 2\)/);
   await newer.waitForSelector('.card.decision');
   await newer.context().close();
   const damaged = await openPage(browser, { url: BASE_URL + '#s=AAAA' });

@@ -6,6 +6,7 @@
 //! ways), and [`decode`] checks the format version before reading the fields. Keys are not
 //! part of [`ShareState`], so they can never travel in a link.
 
+use crate::catalog::CatalogEdits;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,12 @@ use std::fmt;
 /// The fragment part that carries the state: `#s=<data>`.
 pub const PREFIX: &str = "s=";
 /// The share format written today; [`decode`] reads versions `1..=VERSION`.
-pub const VERSION: u32 = 1;
+///
+/// Version 2 added the catalog edits ([`ShareState::catalog`], [`ShareState::catalog_omitted`]),
+/// the Prompt set view's own policies ([`ShareState::batch_selected`]) and the note of a prompt
+/// set left out ([`ShareState::batch_omitted`]). Version 1 links read as version 2 links without
+/// them: the shipped catalog, the Prompt view's selection.
+pub const VERSION: u32 = 2;
 /// The longest encoded state (base64url characters after `s=`), for [`encode`] and [`decode`]
 /// alike. Links this long still open in every major browser; a share link is not a file transfer.
 pub const MAX_FRAGMENT: usize = 64 * 1024;
@@ -109,9 +115,22 @@ pub struct ShareState {
     /// Request metadata JSON.
     #[serde(default)]
     pub metadata_json: String,
-    /// The two policies the batch diff compares (indices into `selected`).
+    /// The two policies the batch diff compares (indices into the Prompt set view's policies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<(usize, usize)>,
+    /// The policies the Prompt set view runs, when chosen there (else `selected`). Since 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_selected: Option<Vec<String>>,
+    /// The size in bytes of a prompt set that was loaded but did not fit in the link. Since 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_omitted: Option<usize>,
+    /// The sender's changes to the shipped catalog. Since 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<CatalogEdits>,
+    /// The sender had catalog edits too large for a link: the link assumes the shipped
+    /// catalog. Since 2.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub catalog_omitted: bool,
 }
 
 /// Why a share link cannot be made or opened.
@@ -186,6 +205,65 @@ pub fn encode(state: &ShareState) -> Result<String, ShareError> {
     Ok(format!("{PREFIX}{data}"))
 }
 
+/// A link that fits: what [`fit`] made and what it had to leave out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fitted {
+    /// The fragment (`s=...`, without `#`).
+    pub fragment: String,
+    /// The size in bytes of the pasted prompt set left out, if it was.
+    pub set_left_out: Option<usize>,
+    /// Whether the catalog edits were left out (the link then assumes the shipped catalog).
+    pub catalog_left_out: bool,
+    /// The encoded length of the whole state, when something was left out.
+    pub full_len: Option<usize>,
+}
+
+/// Encodes `state`, leaving out what does not fit under [`MAX_FRAGMENT`]: first the pasted
+/// prompt set (the link records its size, so the receiver is told), then the catalog edits (the
+/// link then says it assumes the shipped catalog). A state too long even without them is
+/// refused ([`ShareError::TooLong`] with the full length).
+pub fn fit(state: &ShareState) -> Result<Fitted, ShareError> {
+    let full_len = match encode(state) {
+        Ok(fragment) => {
+            return Ok(Fitted {
+                fragment,
+                set_left_out: None,
+                catalog_left_out: false,
+                full_len: None,
+            })
+        }
+        Err(ShareError::TooLong { len }) => len,
+        Err(e) => return Err(e),
+    };
+    let mut s = state.clone();
+    let mut set_left_out = None;
+    if let Some(BatchSource::Text(t)) = &s.batch {
+        set_left_out = Some(t.len());
+        s.batch_omitted = Some(t.len());
+        s.batch = None;
+        if let Ok(fragment) = encode(&s) {
+            return Ok(Fitted {
+                fragment,
+                set_left_out,
+                catalog_left_out: false,
+                full_len: Some(full_len),
+            });
+        }
+    }
+    if s.catalog.take().is_some() {
+        s.catalog_omitted = true;
+        if let Ok(fragment) = encode(&s) {
+            return Ok(Fitted {
+                fragment,
+                set_left_out,
+                catalog_left_out: true,
+                full_len: Some(full_len),
+            });
+        }
+    }
+    Err(ShareError::TooLong { len: full_len })
+}
+
 /// The encoded state inside a fragment (with or without `#`; `#embed&s=...` and
 /// `#s=...&embed` both work), or `None` when the fragment is not a share link.
 pub fn payload(fragment: &str) -> Option<&str> {
@@ -226,6 +304,18 @@ pub fn decode_payload(data: &str) -> Result<ShareState, ShareError> {
     serde_json::from_value(value).map_err(|e| ShareError::BadField(e.to_string()))
 }
 
+/// The fragment without its share link: what stays in the address bar once the link is
+/// imported (`#embed&s=...` keeps `embed`; `#s=...` keeps nothing), so a reload does not
+/// import it again.
+pub fn without_payload(fragment: &str) -> String {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .filter(|p| !p.starts_with(PREFIX) && !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Whether the fragment asks for embed mode (`#embed`, alone or with other parts).
 pub fn is_embed(fragment: &str) -> bool {
     fragment
@@ -252,6 +342,7 @@ mod tests {
             batch: Some(BatchSource::Text("a\nb\n".into())),
             metadata_json: "{\"tier\": \"pro\"}".into(),
             diff: Some((0, 1)),
+            ..Default::default()
         }
     }
 
@@ -267,6 +358,12 @@ mod tests {
         let back = decode(&format!("#embed&{f}")).unwrap().unwrap();
         assert_eq!(back, ShareState { v: VERSION, ..s });
         assert!(is_embed("#embed&s=x") && is_embed("s=x&embed") && !is_embed("#s=embed"));
+        assert_eq!(without_payload(&format!("#embed&{f}")), "embed");
+        assert_eq!(
+            without_payload(&format!("#{f}&embed&compact")),
+            "embed&compact"
+        );
+        assert_eq!(without_payload(&format!("#{f}")), "");
     }
 
     #[test]
@@ -316,9 +413,9 @@ mod tests {
 
     #[test]
     fn version_is_checked_before_fields() {
-        let newer = pack(r#"{"v": 2, "prompt": 5, "whatever": []}"#);
+        let newer = pack(r#"{"v": 3, "prompt": 5, "whatever": []}"#);
         let e = decode(&format!("s={newer}")).unwrap_err();
-        assert_eq!(e, ShareError::UnknownVersion { found: 2 });
+        assert_eq!(e, ShareError::UnknownVersion { found: 3 });
         assert!(e.to_string().contains("newer Routeplay"), "{e}");
         let zero = pack(r#"{"v": 0}"#);
         assert!(decode(&format!("s={zero}"))
@@ -343,6 +440,100 @@ mod tests {
                 ..Default::default()
             }))
         );
+    }
+
+    /// A link as version 1 wrote it (before catalog edits): it opens, with no catalog edits
+    /// and the Prompt view's selection for the prompt set.
+    #[test]
+    fn version_1_links_still_open() {
+        let v1 = pack(
+            r#"{"v":1,"prompt":"Plan a trip","selected":["cost-saver","mine"],"policies":[{"id":"mine","source":"name = \"mine\"","builtin":false}],"view":"batch","batch":{"kind":"sample"},"metadata_json":"{}","diff":[0,1]}"#,
+        );
+        let s = decode(&format!("#s={v1}")).unwrap().unwrap();
+        assert_eq!(s.v, 1);
+        assert_eq!(s.prompt, "Plan a trip");
+        assert_eq!(s.view, View::Batch);
+        assert_eq!(s.batch, Some(BatchSource::Sample));
+        assert_eq!(s.policies[0].id, "mine");
+        assert_eq!(s.diff, Some((0, 1)));
+        assert_eq!(s.catalog, None);
+        assert!(!s.catalog_omitted);
+        assert_eq!(s.batch_selected, None);
+    }
+
+    #[test]
+    fn catalog_edits_and_the_sets_policies_travel() {
+        let cat = crate::catalog::Catalog::from_json(crate::shipped::CATALOG).unwrap();
+        let mut edits = CatalogEdits::default();
+        let id = cat.models[0].id.clone();
+        edits
+            .set_figure(&cat, &id, crate::catalog::Field::InputPrice, 42.0)
+            .unwrap();
+        let s = ShareState {
+            catalog: Some(edits.clone()),
+            batch_selected: Some(vec!["my-policy".into()]),
+            ..sample()
+        };
+        let f = fit(&s).unwrap();
+        assert_eq!((f.set_left_out, f.catalog_left_out), (None, false));
+        let back = decode(&f.fragment).unwrap().unwrap();
+        assert_eq!(back.v, VERSION);
+        assert_eq!(back.catalog, Some(edits));
+        assert_eq!(back.batch_selected, Some(vec!["my-policy".to_string()]));
+    }
+
+    fn noise(n: usize, seed: u64) -> String {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (b'a' + (x % 26) as u8) as char
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fit_leaves_out_the_set_then_the_catalog_and_says_so() {
+        let cat = crate::catalog::Catalog::from_json(crate::shipped::CATALOG).unwrap();
+        // A big pasted set: left out, its size recorded.
+        let big_set = noise(MAX_FRAGMENT * 2, 7);
+        let s = ShareState {
+            batch: Some(BatchSource::Text(big_set.clone())),
+            ..sample()
+        };
+        let f = fit(&s).unwrap();
+        assert_eq!(f.set_left_out, Some(big_set.len()));
+        assert!(!f.catalog_left_out);
+        assert!(f.full_len.unwrap() > MAX_FRAGMENT);
+        let back = decode(&f.fragment).unwrap().unwrap();
+        assert_eq!(back.batch, None);
+        assert_eq!(back.batch_omitted, Some(big_set.len()));
+        // Catalog edits too big for a link (a model with a huge note): the link assumes the
+        // shipped catalog and says so.
+        let mut edits = CatalogEdits::default();
+        let mut m = cat.models[0].clone();
+        m.id = "huge".into();
+        m.note = noise(MAX_FRAGMENT * 2, 9);
+        edits.add(m);
+        let s = ShareState {
+            catalog: Some(edits),
+            batch: Some(BatchSource::Sample),
+            ..sample()
+        };
+        let f = fit(&s).unwrap();
+        assert!(f.catalog_left_out && f.set_left_out.is_none());
+        let back = decode(&f.fragment).unwrap().unwrap();
+        assert_eq!(back.catalog, None);
+        assert!(back.catalog_omitted);
+        assert_eq!(back.batch, Some(BatchSource::Sample));
+        // Too long even without both: refused with the full length.
+        let s = ShareState {
+            prompt: noise(MAX_FRAGMENT * 2, 11),
+            ..sample()
+        };
+        assert!(matches!(fit(&s), Err(ShareError::TooLong { len }) if len > MAX_FRAGMENT));
     }
 
     #[test]

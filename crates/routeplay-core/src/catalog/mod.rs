@@ -5,6 +5,10 @@
 //! [`Figure`] carrying its value, source, date and whether it is an estimate, so the app can show
 //! where a number comes from.
 
+mod edits;
+
+pub use edits::{parse_quality, CatalogEdits, Field, ModelEdit, NewModel, Origin, EDITED_SOURCE};
+
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
