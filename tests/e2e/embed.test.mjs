@@ -324,7 +324,8 @@ test('screenshots: the embed in a docs page at 1280 and 375 px, light and dark',
     const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
     const { page, frame } = await openHost(context, hostPage(`shot-${w}-${scheme}`, `${BASE_URL}#embed`));
     await frame.waitForSelector('[data-model="ready"]', { timeout: 30000 });
-    await settle(page, frame);
+    const m = await settle(page, frame);
+    console.log(`embed in a docs page at ${w} px (${scheme}): frame ${m.outer} px, content ${m.app.toFixed(1)} px, scrollable inside: ${m.scroll - m.view} px`);
     // At 375 px the frame is narrower than the page and nothing scrolls sideways inside it.
     const wide = await frame.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(wide <= 0, `the embed scrolls sideways by ${wide} px at ${w} px`);
