@@ -160,6 +160,26 @@ test('a host script loaded after the frame has posted its height asks for it and
   await context.close();
 });
 
+test('the playground\'s "Copy embed snippet" gives a marked frame and the host script, which size themselves in a host page', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = await context.newPage();
+  await app.goto(BASE_URL);
+  await app.waitForSelector('[data-ready="true"]', { timeout: 30000 });
+  await app.fill('#prompt', 'Draft a polite reply declining a meeting invitation.');
+  await app.click('button:has-text("Copy embed snippet")');
+  const snippet = await app.inputValue('#share-output');
+  assert.match(snippet, /^<iframe src="[^"]+#embed&s=[^"]+" data-routeplay /);
+  assert.ok(snippet.endsWith(`<script src="${BASE_URL}public/embed.js" defer></script>`), snippet);
+  // Pasted as is into a page (this one without a CSP: the snippet styles the frame inline).
+  fs.writeFileSync(path.join(hostDir, 'pasted.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pasted</title><link rel="stylesheet" href="docs.css"></head><body><main><h1>Pasted snippet</h1>${snippet}<p>After.</p></main></body></html>`);
+  const { page, frame } = await openHost(context, `${host.url}pasted.html`);
+  assert.equal(await frame.inputValue('#prompt'), 'Draft a polite reply declining a meeting invitation.');
+  const h = await settle(page, frame, (x) => x.outer !== 720);
+  assert.ok(h.outer > 720, JSON.stringify(h));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('an embed writes nothing to the visitor\'s localStorage: byte-identical after visiting and using it, with a saved policy of the same id as the shared one', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Count every storage write a Routeplay embed attempts, in every frame.
@@ -304,7 +324,8 @@ test('screenshots: the embed in a docs page at 1280 and 375 px, light and dark',
     const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
     const { page, frame } = await openHost(context, hostPage(`shot-${w}-${scheme}`, `${BASE_URL}#embed`));
     await frame.waitForSelector('[data-model="ready"]', { timeout: 30000 });
-    await settle(page, frame);
+    const m = await settle(page, frame);
+    console.log(`embed in a docs page at ${w} px (${scheme}): frame ${m.outer} px, content ${m.app.toFixed(1)} px, scrollable inside: ${m.scroll - m.view} px`);
     // At 375 px the frame is narrower than the page and nothing scrolls sideways inside it.
     const wide = await frame.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(wide <= 0, `the embed scrolls sideways by ${wide} px at ${w} px`);
