@@ -295,11 +295,16 @@ test('a link from a newer version, or a damaged one, gets a clear notice and the
   const newer = await openPage(browser, { url: BASE_URL + '#' + fragmentOf({ v: 7, prompt: 'from the future' }) });
   await newer.waitForSelector('.notice.warning');
   assert.match(await newer.textContent('.notice.warning'), /newer Routeplay \(format 7; this page reads formats 1 to 1\)/);
+  // Nothing was applied: the empty prompt invites one, and a typed prompt is routed.
+  await newer.waitForSelector('[data-empty="prompt"]');
+  await newer.fill('#prompt', 'Plan a 4-day trip to Kyoto for two in early April.');
   await newer.waitForSelector('.card.decision');
   await newer.context().close();
   const damaged = await openPage(browser, { url: BASE_URL + '#s=AAAA' });
   await damaged.waitForSelector('.notice.warning');
   assert.match(await damaged.textContent('.notice.warning'), /could not be opened: the share link is damaged/);
+  await damaged.waitForSelector('[data-empty="prompt"]');
+  await damaged.fill('#prompt', 'Plan a 4-day trip to Kyoto for two in early April.');
   await damaged.waitForSelector('.card.decision');
   assert.deepEqual(newer.errors.concat(damaged.errors), []);
   await damaged.context().close();
