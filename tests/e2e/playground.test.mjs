@@ -275,7 +275,7 @@ test('a share link the receiver would refuse is not made: the page says how big 
   const noise = randomBytes(75_000).toString('base64');
   await page.fill('#prompt', noise);
   // Prompts over 64 KB are applied after a short debounce.
-  await page.waitForSelector(`.prompt-panel .panel-head span:has-text("${noise.length} bytes")`);
+  await page.waitForSelector(`.prompt-panel .panel-head span:has-text("${noise.length.toLocaleString('en-US')} bytes")`);
   await page.click('button:has-text("Share link")');
   const msg = await page.textContent('#share-error');
   assert.match(msg, /^No link made: this experiment is \d+ KB compressed; links over 64 KB are refused\./, msg);
