@@ -2,6 +2,7 @@
 
 use crate::engine::Playground;
 use leptos::prelude::*;
+use routeplay_core::format::plural;
 
 /// Example prompts: (button label, prompt). Written for the project.
 pub const EXAMPLES: [(&str, &str); 6] = [
@@ -41,7 +42,7 @@ pub fn PromptEditor() -> impl IntoView {
         let s = pg
             .analysis
             .with(|a| (a.signals.cheap.bytes, a.signals.cheap.tokens));
-        format!("{} bytes · ~{} tokens", s.0, s.1)
+        format!("{} · ~{}", plural(s.0, "byte"), plural(s.1, "token"))
     };
     view! {
         <section class="panel prompt-panel" aria-labelledby="prompt-title">

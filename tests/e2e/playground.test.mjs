@@ -275,7 +275,7 @@ test('a share link the receiver would refuse is not made: the page says how big 
   const noise = randomBytes(75_000).toString('base64');
   await page.fill('#prompt', noise);
   // Prompts over 64 KB are applied after a short debounce.
-  await page.waitForSelector(`.prompt-panel .panel-head span:has-text("${noise.length} bytes")`);
+  await page.waitForSelector(`.prompt-panel .panel-head span:has-text("${noise.length.toLocaleString('en-US')} bytes")`);
   await page.click('button:has-text("Share link")');
   const msg = await page.textContent('#share-error');
   assert.match(msg, /^No link made: this experiment is \d+ KB compressed; links over 64 KB are refused\./, msg);
@@ -295,11 +295,16 @@ test('a link from a newer version, or a damaged one, gets a clear notice and the
   const newer = await openPage(browser, { url: BASE_URL + '#' + fragmentOf({ v: 7, prompt: 'from the future' }) });
   await newer.waitForSelector('.notice.warning');
   assert.match(await newer.textContent('.notice.warning'), /newer Routeplay \(format 7; this page reads formats 1 to 2\)/);
+  // Nothing was applied: the empty prompt invites one, and a typed prompt is routed.
+  await newer.waitForSelector('[data-empty="prompt"]');
+  await newer.fill('#prompt', 'Plan a 4-day trip to Kyoto for two in early April.');
   await newer.waitForSelector('.card.decision');
   await newer.context().close();
   const damaged = await openPage(browser, { url: BASE_URL + '#s=AAAA' });
   await damaged.waitForSelector('.notice.warning');
   assert.match(await damaged.textContent('.notice.warning'), /could not be opened: the share link is damaged/);
+  await damaged.waitForSelector('[data-empty="prompt"]');
+  await damaged.fill('#prompt', 'Plan a 4-day trip to Kyoto for two in early April.');
   await damaged.waitForSelector('.card.decision');
   assert.deepEqual(newer.errors.concat(damaged.errors), []);
   await damaged.context().close();
