@@ -1280,6 +1280,7 @@ impl Facts {
     }
 
     /// How many variables a condition sees for these facts: one value per fact, plus `meta`.
+    #[cfg(test)]
     pub(crate) fn bound_count(&self) -> usize {
         self.vars.len() + 1
     }
