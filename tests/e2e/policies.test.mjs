@@ -213,9 +213,13 @@ test('before/after: an edited rule shows the prompts it routes differently, agai
   for (const [from, to] of rows) assert.notEqual(from, to);
   assert.ok(rows.some(([, to]) => to === 'claude-haiku-4.5'), JSON.stringify(rows.slice(0, 5)));
   // Totals before, after and the preset, side by side.
+  const sides = await page.locator('.ba-table tbody th').allTextContents();
+  assert.deepEqual(sides.map((h) => h.replace(/\d\d:\d\d/, 'HH:MM')), ['Before (HH:MM)', 'After (now)', 'cost-saver']);
   const head = await page.locator('.ba-table thead th').allTextContents();
-  assert.deepEqual(head.slice(1).map((h) => h.replace(/\d\d:\d\d/, 'HH:MM')), ['Before (HH:MM)', 'After (now)', 'cost-saver']);
-  assert.equal(await page.locator('.ba-table tbody tr').count(), 3);
+  assert.deepEqual(head.slice(1), ['Est. total cost', 'Mean quality', 'Latency p50']);
+  for (const row of await page.locator('.ba-table tbody tr').all()) {
+    assert.match(await row.locator('td').first().textContent(), /^\$\d/);
+  }
   await page.locator('.before-after').scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-compare-1280');
   // "Compare from here" makes the edit the new before: nothing differs any more.

@@ -353,8 +353,13 @@ fn Results(r: Shared<Done>, stale: bool) -> impl IntoView {
         })
         .collect();
     let more = changed_rows.len().saturating_sub(MAX_LISTED);
-    let rows = ["Est. total cost", "Mean quality", "Latency p50"];
     let before_label = format!("Before ({})", clock(r.baseline.at_ms));
+    let mut sides: Vec<(String, [String; 3], &'static str)> = Vec::new();
+    if let Some(t) = before_tot {
+        sides.push((before_label, t, "before"));
+    }
+    sides.push(("After (now)".into(), after_tot, "after"));
+    sides.push((r.preset_id.clone(), preset_tot, "preset"));
     view! {
         <div class="ba-results" data-prompts=n.to_string() data-changed=vs_before.as_ref().map(|d| d.changed.to_string()).unwrap_or_default()>
             {stale.then(|| view! { <p class="notice-inline small" role="status">"The policy changed since this run: run again to include your latest edit."</p> })}
@@ -368,14 +373,12 @@ fn Results(r: Shared<Done>, stale: bool) -> impl IntoView {
             </p>
             <div class="table-wrap">
                 <table class="ba-table small">
-                    <thead><tr><th scope="col">""</th>{before_tot.is_some().then(|| view! { <th scope="col">{before_label.clone()}</th> })}<th scope="col">"After (now)"</th><th scope="col">{r.preset_id.clone()}</th></tr></thead>
+                    <thead><tr><th scope="col"><span class="sr-only">"Version"</span></th><th scope="col">"Est. total cost"</th><th scope="col">"Mean quality"</th><th scope="col">"Latency p50"</th></tr></thead>
                     <tbody>
-                        {rows.iter().enumerate().map(|(k, label)| view! {
-                            <tr>
-                                <th scope="row">{*label}</th>
-                                {before_tot.as_ref().map(|t| view! { <td>{t[k].clone()}</td> })}
-                                <td class="after">{after_tot[k].clone()}</td>
-                                <td>{preset_tot[k].clone()}</td>
+                        {sides.into_iter().map(|(label, t, side)| view! {
+                            <tr class=side>
+                                <th scope="row">{label}</th>
+                                {t.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
                             </tr>
                         }).collect_view()}
                     </tbody>

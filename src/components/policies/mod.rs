@@ -165,11 +165,7 @@ pub fn PolicyEditor() -> impl IntoView {
         let id = pg
             .workspace
             .try_update(|w| w.new_policy(NEW_POLICY, &presets_now()));
-        if let Some(id) = &id {
-            notice.set(Some(Notice::info(format!(
-                "Added “{id}”: its name is the line name = \"{id}\"; change it there to rename the policy."
-            ))));
-        }
+        notice.set(None);
         undo.set(None);
         pg.editing.set(id);
     };
