@@ -424,7 +424,10 @@ impl Workspace {
         match (choice, &up.conflict) {
             (UploadChoice::Cancel, _) => (
                 None,
-                Notice::info(format!("The upload of “{}” was cancelled: nothing changed.", up.name)),
+                Notice::info(format!(
+                    "The upload of “{}” was cancelled: nothing changed.",
+                    up.name
+                )),
             ),
             (_, None) => {
                 let id = self.add_policy(&up.name, up.source, presets);
@@ -443,7 +446,10 @@ impl Workspace {
                 }
                 (
                     Some(up.name.clone()),
-                    Notice::info(format!("Replaced your “{}” with the uploaded file.", up.name)),
+                    Notice::info(format!(
+                        "Replaced your “{}” with the uploaded file.",
+                        up.name
+                    )),
                 )
             }
             (UploadChoice::Replace, Some(Conflict::Preset)) => (
@@ -497,7 +503,8 @@ impl Workspace {
         self.policies.insert(r.index.min(self.policies.len()), doc);
         if let Some(at) = r.selected_at {
             if !self.is_selected(&id) {
-                self.selected.insert(at.min(self.selected.len()), id.clone());
+                self.selected
+                    .insert(at.min(self.selected.len()), id.clone());
             }
         }
         id
@@ -699,7 +706,10 @@ mod tests {
         let a = w.new_policy(&named("my-policy"), &presets());
         let b = w.new_policy(&named("my-policy"), &presets());
         assert_eq!((a.as_str(), b.as_str()), ("my-policy", "my-policy-2"));
-        assert_eq!(declared_name(&w.policies[1].source).as_deref(), Some("my-policy-2"));
+        assert_eq!(
+            declared_name(&w.policies[1].source).as_deref(),
+            Some("my-policy-2")
+        );
         assert_eq!(w.selected, vec!["my-policy", "my-policy-2"]);
         // A copy of a preset is named after it, in its source too.
         let c = w.duplicate("cost-saver", "name = \"cost-saver\"\n", &presets());
@@ -708,7 +718,10 @@ mod tests {
         // add_policy (imports, uploads) never shadows a preset either.
         let d = w.add_policy("x", named("cost-saver"), &presets());
         assert_eq!(d, "cost-saver-2");
-        assert_eq!(declared_name(&w.policies[3].source).as_deref(), Some("cost-saver-2"));
+        assert_eq!(
+            declared_name(&w.policies[3].source).as_deref(),
+            Some("cost-saver-2")
+        );
     }
 
     #[test]
@@ -733,18 +746,33 @@ mod tests {
             assert_eq!(e, SourceEdit::Saved);
             assert_eq!(ids(&w), vec!["router-v2", "other"]);
             let why = w.name_issue("router-v2", &presets()).unwrap();
-            assert!(why.contains(&format!("“{taken}” is already the name")), "{why}");
+            assert!(
+                why.contains(&format!("“{taken}” is already the name")),
+                "{why}"
+            );
             assert!(why.contains("stays listed as “router-v2”"), "{why}");
         }
-        assert!(w.name_issue("router-v2", &presets()).unwrap().contains("a preset"));
+        assert!(w
+            .name_issue("router-v2", &presets())
+            .unwrap()
+            .contains("a preset"));
         // Unusable or missing names keep the id too.
         w.set_source("router-v2", named(""), &presets());
-        assert!(w.name_issue("router-v2", &presets()).unwrap().contains("needs a name"));
+        assert!(w
+            .name_issue("router-v2", &presets())
+            .unwrap()
+            .contains("needs a name"));
         w.set_source("router-v2", "[default]\nmodel = \"m\"\n".into(), &presets());
-        assert!(w.name_issue("router-v2", &presets()).unwrap().contains("declares no name"));
+        assert!(w
+            .name_issue("router-v2", &presets())
+            .unwrap()
+            .contains("declares no name"));
         assert_eq!(ids(&w), vec!["router-v2", "other"]);
         // An edit of a policy that is gone saves nothing.
-        assert_eq!(w.set_source("gone", named("x"), &presets()), SourceEdit::Missing);
+        assert_eq!(
+            w.set_source("gone", named("x"), &presets()),
+            SourceEdit::Missing
+        );
         assert_eq!(w.policies.len(), 2);
     }
 
@@ -769,7 +797,10 @@ mod tests {
         assert_eq!(id.as_deref(), Some("mine-2"));
         assert_eq!(ids(&w), vec!["mine", "mine-2"]);
         assert_eq!(w.policies[0].source, original);
-        assert_eq!(w.policies[1].source, format!("# uploaded\n{}", named("mine-2")));
+        assert_eq!(
+            w.policies[1].source,
+            format!("# uploaded\n{}", named("mine-2"))
+        );
         assert!(n.text.contains("“mine-2”") && n.text.contains("“mine” is unchanged"));
         // Replace: the user's policy takes the uploaded text, under the same name.
         let (id, _) = w.finish_upload(up, UploadChoice::Replace, &presets());
@@ -793,16 +824,26 @@ mod tests {
         assert!(id.is_none() && n.warning && w.policies.is_empty());
         let (id, _) = w.finish_upload(up, UploadChoice::KeepBoth, &presets());
         assert_eq!(id.as_deref(), Some("cost-saver-2"));
-        assert_eq!(declared_name(&w.policies[0].source).as_deref(), Some("cost-saver-2"));
+        assert_eq!(
+            declared_name(&w.policies[0].source).as_deref(),
+            Some("cost-saver-2")
+        );
     }
 
     #[test]
     fn an_upload_without_a_name_takes_the_file_name_into_its_source() {
         let mut w = Workspace::new(&[]);
-        let up = w.plan_upload("team-router.toml", "[default]\nmodel = \"m\"\n".into(), &presets());
+        let up = w.plan_upload(
+            "team-router.toml",
+            "[default]\nmodel = \"m\"\n".into(),
+            &presets(),
+        );
         assert_eq!(up.name, "team-router");
         assert_eq!(up.conflict, None);
-        assert_eq!(up.source, "name = \"team-router\"\n[default]\nmodel = \"m\"\n");
+        assert_eq!(
+            up.source,
+            "name = \"team-router\"\n[default]\nmodel = \"m\"\n"
+        );
         let (id, _) = w.finish_upload(up, UploadChoice::KeepBoth, &presets());
         assert_eq!(id.as_deref(), Some("team-router"));
     }
@@ -850,7 +891,13 @@ mod tests {
         assert!(w.reconcile_names(&presets()));
         assert_eq!(
             ids(&w),
-            vec!["my-policy", "my-policy-2", "cost-saver-2", "fresh-name", "plain"]
+            vec![
+                "my-policy",
+                "my-policy-2",
+                "cost-saver-2",
+                "fresh-name",
+                "plain"
+            ]
         );
         for p in &w.policies[..4] {
             assert_eq!(declared_name(&p.source).as_deref(), Some(p.id.as_str()));
@@ -869,7 +916,10 @@ mod tests {
         let shared = vec![doc("p", "name = \"p\"\n# theirs\n")];
         w.import_shared(shared.clone(), vec!["p".into()], &presets());
         assert_eq!(ids(&w), vec!["p", "p-shared"]);
-        assert_eq!(declared_name(&w.policies[1].source).as_deref(), Some("p-shared"));
+        assert_eq!(
+            declared_name(&w.policies[1].source).as_deref(),
+            Some("p-shared")
+        );
         assert_eq!(w.selected, vec!["p-shared"]);
         // Opening the link again adds nothing.
         let n = w.import_shared(shared, vec!["p".into()], &presets());

@@ -246,6 +246,7 @@ test('a diagnostic click puts the caret at its line:column, a quick fix applies 
   const where = await editor.evaluate((ta) => ({ focused: document.activeElement === ta, at: ta.selectionStart, want: ta.value.indexOf('"cheapst"') }));
   assert.equal(where.focused, true);
   assert.equal(where.at, where.want);
+  await screenshot(page, 'policies-diagnostic-fix');
   // The quick fix.
   assert.equal(await diag.locator('[data-action="fix"]').textContent(), 'Replace `cheapst` with `cheapest`');
   await diag.locator('[data-action="fix"]').click();

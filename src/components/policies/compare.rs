@@ -113,7 +113,8 @@ pub fn BeforeAfter() -> impl IntoView {
         let (id, _) = ctx.current.get()?;
         ctx.baselines.with(|b| b.get(&id).cloned())
     });
-    let source_now = Memo::new(move |_| ctx.compiled.with(|c| c.as_ref().map(|c| c.source.clone())));
+    let source_now =
+        Memo::new(move |_| ctx.compiled.with(|c| c.as_ref().map(|c| c.source.clone())));
     let edited = move || match (baseline.get(), source_now.get()) {
         (Some(b), Some(s)) => b.source != s,
         _ => false,
@@ -122,7 +123,9 @@ pub fn BeforeAfter() -> impl IntoView {
     let shown = move || {
         let r = result.get()?;
         let id = ctx.current.get()?.0;
-        let same = ctx.baselines.with(|b| b.get(&id).is_some_and(|b| *b == r.baseline));
+        let same = ctx
+            .baselines
+            .with(|b| b.get(&id).is_some_and(|b| *b == r.baseline));
         same.then_some(r)
     };
 
@@ -250,12 +253,20 @@ pub fn BeforeAfter() -> impl IntoView {
     };
 
     let mark = move |_| {
-        let (Some((id, _)), Some(source)) = (ctx.current.get_untracked(), source_now.get_untracked())
+        let (Some((id, _)), Some(source)) =
+            (ctx.current.get_untracked(), source_now.get_untracked())
         else {
             return;
         };
         ctx.baselines.update(|b| {
-            b.insert(id, Baseline { source, at_ms: js_sys::Date::now(), how: "marked" });
+            b.insert(
+                id,
+                Baseline {
+                    source,
+                    at_ms: js_sys::Date::now(),
+                    how: "marked",
+                },
+            );
         });
     };
 
@@ -346,7 +357,11 @@ fn Results(r: Shared<Done>, stale: bool) -> impl IntoView {
         .take(MAX_LISTED)
         .filter_map(|&i| {
             let d = sim.decisions(i)?;
-            let text = r.runner.prompt(i).map(|p| excerpt(&p.text)).unwrap_or_default();
+            let text = r
+                .runner
+                .prompt(i)
+                .map(|p| excerpt(&p.text))
+                .unwrap_or_default();
             let b = d.choices.get(r.before?)?.clone();
             let a = d.choices.get(r.after)?.clone();
             Some((d.id, text, b, a))

@@ -15,14 +15,20 @@ use routeplay_core::policy::{reference::Section, Diagnostic};
 pub fn Diagnostics() -> impl IntoView {
     let ctx = expect_context::<PoliciesCtx>();
     let diags = Signal::derive(move || {
-        ctx.compiled
-            .with(|c| c.as_ref().map(|c| c.diagnostics.clone()).unwrap_or_default())
+        ctx.compiled.with(|c| {
+            c.as_ref()
+                .map(|c| c.diagnostics.clone())
+                .unwrap_or_default()
+        })
     });
     let errors = move || diags.with(|d| d.iter().filter(|d| d.is_error()).count());
     let status = move || {
         let (e, n) = (errors(), diags.with(|d| d.len()));
         if e > 0 {
-            format!("{} — this policy cannot route until fixed", plural(e, "error"))
+            format!(
+                "{} — this policy cannot route until fixed",
+                plural(e, "error")
+            )
         } else if n == 0 {
             "No problems".to_string()
         } else {

@@ -26,12 +26,8 @@ pub fn jump(ctx: &PoliciesCtx, line: usize, column: usize, end: Option<(usize, u
         .filter(|&s| s >= start)
         .unwrap_or(start);
     // Selection offsets count UTF-16 units in the DOM.
-    let utf16 = |chars: usize| -> u32 {
-        text.chars()
-            .take(chars)
-            .map(|c| c.len_utf16() as u32)
-            .sum()
-    };
+    let utf16 =
+        |chars: usize| -> u32 { text.chars().take(chars).map(|c| c.len_utf16() as u32).sum() };
     let _ = ta.focus();
     let _ = ta.set_selection_range(utf16(start), utf16(stop));
     let top = (line as i32 - 4).max(0) * LINE_PX;

@@ -42,7 +42,8 @@ pub fn LiveResult() -> impl IntoView {
         Live::Decided(Box::new(policy.decide(&facts, &cat)))
     });
     let provisional = move || matches!(pg.load_model.get(), Load::Loading);
-    let body = move || match live.get() {
+    let body = move || {
+        match live.get() {
         Live::Loading => view! { <p class="muted" data-state="loading">"Loading the catalog and policies…"</p> }.into_any(),
         Live::Broken(n) => view! {
             <p class="live-broken" data-state="broken">
@@ -76,6 +77,7 @@ pub fn LiveResult() -> impl IntoView {
                 </div>
             }.into_any()
         }
+    }
     };
     view! {
         <section class="panel live-result" aria-labelledby="live-title" aria-live="polite">

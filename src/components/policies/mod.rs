@@ -24,7 +24,6 @@ use routeplay_core::policy::MAX_POLICY_BYTES;
 use routeplay_core::share::kb;
 use std::collections::BTreeMap;
 
-
 const NEW_POLICY: &str = r#"# A new policy. Rules are tried in order; the first whose condition holds chooses.
 name = "my-policy"
 description = "Describe what this policy is for."
@@ -122,7 +121,8 @@ pub fn PolicyEditor() -> impl IntoView {
     });
     let compiled = Signal::derive(move || {
         let (id, _) = current.get()?;
-        pg.compiled.with(|all| all.iter().find(|c| c.id == id).cloned())
+        pg.compiled
+            .with(|all| all.iter().find(|c| c.id == id).cloned())
     });
     let ctx = PoliciesCtx {
         current,
@@ -190,9 +190,7 @@ pub fn PolicyEditor() -> impl IntoView {
     };
     let undo_delete = move |_| {
         if let Some(r) = undo.get_untracked() {
-            let id = pg
-                .workspace
-                .try_update(|w| w.restore(r, &presets_now()));
+            let id = pg.workspace.try_update(|w| w.restore(r, &presets_now()));
             if let Some(id) = &id {
                 notice.set(Some(Notice::info(format!("Restored “{id}”."))));
             }
@@ -319,7 +317,7 @@ pub fn PolicyEditor() -> impl IntoView {
                         <div class="upload-conflict" role="alertdialog" aria-labelledby="upload-q" data-name=up.name.clone()>
                             <p id="upload-q"><strong>{question}</strong>" What should the upload do?"</p>
                             <div class="row wrap">
-                                {(!preset).then(|| view! { <button class="danger" data-choice="replace" on:click=move |_| finish(up1.clone(), UploadChoice::Replace)>{format!("Replace yours")}</button> })}
+                                {(!preset).then(|| view! { <button class="danger" data-choice="replace" on:click=move |_| finish(up1.clone(), UploadChoice::Replace)>"Replace yours"</button> })}
                                 <button class="primary" data-choice="keep-both" on:click=move |_| finish(up2.clone(), UploadChoice::KeepBoth)>{format!("Keep both (as “{}”)", up.keep_both_as)}</button>
                                 <button data-choice="cancel" on:click=move |_| finish(up3.clone(), UploadChoice::Cancel)>"Cancel"</button>
                             </div>
@@ -327,7 +325,7 @@ pub fn PolicyEditor() -> impl IntoView {
                     }
                 })}
                 {move || notice.get().map(|n| view! {
-                    <div class="policy-notice small" class:warning=n.warning role=if n.warning { "alert" } else { "status" }>
+                    <div class="policy-notice small" class:warning=n.warning id=n.warning.then_some("upload-error") role=if n.warning { "alert" } else { "status" }>
                         <span>{n.text}</span>
                         {move || undo.get().is_some().then(|| view! { <button class="link" data-action="undo" on:click=undo_delete>"Undo"</button> })}
                         <button class="link" aria-label="Dismiss this message" on:click=move |_| { notice.set(None); undo.set(None); }>"Dismiss"</button>
