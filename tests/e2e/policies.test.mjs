@@ -116,7 +116,11 @@ test('uploading a policy whose name exists asks: cancel adds nothing, keep both 
   assert.equal(ws.policies[0].source, mine, 'the policy already there is unchanged');
   assert.equal(ws.policies[1].source, theirs.replace('name = "my-policy"', 'name = "my-policy-2"'));
 
+  // Replace while the policy replaced is open: the editor shows the new text.
+  await page.click('.policy-item[data-policy="my-policy"]');
   await upload(page, 'colleague.toml', theirs);
+  await page.waitForSelector('.upload-conflict');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.choice), 'keep-both');
   await page.click('.upload-conflict [data-choice="replace"]');
   await page.waitForFunction(() => /Replaced your “my-policy”/.test(document.querySelector('.policy-notice')?.textContent ?? ''));
   ws = await stored(page);

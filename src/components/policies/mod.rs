@@ -213,6 +213,10 @@ pub fn PolicyEditor() -> impl IntoView {
             if id.is_some() {
                 pg.editing.set(id);
             }
+            if choice == UploadChoice::Replace {
+                // The open editor may hold the replaced text: it re-reads the workspace.
+                pg.reloads.update(|n| *n += 1);
+            }
         }
     };
     let upload = move |ev: leptos::ev::Event| {
@@ -261,6 +265,22 @@ pub fn PolicyEditor() -> impl IntoView {
                 Some(_) => {
                     notice.set(None);
                     pending.set(Some(up));
+                    // The question takes the focus, on its safe answer.
+                    request_animation_frame(|| {
+                        let button = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| {
+                                d.query_selector(".upload-conflict [data-choice=\"keep-both\"]")
+                                    .ok()
+                                    .flatten()
+                            })
+                            .and_then(|e| {
+                                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()
+                            });
+                        if let Some(b) = button {
+                            let _ = b.focus();
+                        }
+                    });
                 }
             }
         });
