@@ -47,7 +47,7 @@ pub fn LiveResult() -> impl IntoView {
         Live::Loading => view! { <p class="muted" data-state="loading">"Loading the catalog and policies…"</p> }.into_any(),
         Live::Broken(n) => view! {
             <p class="live-broken" data-state="broken">
-                {format!("No decision: this policy has {} and cannot route until they are fixed. The list under the editor says where.", plural(n, "error"))}
+                {format!("No decision: this policy has {} and cannot route until fixed. The list under the editor says where.", plural(n, "error"))}
             </p>
         }.into_any(),
         Live::Decided(d) => {
