@@ -80,14 +80,14 @@ pub fn LiveResult() -> impl IntoView {
     }
     };
     view! {
-        <section class="panel live-result" aria-labelledby="live-title" aria-live="polite">
+        <section class="panel live-result" aria-labelledby="live-title">
             <h2 id="live-title">"On the current prompt"</h2>
             <label class="small muted" for="live-prompt">"Prompt (the same as in the Prompt view)"</label>
             <textarea id="live-prompt" class="live-prompt" rows="3" spellcheck="false"
                 prop:value=move || pg.prompt.get()
                 on:input=move |ev| pg.prompt.set(event_target_value(&ev))></textarea>
             {move || provisional().then(|| view! { <p class="muted small">"Provisional: the task classifier is still loading, so task is \"unknown\"."</p> })}
-            {body}
+            <div class="live-body" aria-live="polite">{body}</div>
         </section>
     }
 }
