@@ -271,6 +271,7 @@ test('a diagnostic click puts the caret at its line:column, a quick fix applies 
   await page.waitForFunction(() => document.activeElement?.id === 'ref-fields');
   assert.equal(await page.getAttribute('#policy-reference', 'open'), '');
   assert.ok(await page.locator('#policy-reference .ref-entry[data-name="rule.fallback_count"]').isVisible());
+  await page.locator('#policy-reference').screenshot({ path: 'tests/e2e/artifacts/policies-reference.png' });
   // The reference is searchable.
   await page.fill('#ref-q', 'complexity');
   const names = await page.locator('#policy-reference .ref-entry').evaluateAll((els) => els.map((e) => e.dataset.name));

@@ -60,7 +60,10 @@ fn sections() -> Vec<(Section, Vec<Row>)> {
         .collect();
     let mut fields = rows_of(&r::POLICY_FIELDS, "");
     fields.extend(rows_of(&r::RULE_FIELDS, "rule."));
-    fields.extend(rows_of(&r::FILTER_FIELDS, "rule. / constraints."));
+    fields.extend(rows_of(&r::FILTER_FIELDS, "").into_iter().map(|row| Row {
+        kind: format!("{} · in a rule or [constraints]", row.kind),
+        ..row
+    }));
     fields.extend(rows_of(&r::WEIGHT_FIELDS, "weights."));
     fields.extend(rows_of(&r::ARM_FIELDS, "split[]."));
     let functions = r::functions()
