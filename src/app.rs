@@ -3,7 +3,7 @@
 use crate::assets;
 use crate::components::{
     batch_view::BatchView, catalog_view::CatalogView, decision_cards::DecisionCards,
-    export_panel::ExportPanel, live_run::LivePanel, policy_editor::PolicyEditor,
+    export_panel::ExportPanel, live_run::LivePanel, policies::PolicyEditor,
     policy_picker::PolicyPicker, prompt_editor::PromptEditor, share_bar::ShareBar,
     signals_panel::SignalsPanel,
 };

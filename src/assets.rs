@@ -87,6 +87,8 @@ pub fn load_all(pg: Playground) {
             Ok(docs) => {
                 pg.load_policies
                     .set(Load::Ready(format!("{} presets", docs.len())));
+                // Names are identities: ids stored before that become the declared names.
+                pg.workspace.maybe_update(|w| w.reconcile_names(&docs));
                 pg.presets.set(docs);
             }
             Err(e) => pg.load_policies.set(Load::Failed(e)),

@@ -7,7 +7,7 @@ pub mod decision_cards;
 pub mod export_panel;
 pub mod keys_panel;
 pub mod live_run;
-pub mod policy_editor;
+pub mod policies;
 pub mod policy_picker;
 pub mod prompt_editor;
 pub mod share_bar;

@@ -106,12 +106,13 @@ test('a share link opened in a fresh page reproduces prompt, policies and view, 
 
   // A fresh browser context: no storage, only the link.
   const fresh = await openPage(browser, { url: link });
-  await fresh.waitForSelector('.card.decision[data-policy="my-policy"]');
+  // The name in the source is the policy's identity: the link carries it as "shared-policy".
+  await fresh.waitForSelector('.card.decision[data-policy="shared-policy"]');
   assert.equal(await fresh.inputValue('#prompt'), 'Summarize the attached meeting notes in three bullet points for the team channel.');
   const got = await fresh.locator('.card.decision').evaluateAll((els) => els.map((e) => [e.dataset.policy, e.dataset.model]));
   assert.deepEqual(got, expected);
   await fresh.click('.tab[data-view="policies"]');
-  await fresh.click('.policy-item[data-policy="my-policy"]');
+  await fresh.click('.policy-item[data-policy="shared-policy"]');
   assert.match(await fresh.locator('textarea.code').inputValue(), /min_quality = 70/);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(fresh.errors, []);

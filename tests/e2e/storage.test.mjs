@@ -71,8 +71,8 @@ test('a share link whose policy id equals a local policy keeps both, says so, an
   await newPolicy(page);
   const mine = await page.locator('textarea.code').inputValue();
   assert.match(mine, /min_quality = 60/);
-  // Someone else's "my-policy" (every new policy starts with that id).
-  const theirs = withFloor(mine, 75).replace('name = "my-policy"', 'name = "their-policy"');
+  // Someone else's "my-policy" (every first new policy has that name, which is its identity).
+  const theirs = withFloor(mine, 75);
   const link = BASE_URL + '#' + fragmentOf({
     v: 1, prompt: 'Review this contract clause for risks.', view: 'prompt',
     selected: ['my-policy', 'cost-saver'], policies: [{ id: 'my-policy', source: theirs }],
@@ -83,7 +83,8 @@ test('a share link whose policy id equals a local policy keeps both, says so, an
   assert.match(await page.textContent('.notice'), /“my-policy” is not the one you have.*added as “my-policy-shared”.*yours is unchanged/);
   await page.waitForSelector('.card.decision[data-policy="my-policy-shared"]');
   assert.equal(await sourceOf(page, 'my-policy'), mine);
-  assert.equal(await sourceOf(page, 'my-policy-shared'), theirs);
+  // Added under a fresh name, which its source now declares (the name is the identity).
+  assert.equal(await sourceOf(page, 'my-policy-shared'), theirs.replace('name = "my-policy"', 'name = "my-policy-shared"'));
   const again = await newTab(context, link);
   await again.waitForSelector('.card.decision[data-policy="my-policy-shared"]');
   assert.deepEqual((await stored(again)).policies.map((p) => p.id), ['my-policy', 'my-policy-shared']);

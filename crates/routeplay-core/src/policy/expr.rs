@@ -151,6 +151,15 @@ pub(crate) struct CondIssue {
     pub message: String,
     pub help: Option<String>,
     pub warning: bool,
+    /// A known fix: replace the first `.0` inside the issue's span with `.1`.
+    pub suggest: Option<(String, String)>,
+}
+
+impl CondIssue {
+    fn suggest(mut self, wrong: &str, right: Option<&str>) -> CondIssue {
+        self.suggest = right.map(|r| (wrong.to_string(), r.to_string()));
+        self
+    }
 }
 
 fn issue(
@@ -165,6 +174,7 @@ fn issue(
         message,
         help,
         warning: false,
+        suggest: None,
     }
 }
 
@@ -680,19 +690,25 @@ impl Checker<'_> {
                     Some(i) => var_ty(i),
                     None => {
                         let names = VARIABLES.iter().map(|v| v.name);
-                        let help = match crate::catalog::closest(name, names) {
+                        let near = crate::catalog::closest(name, names);
+                        let help = match near {
                             Some(s) => format!("did you mean `{s}`? Signals: {}", variable_list()),
                             None => format!(
                                 "signals: {}; request metadata is read as meta.FIELD",
                                 variable_list()
                             ),
                         };
-                        self.err(
-                            e,
-                            "unknown-signal",
-                            format!("unknown signal `{name}`"),
-                            Some(help),
-                        )
+                        let chars = self.span(e);
+                        self.issues.push(
+                            issue(
+                                chars,
+                                "unknown-signal",
+                                format!("unknown signal `{name}`"),
+                                Some(help),
+                            )
+                            .suggest(name, near),
+                        );
+                        Ty::Dyn
                     }
                 }
             }
@@ -708,41 +724,48 @@ impl Checker<'_> {
                             None => {
                                 let declared: Vec<&str> =
                                     self.meta.fields.keys().map(|s| s.as_str()).collect();
+                                let near =
+                                    crate::catalog::closest(&sel.field, declared.iter().copied());
                                 let help = if declared.is_empty() {
                                     format!("declare it with a default under [metadata], e.g. `{} = \"free\"`", sel.field)
                                 } else {
-                                    match crate::catalog::closest(&sel.field, declared.iter().copied()) {
+                                    match near {
                                     Some(s) => format!("did you mean `meta.{s}`? Or declare it under [metadata]"),
                                     None => format!("declared fields: {}; add it under [metadata]", declared.join(", ")),
                                 }
                                 };
                                 let chars = self.full_span(e);
-                                self.issues.push(issue(
-                                    chars,
-                                    "unknown-field",
-                                    format!("unknown metadata field `meta.{}`", sel.field),
-                                    Some(help),
-                                ));
+                                self.issues.push(
+                                    issue(
+                                        chars,
+                                        "unknown-field",
+                                        format!("unknown metadata field `meta.{}`", sel.field),
+                                        Some(help),
+                                    )
+                                    .suggest(&sel.field, near),
+                                );
                                 Ty::Dyn
                             }
                         }
                     }
                     Ty::Map(v) => {
                         if is_scores(&sel.operand) && !TASK_TYPES.contains(&sel.field.as_str()) {
-                            let help = match crate::catalog::closest(
-                                &sel.field,
-                                TASK_TYPES.iter().copied(),
-                            ) {
+                            let near =
+                                crate::catalog::closest(&sel.field, TASK_TYPES.iter().copied());
+                            let help = match near {
                                 Some(s) => format!("did you mean `scores.{s}`?"),
                                 None => format!("task types: {}", TASK_TYPES.join(", ")),
                             };
                             let chars = self.full_span(e);
-                            self.issues.push(issue(
-                                chars,
-                                "unknown-field",
-                                format!("`{}` is not a task type", sel.field),
-                                Some(help),
-                            ));
+                            self.issues.push(
+                                issue(
+                                    chars,
+                                    "unknown-field",
+                                    format!("`{}` is not a task type", sel.field),
+                                    Some(help),
+                                )
+                                .suggest(&sel.field, near),
+                            );
                             return Ty::Dyn;
                         }
                         *v
@@ -1063,7 +1086,8 @@ impl Checker<'_> {
                 if let Expr::Literal(LiteralValue::String(s)) = &b.expr {
                     let s = s.inner();
                     if s != "unknown" && !TASK_TYPES.contains(&s) {
-                        let help = match crate::catalog::closest(s, TASK_TYPES.iter().copied()) {
+                        let near = crate::catalog::closest(s, TASK_TYPES.iter().copied());
+                        let help = match near {
                             Some(t) => format!("did you mean \"{t}\"?"),
                             None => format!("task types: {}", TASK_TYPES.join(", ")),
                         };
@@ -1074,6 +1098,7 @@ impl Checker<'_> {
                             message: format!("\"{s}\" is not a task type, so this never matches"),
                             help: Some(help),
                             warning: true,
+                            suggest: near.map(|t| (s.to_string(), t.to_string())),
                         });
                     }
                 }
@@ -1252,6 +1277,12 @@ impl Facts {
     /// Whether a classifier prediction was present.
     pub fn classified(&self) -> bool {
         self.classified
+    }
+
+    /// How many variables a condition sees for these facts: one value per fact, plus `meta`.
+    #[cfg(test)]
+    pub(crate) fn bound_count(&self) -> usize {
+        self.vars.len() + 1
     }
 }
 

@@ -65,6 +65,8 @@ mod decide;
 mod diag;
 mod explain;
 mod expr;
+pub mod reference;
+pub mod source;
 
 pub use cost::{
     MAX_CONDITION_COST, MAX_CONDITION_STEPS, MAX_META_FIELDS, MAX_META_VALUE_BYTES, MAX_POLICY_COST,
@@ -73,7 +75,7 @@ pub use decide::{
     expected_output_tokens, CandidateTrace, ConditionRun, Decision, Estimate, Lean, RuleOutcome,
     RuleTrace,
 };
-pub use diag::{Diagnostic, Severity};
+pub use diag::{char_offset, Diagnostic, Fix, Severity};
 pub use expr::{
     heuristic_complexity, split_key, Facts, Metadata, Variable, FUNCTIONS, MAX_CONDITION_BYTES,
     MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, VARIABLES,
@@ -390,7 +392,15 @@ impl Policy {
                     "syntax"
                 };
                 let help = toml_help(&msg);
-                return Err(vec![idx.diag(Severity::Error, code, span, msg, help)]);
+                let mut d = idx.diag(Severity::Error, code, span.clone(), msg.clone(), help);
+                if let Some((wrong, right)) = reference::unknown_field_suggestion(&msg) {
+                    d.help = Some(format!("did you mean `{right}`? Fields are listed in the policy reference (docs/policy.md)"));
+                    d.fix = idx.rename_fix(span, &wrong, &right);
+                }
+                if code == "schema" {
+                    d.reference = Some(reference::Section::Fields.anchor());
+                }
+                return Err(vec![d]);
             }
         };
         let mut diags = Vec::new();
@@ -437,17 +447,20 @@ impl Policy {
             for (id, sp) in &rule.spans.models {
                 if catalog.get(id).is_none() {
                     unknown = true;
-                    let help = match catalog.suggest(id) {
+                    let near = catalog.suggest(id);
+                    let help = match near {
                         Some(s) => Some(format!("did you mean `{s}`?")),
                         None => Some("model ids are the `id` fields of the catalog (public/catalog.json by default)".into()),
                     };
-                    out.push(idx.diag(
+                    let mut d = idx.diag(
                         Severity::Error,
                         "unknown-model",
                         sp.clone(),
                         format!("unknown model `{id}`: it is not in the catalog"),
                         help,
-                    ));
+                    );
+                    d.fix = near.and_then(|s| idx.rename_fix(sp.clone(), id, s));
+                    out.push(d);
                 }
             }
             for (list, known, what) in [
@@ -456,15 +469,17 @@ impl Policy {
             ] {
                 for (name, sp) in list {
                     if !known.contains(&name.as_str()) {
-                        let help = crate::catalog::closest(name, known.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?"));
-                        out.push(idx.diag(
+                        let near = crate::catalog::closest(name, known.iter().copied());
+                        let help = near.map(|s| format!("did you mean `{s}`?"));
+                        let mut d = idx.diag(
                             Severity::Warning,
                             "unknown-name",
                             sp.clone(),
                             format!("no model in the catalog has {what} `{name}`"),
                             help,
-                        ));
+                        );
+                        d.fix = near.and_then(|s| idx.rename_fix(sp.clone(), name, s));
+                        out.push(d);
                     }
                 }
             }
@@ -554,6 +569,21 @@ impl Builder<'_> {
     ) {
         self.diags
             .push(self.idx.diag(Severity::Warning, code, span, message, help));
+    }
+
+    /// Attaches a known fix (replace `.0` with `.1` inside `span`) and a reference section
+    /// to the diagnostic just pushed.
+    fn fix_last(
+        &mut self,
+        span: Range<usize>,
+        suggest: Option<(String, String)>,
+        section: reference::Section,
+    ) {
+        let fix = suggest.and_then(|(wrong, right)| self.idx.rename_fix(span, &wrong, &right));
+        if let Some(d) = self.diags.last_mut() {
+            d.fix = fix;
+            d.reference = Some(section.anchor());
+        }
     }
 
     fn build(&mut self, raw: RawPolicy) -> Option<Policy> {
@@ -862,7 +892,8 @@ impl Builder<'_> {
                     Ok((cond, warnings)) => {
                         for wi in warnings {
                             let sp = to_bytes(&wi.chars);
-                            self.warning(wi.code, sp, wi.message, wi.help);
+                            self.warning(wi.code, sp.clone(), wi.message, wi.help);
+                            self.fix_last(sp, wi.suggest, reference::Section::Signals);
                         }
                         let fields = expr::field_refs(cond.program.expression());
                         for &v in &cond.reads {
@@ -882,10 +913,15 @@ impl Builder<'_> {
                         for is in issues {
                             let sp = to_bytes(&is.chars);
                             if is.warning {
-                                self.warning(is.code, sp, is.message, is.help);
+                                self.warning(is.code, sp.clone(), is.message, is.help);
                             } else {
-                                self.error(is.code, sp, is.message, is.help);
+                                self.error(is.code, sp.clone(), is.message, is.help);
                             }
+                            let section = match is.code {
+                                "unknown-function" => reference::Section::Functions,
+                                _ => reference::Section::Signals,
+                            };
+                            self.fix_last(sp, is.suggest, section);
                         }
                     }
                 }
@@ -1024,12 +1060,23 @@ impl Builder<'_> {
                     }
                 }
                 other => {
+                    let names = reference::OBJECTIVES.iter().map(|o| o.name);
+                    let near = crate::catalog::closest(other, names);
+                    let help = match near {
+                        Some(n) => format!(
+                            "did you mean `{n}`? Objectives: {}",
+                            reference::objective_names()
+                        ),
+                        None => format!("objectives: {}", reference::objective_names()),
+                    };
                     self.error(
                         "schema",
                         o.span(),
                         format!("unknown objective `{other}`"),
-                        Some("objectives: cheapest, best_quality, fastest, weighted".into()),
+                        Some(help),
                     );
+                    let suggest = near.map(|n| (other.to_string(), n.to_string()));
+                    self.fix_last(o.span(), suggest, reference::Section::Objectives);
                     Objective::Cheapest
                 }
             };
