@@ -21,6 +21,9 @@ fn provenance(f: &Figure) -> String {
     s
 }
 
+/// A change of the user's edits that can be undone (a removal, a reset).
+type Change = Box<dyn FnOnce(&mut CatalogEdits, &Catalog)>;
+
 /// The user's edits and the shipped catalog they apply to.
 fn current(pg: Playground) -> Result<(CatalogEdits, Shared<Catalog>), String> {
     let base = pg
@@ -60,6 +63,7 @@ pub fn CatalogView() -> impl IntoView {
     });
     let edited = move || state.with(|s| s.as_ref().is_some_and(|(e, _)| !e.is_empty()));
     let error = RwSignal::new(None::<String>);
+    let upload_error = RwSignal::new(None::<String>);
     // The edits before the last removal or reset, with what to call the undo.
     let undo = RwSignal::new(None::<(CatalogEdits, String)>);
     let report = move |r: Result<(), String>| match r {
@@ -67,7 +71,7 @@ pub fn CatalogView() -> impl IntoView {
         Err(e) => error.set(Some(e)),
     };
     // Removing or resetting keeps the edits before it for Undo.
-    let with_undo = move |what: String, change: Box<dyn FnOnce(&mut CatalogEdits, &Catalog)>| {
+    let with_undo = move |what: String, change: Change| {
         let before = current(pg).map(|(e, _)| e);
         let r = change_edits(pg, |e, base| {
             change(e, base);
@@ -83,7 +87,7 @@ pub fn CatalogView() -> impl IntoView {
         let Some(file) = files::first_file(&ev) else {
             return;
         };
-        error.set(None);
+        upload_error.set(None);
         spawn_local(async move {
             // A file that is not a catalog never replaces the one in use (or the user's edits).
             let r = files::read_text(&file).await.and_then(|text| {
@@ -95,7 +99,7 @@ pub fn CatalogView() -> impl IntoView {
                 Ok(())
             });
             if let Err(e) = r {
-                error.set(Some(format!(
+                upload_error.set(Some(format!(
                     "{} was not loaded (the catalog in use is unchanged): {e}",
                     file.name()
                 )));
@@ -183,6 +187,7 @@ pub fn CatalogView() -> impl IntoView {
                 }
             })}
             {move || error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-error">{e}</p> })}
+            {move || upload_error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-upload-error">{e}</p> })}
             {move || pg.catalog_error.get().map(|e| view! { <p class="diag error" role="alert">"Your catalog edits are not used: "{e}</p> })}
             <p class="muted small">"Prices in USD per 1M tokens. Under each figure: its source and date; “est.” marks estimates. Edited figures are marked and say what the shipped figure was. Edits apply to every decision at once and travel with share links."</p>
             <p class="scroll-cue small" aria-hidden="true">"Scroll the table sideways for more columns →"</p>
