@@ -606,7 +606,7 @@ pub fn BatchView() -> impl IntoView {
         runs.results.get().map(|r| {
             let rate = if r.elapsed_ms > 0.0 { r.done as f64 / r.elapsed_ms * 1000.0 } else { 0.0 };
             let what = if r.cancelled {
-                format!("Cancelled after {} of {} prompts", thousands(r.done), thousands(r.total))
+                format!("Cancelled after {} of {}", thousands(r.done), plural(r.total, "prompt"))
             } else {
                 format!("{} × {}", plural(r.done, "prompt"), plural_with(r.policies(), "policy", "policies"))
             };

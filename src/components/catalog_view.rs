@@ -21,6 +21,46 @@ fn provenance(f: &Figure) -> String {
     s
 }
 
+/// The provenance shown under a figure: a published figure's source and date, or "estimate"
+/// and its date (the long estimate notes are under the row's Sources).
+fn short(f: &Figure) -> String {
+    match (f.estimate, f.date.is_empty()) {
+        (true, true) => "estimate".into(),
+        (true, false) => format!("estimate, {}", f.date),
+        (false, _) => provenance(f),
+    }
+}
+
+/// Every distinct source of a model's figures, with the figures it covers, for the row's
+/// Sources list (readable by tap, not only by hover).
+fn sources(m: &Model) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let quality = Figure {
+        value: 0.0,
+        source: m.quality.source.clone(),
+        date: m.quality.date.clone(),
+        estimate: m.quality.estimate,
+    };
+    let all = Field::ALL
+        .iter()
+        .map(|f| (f.label(), f.of(m).clone()))
+        .chain([("quality", quality)]);
+    for (label, f) in all {
+        let text = provenance(&f);
+        match out.iter_mut().find(|(_, t)| *t == text) {
+            Some((labels, _)) => {
+                labels.push_str(", ");
+                labels.push_str(label);
+            }
+            None => out.push((label.to_string(), text)),
+        }
+    }
+    out
+}
+
+/// A change of the user's edits that can be undone (a removal, a reset).
+type Change = Box<dyn FnOnce(&mut CatalogEdits, &Catalog)>;
+
 /// The user's edits and the shipped catalog they apply to.
 fn current(pg: Playground) -> Result<(CatalogEdits, Shared<Catalog>), String> {
     let base = pg
@@ -60,6 +100,7 @@ pub fn CatalogView() -> impl IntoView {
     });
     let edited = move || state.with(|s| s.as_ref().is_some_and(|(e, _)| !e.is_empty()));
     let error = RwSignal::new(None::<String>);
+    let upload_error = RwSignal::new(None::<String>);
     // The edits before the last removal or reset, with what to call the undo.
     let undo = RwSignal::new(None::<(CatalogEdits, String)>);
     let report = move |r: Result<(), String>| match r {
@@ -67,7 +108,7 @@ pub fn CatalogView() -> impl IntoView {
         Err(e) => error.set(Some(e)),
     };
     // Removing or resetting keeps the edits before it for Undo.
-    let with_undo = move |what: String, change: Box<dyn FnOnce(&mut CatalogEdits, &Catalog)>| {
+    let with_undo = move |what: String, change: Change| {
         let before = current(pg).map(|(e, _)| e);
         let r = change_edits(pg, |e, base| {
             change(e, base);
@@ -83,7 +124,7 @@ pub fn CatalogView() -> impl IntoView {
         let Some(file) = files::first_file(&ev) else {
             return;
         };
-        error.set(None);
+        upload_error.set(None);
         spawn_local(async move {
             // A file that is not a catalog never replaces the one in use (or the user's edits).
             let r = files::read_text(&file).await.and_then(|text| {
@@ -95,7 +136,7 @@ pub fn CatalogView() -> impl IntoView {
                 Ok(())
             });
             if let Err(e) = r {
-                error.set(Some(format!(
+                upload_error.set(Some(format!(
                     "{} was not loaded (the catalog in use is unchanged): {e}",
                     file.name()
                 )));
@@ -183,8 +224,9 @@ pub fn CatalogView() -> impl IntoView {
                 }
             })}
             {move || error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-error">{e}</p> })}
+            {move || upload_error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-upload-error">{e}</p> })}
             {move || pg.catalog_error.get().map(|e| view! { <p class="diag error" role="alert">"Your catalog edits are not used: "{e}</p> })}
-            <p class="muted small">"Prices in USD per 1M tokens. Under each figure: its source and date; “est.” marks estimates. Edited figures are marked and say what the shipped figure was. Edits apply to every decision at once and travel with share links."</p>
+            <p class="muted small">"Prices in USD per 1M tokens. Under each figure: its source and date, or “estimate”; each model’s Sources list says where every figure comes from. Edited figures are marked and say what the shipped figure was. Edits apply to every decision at once and travel with share links."</p>
             <p class="scroll-cue small" aria-hidden="true">"Scroll the table sideways for more columns →"</p>
             <div class="table-wrap catalog-wrap" tabindex="0" role="region" aria-label="Model catalog table">
                 <table class="catalog-table">
@@ -232,15 +274,12 @@ fn model_row(
         let note = match (&was, own) {
             (Some(w), _) => view! {
                 <div class="src edited-note" data-edited=field_key(field)>
-                    <span class="edit-mark">"edited by you"</span>{format!(" — was {} ({})", field.show(w.value), provenance(w))}
+                    <span class="edit-mark">"edited by you"</span>{format!(" — was {} ({})", field.show(w.value), short(w))}
                 </div>
             }
             .into_any(),
-            (None, true) => view! { <div class="src"><span class="edit-mark">"yours"</span>{format!(" — {}", provenance(&f))}</div> }.into_any(),
-            (None, false) => view! {
-                <div class="src">{provenance(&f)}{f.estimate.then_some(" · est.")}</div>
-            }
-            .into_any(),
+            (None, true) => view! { <div class="src"><span class="edit-mark">"yours"</span>{format!(" — {}", short(&f))}</div> }.into_any(),
+            (None, false) => view! { <div class="src">{short(&f)}</div> }.into_any(),
         };
         view! {
             <td class="fig" class:edited=was.is_some() data-field=field_key(field)>
@@ -309,6 +348,12 @@ fn model_row(
                 {badge.map(|b| view! { <span class="badge edit-badge">{b}</span> })}
                 <div class="muted small">{format!("{} · by {}", m.provider, m.maker)}{m.local.then_some(" · local")}</div>
                 {(!m.note.is_empty()).then(|| view! { <div class="src">{m.note.clone()}</div> })}
+                <details class="sources">
+                    <summary class="small">"Sources"</summary>
+                    <ul class="src">
+                        {sources(m).into_iter().map(|(what, text)| view! { <li><strong>{what}</strong>": "{text}</li> }).collect_view()}
+                    </ul>
+                </details>
             </th>
             {input}{output}{context}{ttft}{tps}
             <td class="fig" class:edited=quality_edited>
@@ -316,7 +361,7 @@ fn model_row(
                     <summary>{format!("{:.0} mean", m.mean_quality())}{quality_edited.then_some(" · edited")}</summary>
                     <div class="quality-grid">{quality}</div>
                 </details>
-                <div class="src">{format!("{}, {}", m.quality.source, m.quality.date)}</div>
+                <div class="src">{if m.quality.estimate { format!("estimate, {}", m.quality.date) } else { format!("{}, {}", m.quality.source, m.quality.date) }}</div>
             </td>
             <td class="caps small">{if caps.is_empty() { "—".to_string() } else { caps }}</td>
             <td class="actions">

@@ -86,8 +86,10 @@ test('latency, context window and quality are editable; a bad value is refused w
   await edit(page, 'gpt-5-mini quality for code', 12);
   await page.waitForSelector('tr[data-model="gpt-5-mini"] .q.edited');
   assert.match(await page.textContent('tr[data-model="gpt-5-mini"] .q.edited'), /code edited — was \d+/);
-  // Sources are on the page, not in tooltips.
+  // Sources are on the page, not in tooltips: a short one under each figure, the full list a tap away.
   assert.ok(await page.locator('tr[data-model="gpt-5.5"] td[data-field="input_price"] .src').isVisible());
+  await page.click('tr[data-model="gpt-5.5"] details.sources summary');
+  assert.match(await page.textContent('tr[data-model="gpt-5.5"] details.sources ul'), /input price, output price: OpenAI API pricing page.*context window.*: estimate: /s);
   // No sideways page scroll on a phone: the table scrolls in its own box, and says so.
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
   assert.ok(await page.locator('.catalog .scroll-cue').isVisible());
