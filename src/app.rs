@@ -8,7 +8,6 @@ use crate::components::{
     signals_panel::SignalsPanel,
 };
 use crate::engine::{Load, Playground};
-use crate::providers::plan_from_decision;
 use crate::saving::Saving;
 use crate::state::{share, Notice, View, Workspace};
 use leptos::prelude::*;
@@ -77,19 +76,6 @@ pub fn App() -> impl IntoView {
     let view = move || pg.view.get();
     let embed = move || pg.embed.get();
 
-    // The live panel runs the first selected policy's decision.
-    let prompt_signal = Signal::derive(move || pg.prompt.get());
-    let plan = Signal::derive(move || {
-        let cat = pg.catalog.get()?;
-        let decisions = pg.decisions.get();
-        let d = decisions.iter().find_map(|d| d.decision.as_ref().ok())?;
-        let alternatives: Vec<String> = decisions
-            .iter()
-            .filter_map(|d| d.decision.as_ref().ok()?.model.clone())
-            .collect();
-        plan_from_decision(d, &cat, &alternatives)
-    });
-
     view! {
         <div class="app" class:embed=embed data-ready=move || ready().to_string() data-view=move || format!("{:?}", view()).to_lowercase()>
             <header class="topbar">
@@ -143,7 +129,7 @@ pub fn App() -> impl IntoView {
                 <div class="view" hidden=move || view() != View::Policies><PolicyEditor /></div>
                 <div class="view" hidden=move || view() != View::Catalog><CatalogView /></div>
                 <div class="view" hidden=move || view() != View::Live>
-                    <LivePanel prompt=prompt_signal plan=plan />
+                    <LivePanel />
                 </div>
                 <div class="view" hidden=move || view() != View::Export><ExportPanel /></div>
             </main>
