@@ -563,24 +563,24 @@ pub fn LivePanel() -> impl IntoView {
             <p class="live-note">
                 "Send the prompt to the routed model with your own key — or compare it with alternatives side by side — and see the real answer, time to first token, tokens and cost next to the router's estimate."
             </p>
+            {move || {
+                let (routed, text) = origin_text();
+                let text = if routed && edited.get() {
+                    format!("{text} You edited the run list below: it runs your lines, not this route, until “Back to the routed plan”.")
+                } else {
+                    text
+                };
+                view! {
+                    <p class="live-origin" class:live-origin-empty=!routed data-routed=routed.to_string() role="status">
+                        {text}
+                    </p>
+                }
+            }}
             <details class="live-keys-details" open>
                 <summary>"Keys and endpoints"</summary>
                 <KeysPanel />
             </details>
             <div class="live-setup">
-                {move || {
-                    let (routed, text) = origin_text();
-                    let text = if routed && edited.get() {
-                        format!("{text} You edited the run list below: it runs your lines, not this route, until “Back to the routed plan”.")
-                    } else {
-                        text
-                    };
-                    view! {
-                        <p class="live-origin" class:live-origin-empty=!routed data-routed=routed.to_string() role="status">
-                            {text}
-                        </p>
-                    }
-                }}
                 <label class="live-run-list">
                     <span>"Run list — one per line: routed | fallback | compare, provider, model, optional $/1M in and out"</span>
                     <textarea
