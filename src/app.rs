@@ -79,10 +79,10 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app" class:embed=embed data-ready=move || ready().to_string() data-view=move || format!("{:?}", view()).to_lowercase()>
             <header class="topbar">
-                <div class="brand">
+                <h1 class="brand">
                     <span class="logo" aria-hidden="true">"◆"</span>
                     <span class="name">"Routeplay"</span>
-                </div>
+                </h1>
                 <p class="tagline">"How would this prompt be routed? Computed in your browser — no server."</p>
                 <div class="topbar-actions">
                     <ShareBar />
