@@ -1,6 +1,7 @@
 // Accessibility: axe-core (tools/node_modules/axe-core, pinned in tools/package.json) over every
-// view — Prompt (a trace open), Prompt set (the sample set loaded and run), Policies, Catalog,
-// Live run (with a finished run from the fake provider on 127.0.0.1), Export, and the embed
+// view — Prompt (a trace open), Prompt set (the sample set loaded and run), the share popover,
+// Policies, Catalog, Live run (before a key, and with a finished run from the fake provider on
+// 127.0.0.1), Export, and the embed
 // (#embed) — in light and dark, at 1280 and 375 px. Any serious or critical violation fails the
 // test; every violation is printed with its rule, impact and target selectors.
 //
@@ -65,10 +66,23 @@ const VIEWS = [
     await page.waitForSelector('.loaded[data-prompts="220"]', { timeout: 60000 });
     await page.waitForSelector('[data-batch-ready="true"]', { timeout: 60000 });
   }],
-  ['policies', (page) => showView(page, 'policies')],
+  // The share popover (a dialog over the Prompt view).
+  ['share', async (page) => {
+    await showView(page, 'prompt');
+    await page.click('.share button:first-child');
+    await page.waitForSelector('.share-pop');
+  }],
+  ['policies', async (page) => {
+    await page.click('.share-pop button.link');
+    await showView(page, 'policies');
+  }],
   ['catalog', (page) => showView(page, 'catalog')],
-  ['live', async (page) => {
+  // Live run before any key: Run disabled, the sentence saying what to do.
+  ['live-nokey', async (page) => {
     await showView(page, 'live');
+    await page.waitForSelector('#live-blocked:not([hidden])');
+  }],
+  ['live', async (page) => {
     const row = page.locator('.live-key-row[data-provider="openai"]');
     await row.locator('.live-endpoint-details').evaluate((d) => { d.open = true; });
     await row.locator('.live-endpoint-input').fill(`${fake.url}/v1`);
@@ -110,14 +124,15 @@ function report(width, theme, found) {
   const counts = [];
   for (const [view, violations] of Object.entries(found)) {
     const serious = violations.filter((v) => FAILING.has(v.impact));
-    counts.push(`${view} ${serious.length}/${violations.length}`);
+    const nodes = serious.reduce((n, v) => n + v.targets.length, 0);
+    counts.push(`${view} ${serious.length}/${violations.length} (${nodes} nodes)`);
     for (const v of violations) {
       const line = `${view} @${width} ${theme}: ${v.id} (${v.impact}) — ${v.help}\n${v.targets.map((t) => `      ${t.target}\n        ${t.summary.replace(/\n/g, '\n        ')}`).join('\n')}`;
       console.log(`# ${line.replace(/\n/g, '\n# ')}`);
       if (FAILING.has(v.impact)) bad.push(line);
     }
   }
-  console.log(`# a11y ${width} ${theme} — serious+critical/all rules violated per view: ${counts.join(', ')}`);
+  console.log(`# a11y ${width} ${theme} — serious+critical rules / all rules violated per view (serious+critical elements): ${counts.join(', ')}`);
   return bad;
 }
 
@@ -152,7 +167,7 @@ for (const width of [1280, 375]) {
   for (const theme of ['light', 'dark']) {
     test(`no serious or critical axe violations in any view at ${width} px, ${theme}`, async () => {
       const found = await checkAll(width, theme);
-      assert.deepEqual(Object.keys(found), ['prompt', 'batch', 'policies', 'catalog', 'live', 'export', 'embed']);
+      assert.deepEqual(Object.keys(found), ['prompt', 'batch', 'share', 'policies', 'catalog', 'live-nokey', 'live', 'export', 'embed']);
       const bad = report(width, theme, found);
       assert.equal(bad.length, 0, `serious or critical violations at ${width} px, ${theme}:\n${bad.join('\n')}`);
     });
