@@ -741,6 +741,8 @@ pub fn LivePanel() -> impl IntoView {
                     {move || format!("{} this session.", plural(history.with(|h| h.len()), "run"))}
                 </p>
                 <Show when=move || !history.with(|h| h.is_empty())>
+                    // Scrolls sideways on a phone; focusable so the keyboard can scroll it too.
+                    <div class="live-history-wrap" tabindex="0" role="region" aria-label="Runs this session">
                     <table class="live-history-table">
                         <thead>
                             <tr>
@@ -785,6 +787,7 @@ pub fn LivePanel() -> impl IntoView {
                             }}
                         </tbody>
                     </table>
+                    </div>
                 </Show>
                 <button
                     class="live-export"
