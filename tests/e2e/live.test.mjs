@@ -685,3 +685,23 @@ test('the panel names the policy and prompt behind the routed model, and says wh
   assert.match(await page.locator('#live-blocked').textContent(), /Add a line like “routed openai gpt-5.4-mini” to the run list/);
   await screenshot(page, 'live-no-policy');
 });
+
+test('the Azure note points at the custom endpoint card above it, and its button opens that card', async () => {
+  const page = await openPage(browser);
+  await livePanel(page);
+  await showView(page, 'live');
+  const note = page.locator('.live-not-callable p', { hasText: 'Azure OpenAI' });
+  assert.match(await note.textContent(), /enter its address in the “Custom OpenAI-compatible” card above\./);
+  const above = await page.evaluate(() => {
+    const custom = document.querySelector('.live-key-row[data-provider="custom"]');
+    const azure = document.querySelector('.live-not-callable');
+    return Boolean(custom.compareDocumentPosition(azure) & Node.DOCUMENT_POSITION_FOLLOWING)
+      && custom.getBoundingClientRect().top < azure.getBoundingClientRect().top;
+  });
+  assert.ok(above, 'the custom card is above the note');
+  const custom = page.locator('.live-key-row[data-provider="custom"]');
+  await custom.locator('.live-endpoint-details').evaluate((d) => { d.open = false; });
+  await page.click('.live-go-custom');
+  assert.equal(await custom.locator('.live-endpoint-details').evaluate((d) => d.open), true);
+  assert.equal(await page.evaluate(() => document.activeElement.matches('.live-key-row[data-provider="custom"] .live-endpoint-input')), true);
+});
