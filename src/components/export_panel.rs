@@ -148,8 +148,8 @@ pub fn ExportPanel() -> impl IntoView {
         let c = all.iter().find(|c| c.id == id)?;
         let Some(policy) = &c.policy else {
             return Some(Err(format!(
-                "{id} has {} error(s): fix it in the Policies view to export it.",
-                c.errors()
+                "{id} has {}: fix it in the Policies view to export it.",
+                routeplay_core::format::plural(c.errors(), "error")
             )));
         };
         let url = base_url.get().trim().to_string();
