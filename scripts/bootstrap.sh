@@ -47,10 +47,23 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
 fi
 
 # Debian's binaryen (wasm-opt 108) breaks the app; use npm binaryen, kept in tools/node_modules.
-if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/playwright-core ] \
-   || ! grep -q "\"version\": \"$BINARYEN_VERSION\"" tools/node_modules/binaryen/package.json 2>/dev/null; then
-  log "installing npm tools (binaryen $BINARYEN_VERSION, playwright-core $PLAYWRIGHT_VERSION)"
+# npm runs again when a package is missing, a pinned version differs, or tools/package.json or
+# its lockfile changed since the last install (npm writes node_modules/.package-lock.json).
+npm_tools_ok() {
+  [ -x tools/node_modules/.bin/wasm-opt ] || return 1
+  local dep want
+  for dep in binaryen playwright-core axe-core; do
+    want=$(sed -n "s/^ *\"$dep\": \"\([^\"]*\)\".*/\1/p" tools/package.json | head -1)
+    [ -n "$want" ] || return 1
+    grep -q "\"version\": \"$want\"" "tools/node_modules/$dep/package.json" 2>/dev/null || return 1
+  done
+  [ tools/node_modules/.package-lock.json -nt tools/package.json ] \
+    && [ tools/node_modules/.package-lock.json -nt tools/package-lock.json ]
+}
+if ! npm_tools_ok; then
+  log "installing npm tools (tools/package.json: binaryen $BINARYEN_VERSION, playwright-core $PLAYWRIGHT_VERSION, axe-core)"
   (cd tools && npm install --no-audit --no-fund --loglevel=error)
+  touch tools/node_modules/.package-lock.json
 fi
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

@@ -9,7 +9,6 @@ use crate::components::{
 };
 use crate::embed::{Embed, EmbedApp};
 use crate::engine::{Load, Playground};
-use crate::providers::plan_from_decision;
 use crate::saving::Saving;
 use crate::state::{share, Notice, View, Workspace};
 use leptos::prelude::*;
@@ -106,29 +105,16 @@ pub fn App() -> impl IntoView {
     let view = move || pg.view.get();
     let embed_class = move || pg.embed.get();
 
-    // The live panel runs the first selected policy's decision.
-    let prompt_signal = Signal::derive(move || pg.prompt.get());
-    let plan = Signal::derive(move || {
-        let cat = pg.catalog.get()?;
-        let decisions = pg.decisions.get();
-        let d = decisions.iter().find_map(|d| d.decision.as_ref().ok())?;
-        let alternatives: Vec<String> = decisions
-            .iter()
-            .filter_map(|d| d.decision.as_ref().ok()?.model.clone())
-            .collect();
-        plan_from_decision(d, &cat, &alternatives)
-    });
-
     if embed.on {
         return view! { <EmbedApp /> }.into_any();
     }
     view! {
         <div class="app" class:embed=embed_class data-ready=move || ready().to_string() data-view=move || format!("{:?}", view()).to_lowercase()>
             <header class="topbar">
-                <div class="brand">
+                <h1 class="brand">
                     <span class="logo" aria-hidden="true">"◆"</span>
                     <span class="name">"Routeplay"</span>
-                </div>
+                </h1>
                 <p class="tagline">"How would this prompt be routed? Computed in your browser — no server."</p>
                 <div class="topbar-actions">
                     <ShareBar />
@@ -175,7 +161,7 @@ pub fn App() -> impl IntoView {
                 <div class="view" hidden=move || view() != View::Policies><PolicyEditor /></div>
                 <div class="view" hidden=move || view() != View::Catalog><CatalogView /></div>
                 <div class="view" hidden=move || view() != View::Live>
-                    <LivePanel prompt=prompt_signal plan=plan />
+                    <LivePanel />
                 </div>
                 <div class="view" hidden=move || view() != View::Export><ExportPanel /></div>
             </main>

@@ -148,8 +148,8 @@ pub fn ExportPanel() -> impl IntoView {
         let c = all.iter().find(|c| c.id == id)?;
         let Some(policy) = &c.policy else {
             return Some(Err(format!(
-                "{id} has {} error(s): fix it in the Policies view to export it.",
-                c.errors()
+                "{id} has {}: fix it in the Policies view to export it.",
+                routeplay_core::format::plural(c.errors(), "error")
             )));
         };
         let url = base_url.get().trim().to_string();
@@ -322,7 +322,7 @@ pub fn ExportPanel() -> impl IntoView {
             {body}
             <section class="panel export-snippet" aria-label="Client snippet">
                 <h2>"How the client sends the metadata"</h2>
-                <pre class="code-block" data-snippet=move || target.get().name()><code>{snippet}</code></pre>
+                <pre class="code-block" data-snippet=move || target.get().name() tabindex="0"><code>{snippet}</code></pre>
                 <p class="small muted">"The fields are what "<code>"routeplay annotate"</code>" prints per prompt (and the JS module's "<code>"annotate()"</code>" returns): task, complexity, tokens, language, has_code, has_pii, score_<task>, meta_<field>, route, route_key."</p>
             </section>
             <ImportPanel />

@@ -4,6 +4,24 @@ use crate::providers::keys::{presets, KeyStore};
 use leptos::prelude::*;
 use routeplay_providers::hosts::key_origin_for;
 use routeplay_providers::presets::NOT_CALLABLE;
+use wasm_bindgen::JsCast;
+
+/// Open the custom OpenAI-compatible card and put the cursor in its endpoint field.
+fn go_to_custom() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let row = "[data-provider=\"custom\"]";
+    if let Ok(Some(d)) = doc.query_selector(&format!(".live-key-row{row} .live-endpoint-details")) {
+        let _ = d.set_attribute("open", "");
+    }
+    if let Ok(Some(input)) = doc.query_selector(&format!(".live-key-row{row} .live-endpoint-input"))
+    {
+        if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+            let _ = input.focus();
+        }
+    }
+}
 
 /// The keys panel. Reads the [`KeyStore`] from context (provided by `LivePanel`).
 #[component]
@@ -130,6 +148,9 @@ pub fn KeysPanel() -> impl IntoView {
             <div class="live-key-rows">{rows}</div>
             <div class="live-not-callable">
                 <h4>"Not callable from a web page"</h4>
+                <button class="live-go-custom" type="button" on:click=move |_| go_to_custom()>
+                    "Go to the custom endpoint"
+                </button>
                 {NOT_CALLABLE
                     .iter()
                     .map(|(name, why)| {

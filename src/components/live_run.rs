@@ -2,12 +2,16 @@
 //! with chosen alternatives side by side; stream tokens in; measure and cost each run.
 
 use crate::components::keys_panel::KeysPanel;
+use crate::engine::{Load, Playground};
 use crate::providers::client::{now_ms, Canceller, Progress, Provider, RunLimits};
 use crate::providers::keys::KeyStore;
+use crate::providers::plan_from_decision;
 use crate::providers::stream_text::{StreamText, DISPLAY_LIMIT};
-use crate::providers::{PlannedModel, RoutePlan};
+use crate::providers::PlannedModel;
+use crate::state::live::{self, Readiness};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use routeplay_core::format::plural;
 use routeplay_core::signals::estimate_tokens;
 use routeplay_providers::decode::Usage;
 use routeplay_providers::errors::{scrub_keys, ErrorKind, ProviderError};
@@ -46,6 +50,11 @@ impl Status {
 struct Card {
     id: usize,
     role: &'static str,
+    /// The model this card was started for (the routed model of a chain): its header.
+    head: StoredValue<(String, String)>,
+    /// The prompt and policy behind the run, one line.
+    origin: StoredValue<Option<String>>,
+    /// The model being tried or that answered (a fallback after the routed model failed).
     provider: RwSignal<String>,
     model: RwSignal<String>,
     status: RwSignal<Status>,
@@ -71,10 +80,12 @@ struct Card {
 }
 
 impl Card {
-    fn new(id: usize, role: &'static str, m: &PlannedModel) -> Self {
+    fn new(id: usize, role: &'static str, m: &PlannedModel, origin: Option<String>) -> Self {
         Self {
             id,
             role,
+            head: StoredValue::new((m.provider.clone(), m.model.clone())),
+            origin: StoredValue::new(origin),
             provider: RwSignal::new(m.provider.clone()),
             model: RwSignal::new(m.model.clone()),
             status: RwSignal::new(Status::Waiting),
@@ -321,16 +332,32 @@ fn fmt_usd(v: Option<f64>) -> String {
 }
 
 /// The live-run panel the playground mounts: keys, the run list, run/compare/cancel, result
-/// cards side by side, and the session history with JSONL export.
+/// cards side by side, and the session history with JSONL export. It runs the current prompt's
+/// decision by the first selected policy that has one, and says which (or why there is none).
 #[component]
-pub fn LivePanel(
-    /// The prompt to send.
-    #[prop(into)]
-    prompt: Signal<String>,
-    /// The route plan from the policy engine (routed model, fallbacks, alternatives).
-    #[prop(into)]
-    plan: Signal<Option<RoutePlan>>,
-) -> impl IntoView {
+pub fn LivePanel() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let prompt = Signal::derive(move || pg.prompt.get());
+    let loaded = move || {
+        pg.catalog.with(Option::is_some) && !matches!(pg.load_policies.get(), Load::Loading)
+    };
+    // Where the routed model comes from, or why nothing was routed (state/live.rs).
+    let origin = Memo::new(move |_| {
+        let ok = loaded();
+        pg.decisions
+            .with(|ds| live::route_origin(ds.iter().map(|d| (d.id.as_str(), &d.decision)), ok))
+    });
+    let plan = Memo::new(move |_| {
+        let o = origin.get().ok()?;
+        let cat = pg.catalog.get()?;
+        let decisions = pg.decisions.get();
+        let d = decisions.get(o.index)?.decision.as_ref().ok()?;
+        let alternatives: Vec<String> = decisions
+            .iter()
+            .filter_map(|d| d.decision.as_ref().ok()?.model.clone())
+            .collect();
+        plan_from_decision(d, &cat, &alternatives)
+    });
     let store = KeyStore::load();
     provide_context(store);
     let run_list = RwSignal::new(String::new());
@@ -342,6 +369,30 @@ pub fn LivePanel(
             run_list.set(text);
         }
     });
+    // The sentence above the run list: who routed what for which prompt, or why nothing.
+    let origin_text = move || -> (bool, String) {
+        match (origin.get(), plan.get()) {
+            (Err(why), _) => (false, why.sentence()),
+            (Ok(o), None) => (false, live::missing_plan(&o).sentence()),
+            (Ok(o), Some(p)) => {
+                let model = format!("{} · {}", p.routed.provider, p.routed.model);
+                (true, live::origin_sentence(&o, &model, &prompt.get()))
+            }
+        }
+    };
+    // One line carried by each card: the prompt and policy it ran for.
+    let card_origin = move || -> Option<String> {
+        let o = origin.get_untracked().ok()?;
+        let by = if edited.get_untracked() {
+            "your edited run list".to_string()
+        } else {
+            format!("policy “{}”", o.policy_name)
+        };
+        Some(format!(
+            "Prompt “{}” · routed by {by}",
+            live::short_prompt(&prompt.get_untracked(), 60)
+        ))
+    };
     let stream = RwSignal::new(true);
     let timeout_s = RwSignal::new(30.0_f64);
     let time_limit_s = RwSignal::new(300.0_f64);
@@ -369,6 +420,63 @@ pub fn LivePanel(
                 .collect::<Vec<_>>()
         })
     });
+
+    // Whether each button can start, and the sentence saying what to do when not (state/live.rs).
+    let routed_line = Memo::new(move |_| {
+        run_list.with(|t| {
+            parse_run_list(t, None)
+                .entries
+                .into_iter()
+                .find(|(r, _)| *r == Role::Routed)
+                .map(|(_, m)| (m.provider, m.model))
+        })
+    });
+    let run_ready = Memo::new(move |_| {
+        let p = prompt.get();
+        let routed = routed_line.get();
+        store.slots.with(|s| {
+            live::run_readiness(
+                s,
+                &p,
+                routed.as_ref().map(|(p, m)| (p.as_str(), m.as_str())),
+            )
+        })
+    });
+    // Compare runs each model alone: it can start when any of them can.
+    let compare_ready = Memo::new(move |_| {
+        let first = run_ready.get();
+        if first == Readiness::Ready
+            || matches!(first, Readiness::NoPrompt | Readiness::NoRoutedModel)
+        {
+            return first;
+        }
+        let others = run_list.with(|t| {
+            parse_run_list(t, None)
+                .entries
+                .into_iter()
+                .filter(|(r, _)| *r == Role::Compare)
+                .map(|(_, m)| (m.provider, m.model))
+                .collect::<Vec<_>>()
+        });
+        let any = excluded.with(|x| {
+            store.slots.with(|s| {
+                others.iter().any(|(p, m)| {
+                    !x.contains(&format!("{p} {m}")) && live::readiness(s, p, m) == Readiness::Ready
+                })
+            })
+        });
+        if any {
+            Readiness::Ready
+        } else {
+            first
+        }
+    });
+    let blocked = move || {
+        if running.get() {
+            return None;
+        }
+        run_ready.get().sentence()
+    };
 
     let start = move |mode: &'static str| {
         let text = prompt.get_untracked();
@@ -413,7 +521,7 @@ pub fn LivePanel(
         let base = history.with_untracked(|h| h.len()) * 100
             + js_sys::Date::now() as usize % 100_000 * 1000;
         if mode == "routed" {
-            let card = Card::new(base, "routed (with fallbacks)", &chain[0]);
+            let card = Card::new(base, "routed (with fallbacks)", &chain[0], card_origin());
             new_cards.push(card);
             cards.set(new_cards);
             spawn_local(run_chain(chain, card, ctx));
@@ -429,7 +537,7 @@ pub fn LivePanel(
                     .map(|(_, m)| ("alternative", m.clone())),
             );
             for (i, (role, m)) in models.iter().enumerate() {
-                new_cards.push(Card::new(base + i, role, m));
+                new_cards.push(Card::new(base + i, role, m, card_origin()));
             }
             cards.set(new_cards.clone());
             for (card, (_, m)) in new_cards.into_iter().zip(models) {
@@ -455,6 +563,19 @@ pub fn LivePanel(
             <p class="live-note">
                 "Send the prompt to the routed model with your own key — or compare it with alternatives side by side — and see the real answer, time to first token, tokens and cost next to the router's estimate."
             </p>
+            {move || {
+                let (routed, text) = origin_text();
+                let text = if routed && edited.get() {
+                    format!("{text} You edited the run list below: it runs your lines, not this route, until “Back to the routed plan”.")
+                } else {
+                    text
+                };
+                view! {
+                    <p class="live-origin" class:live-origin-empty=!routed data-routed=routed.to_string() role="status">
+                        {text}
+                    </p>
+                }
+            }}
             <details class="live-keys-details" open>
                 <summary>"Keys and endpoints"</summary>
                 <KeysPanel />
@@ -580,7 +701,8 @@ pub fn LivePanel(
                     <button
                         class="live-run-routed primary"
                         type="button"
-                        disabled=move || running.get()
+                        aria-describedby="live-blocked"
+                        disabled=move || running.get() || run_ready.get() != Readiness::Ready
                         on:click=move |_| start("routed")
                     >
                         "Run routed model"
@@ -588,7 +710,8 @@ pub fn LivePanel(
                     <button
                         class="live-run-compare"
                         type="button"
-                        disabled=move || running.get()
+                        aria-describedby="live-blocked"
+                        disabled=move || running.get() || compare_ready.get() != Readiness::Ready
                         on:click=move |_| start("compare")
                     >
                         "Compare side by side"
@@ -602,6 +725,9 @@ pub fn LivePanel(
                         "Cancel"
                     </button>
                 </div>
+                <p class="live-blocked" id="live-blocked" role="status" hidden=move || blocked().is_none()>
+                    {blocked}
+                </p>
                 {move || notice.get().map(|n| view! { <p class="live-notice" role="status">{n}</p> })}
             </div>
             <div class="live-cards">
@@ -612,9 +738,11 @@ pub fn LivePanel(
             <div class="live-history">
                 <h3>"Session history"</h3>
                 <p class="live-history-count">
-                    {move || format!("{} run(s) this session.", history.with(|h| h.len()))}
+                    {move || format!("{} this session.", plural(history.with(|h| h.len()), "run"))}
                 </p>
                 <Show when=move || !history.with(|h| h.is_empty())>
+                    // Scrolls sideways on a phone; focusable so the keyboard can scroll it too.
+                    <div class="live-history-wrap" tabindex="0" role="region" aria-label="Runs this session">
                     <table class="live-history-table">
                         <thead>
                             <tr>
@@ -659,6 +787,7 @@ pub fn LivePanel(
                             }}
                         </tbody>
                     </table>
+                    </div>
                 </Show>
                 <button
                     class="live-export"
@@ -717,7 +846,7 @@ fn RunCardView(card: Card) -> impl IntoView {
             <header class="live-card-head">
                 <span class="live-card-role">{card.role}</span>
                 <span class="live-card-model">
-                    {move || format!("{} · {}", card.provider.get(), card.model.get())}
+                    {card.head.with_value(|(p, m)| format!("{p} · {m}"))}
                 </span>
                 <span class=move || format!("live-status live-status-{:?}", card.status.get()).to_lowercase()>
                     {move || card.status.get().label()}
@@ -731,6 +860,22 @@ fn RunCardView(card: Card) -> impl IntoView {
                     </span>
                 </Show>
             </header>
+            {card.origin.get_value().map(|o| view! { <p class="live-card-origin">{o}</p> })}
+            {move || {
+                // After the routed model failed, a fallback is tried or answered: say which.
+                let now = (card.provider.get(), card.model.get());
+                let head = card.head.get_value();
+                (now != head).then(|| {
+                    let (fb, first) = (format!("{} · {}", now.0, now.1), format!("{} · {}", head.0, head.1));
+                    let text = match card.status.get() {
+                        Status::Served => format!("Answered by the fallback {fb}, after {first} failed."),
+                        Status::Running | Status::Waiting => format!("Trying the fallback {fb}, after {first} failed."),
+                        Status::Cancelled => format!("Cancelled while the fallback {fb} ran, after {first} failed."),
+                        Status::Failed => format!("{first} and its fallbacks failed; the last tried was {fb}."),
+                    };
+                    view! { <p class="live-served-by" data-served-by=fb.clone()>{text}</p> }
+                })
+            }}
             <pre class="live-answer" class:live-answer-partial=move || card.partial.get() aria-live="polite" node_ref=card.answer_node></pre>
             <Show when=move || card.clipped.get()>
                 <p class="live-clipped" role="note">

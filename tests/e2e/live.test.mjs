@@ -597,3 +597,111 @@ test('a key with a character a header cannot carry: refused when pasted, and a s
   assert.match(await c2.locator('.live-error').textContent(), /^The key for OpenAI contains a character that cannot be sent in an HTTP header \(line break at position 11\)/);
   await page.click('.live-forget-all');
 });
+
+// ---- What the panel says before running (issue 15) ----
+
+test('Run is disabled without a key for the routed provider, with a sentence saying what to do', async () => {
+  await fetch(`${fpB.url}/__reset`, { method: 'POST' });
+  const page = await openPage(browser);
+  await setup(page, { keys: {}, list: 'routed anthropic claude-test 1 5\n' });
+  const run = page.locator('.live-run-routed');
+  assert.equal(await run.isDisabled(), true, 'Run disabled without an Anthropic key');
+  assert.equal(await page.locator('.live-run-compare').isDisabled(), true, 'no model of the compare set can run either');
+  const blocked = page.locator('#live-blocked');
+  assert.equal(await blocked.isVisible(), true);
+  assert.equal(await blocked.textContent(), 'Add an Anthropic key in “Keys and endpoints” above to run claude-test.');
+  assert.equal(await run.getAttribute('aria-describedby'), 'live-blocked');
+  assert.equal(await page.locator('.live-card').count(), 0, 'no failure cards');
+  assert.equal(await page.locator('.live-history-count').textContent(), '0 runs this session.');
+  assert.equal(fpB.log.filter((e) => e.method === 'POST').length, 0, 'nothing was sent');
+  await screenshot(page, 'live-needs-key');
+  // Entering the key enables Run; the run goes through; the count is singular.
+  const row = page.locator('.live-key-row[data-provider="anthropic"]');
+  await row.locator('.live-key-input').fill(KEYS.anthropic);
+  await row.locator('.live-key-input').press('Tab');
+  await page.waitForFunction(() => !document.querySelector('.live-run-routed').disabled);
+  assert.equal(await blocked.isVisible(), false);
+  await run.click();
+  await waitStatus(card(page, 'anthropic', 'claude-test'), 'done');
+  assert.equal(await page.locator('.live-history-count').textContent(), '1 run this session.');
+  // A local server needs no key; an empty prompt says so instead.
+  await page.fill('.live-plan-editor', 'routed ollama llama3\n');
+  assert.equal(await run.isDisabled(), false);
+  await showView(page, 'prompt');
+  await page.fill('#prompt', '   ');
+  await showView(page, 'live');
+  assert.equal(await run.isDisabled(), true);
+  assert.equal(await blocked.textContent(), 'Type a prompt in the Prompt view to run it.');
+});
+
+test('the card header shows the routed model; the fallback that answered is named under it', async () => {
+  const page = await openPage(browser);
+  await setup(page, {
+    eps: endpoints({ openai: '/s/ratelimit' }),
+    list: 'routed openai gpt-routed 2 8\nfallback anthropic claude-fallback 1 5\n',
+  });
+  await page.click('.live-run-routed');
+  const c = page.locator('.live-card').first();
+  await waitStatus(c, 'done');
+  assert.equal(await c.getAttribute('data-provider'), 'anthropic', 'the fallback answered');
+  assert.equal(await c.locator('.live-card-model').textContent(), 'openai · gpt-routed');
+  assert.equal(await c.locator('.live-served-by').textContent(), 'Answered by the fallback anthropic · claude-fallback, after openai · gpt-routed failed.');
+  await screenshot(page, 'live-fallback-header');
+});
+
+test('the panel names the policy and prompt behind the routed model, and says why the list is empty without a policy', async () => {
+  const page = await openPage(browser);
+  await showView(page, 'prompt');
+  await page.fill('#prompt', 'Say hello in one sentence.');
+  const first = await page.locator('.policy-chip[aria-pressed="true"]').first().getAttribute('data-policy');
+  await showView(page, 'live');
+  const origin = page.locator('.live-origin');
+  const list = await page.inputValue('.live-plan-editor');
+  const [, provider, model] = list.match(/^routed (\S+) (\S+)/);
+  assert.equal(await origin.getAttribute('data-routed'), 'true');
+  assert.match(
+    await origin.textContent(),
+    new RegExp(`^${provider} · ${model} was routed by policy “${first}”, rule “[^”]+” for the prompt “Say hello in one sentence\\.”\\.$`),
+  );
+  // A run's card carries the prompt and the policy it ran for.
+  await setup(page, { list: 'routed openai m1 2 8\n' });
+  assert.match(await origin.textContent(), /You edited the run list below/);
+  await page.click('.live-run-routed');
+  const c = card(page, 'openai', 'm1');
+  await waitStatus(c, 'done');
+  assert.equal(await c.locator('.live-card-origin').textContent(), 'Prompt “Say hello in one sentence.” · routed by your edited run list');
+  await page.click('.live-plan-reset');
+  assert.equal(await page.inputValue('.live-plan-editor'), list, 'back to the routed plan');
+  assert.doesNotMatch(await origin.textContent(), /You edited/);
+  // No policy selected: the list is empty, the panel says why and what to do.
+  await showView(page, 'prompt');
+  const selected = page.locator('.policy-chip[aria-pressed="true"]');
+  while (await selected.count()) await selected.first().click();
+  await showView(page, 'live');
+  assert.equal(await origin.getAttribute('data-routed'), 'false');
+  assert.match(await origin.textContent(), /^The run list is empty because no policy is selected, so nothing was routed\. Select a policy under “Policies compared” in the Prompt view/);
+  assert.equal(await page.inputValue('.live-plan-editor'), '');
+  assert.equal(await page.locator('.live-run-routed').isDisabled(), true);
+  assert.match(await page.locator('#live-blocked').textContent(), /Add a line like “routed openai gpt-5.4-mini” to the run list/);
+  await screenshot(page, 'live-no-policy');
+});
+
+test('the Azure note points at the custom endpoint card above it, and its button opens that card', async () => {
+  const page = await openPage(browser);
+  await livePanel(page);
+  await showView(page, 'live');
+  const note = page.locator('.live-not-callable p', { hasText: 'Azure OpenAI' });
+  assert.match(await note.textContent(), /enter its address in the “Custom OpenAI-compatible” card above\./);
+  const above = await page.evaluate(() => {
+    const custom = document.querySelector('.live-key-row[data-provider="custom"]');
+    const azure = document.querySelector('.live-not-callable');
+    return Boolean(custom.compareDocumentPosition(azure) & Node.DOCUMENT_POSITION_FOLLOWING)
+      && custom.getBoundingClientRect().top < azure.getBoundingClientRect().top;
+  });
+  assert.ok(above, 'the custom card is above the note');
+  const custom = page.locator('.live-key-row[data-provider="custom"]');
+  await custom.locator('.live-endpoint-details').evaluate((d) => { d.open = false; });
+  await page.click('.live-go-custom');
+  assert.equal(await custom.locator('.live-endpoint-details').evaluate((d) => d.open), true);
+  assert.equal(await page.evaluate(() => document.activeElement.matches('.live-key-row[data-provider="custom"] .live-endpoint-input')), true);
+});

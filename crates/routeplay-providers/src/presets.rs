@@ -53,8 +53,8 @@ pub const PRESETS: &[Preset] = &[
 
 /// Providers a web page cannot call directly, with the explanation shown to users.
 pub const NOT_CALLABLE: &[(&str, &str)] = &[
-    ("Azure OpenAI", "Azure OpenAI does not answer browser (CORS) requests in practice. Run an OpenAI-compatible gateway or a small proxy on this computer (e.g. LiteLLM on 127.0.0.1) and add it below as a custom OpenAI-compatible endpoint."),
-    ("AWS Bedrock", "Bedrock needs AWS request signing, has no documented browser (CORS) support and streams a binary event format. Use an OpenAI-compatible gateway or a local proxy and add it as a custom OpenAI-compatible endpoint."),
+    ("Azure OpenAI", "Azure OpenAI does not answer browser (CORS) requests in practice. Run an OpenAI-compatible gateway or a small proxy on this computer (e.g. LiteLLM on 127.0.0.1) and enter its address in the “Custom OpenAI-compatible” card above."),
+    ("AWS Bedrock", "Bedrock needs AWS request signing, has no documented browser (CORS) support and streams a binary event format. Use an OpenAI-compatible gateway or a local proxy and enter its address in the “Custom OpenAI-compatible” card above."),
 ];
 
 /// Find a preset by id; catalog aliases (`google` → `gemini`, `x-ai` → `xai`, …) are accepted.
