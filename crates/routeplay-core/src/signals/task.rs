@@ -20,6 +20,17 @@ impl TaskPrediction {
     pub fn score(&self, label: &str) -> f64 {
         self.scores.get(label).copied().unwrap_or(0.0)
     }
+
+    /// The top probability: how sure the classifier is of `label` (calibrated by temperature
+    /// scaling on leave-one-source-out predictions; see docs/model-card.md).
+    pub fn confidence(&self) -> f64 {
+        crate::classifier::calibrate::confidence_margin(self.scores.values().copied()).0
+    }
+
+    /// The top probability minus the second: small when two task types are about as likely.
+    pub fn margin(&self) -> f64 {
+        crate::classifier::calibrate::confidence_margin(self.scores.values().copied()).1
+    }
 }
 
 /// Everything known about one prompt: cheap signals always, the task prediction once a
