@@ -52,6 +52,20 @@ fn classify_outputs_one_object_per_line() {
     assert!((sum - 1.0).abs() < 0.01);
     let c = v[0]["complexity"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&c));
+    // `confidence` is added after the existing fields: the top probability.
+    let first = String::from_utf8_lossy(&out.stdout);
+    let first = first.lines().next().unwrap();
+    assert!(
+        first.starts_with("{\"label\":") && first.contains("},\"complexity\":"),
+        "{first}"
+    );
+    let tail = &first[first.find(",\"confidence\":").expect(first)..];
+    assert!(tail.ends_with('}') && !tail[1..].contains(','), "{first}");
+    let top = scores
+        .values()
+        .map(|x| x.as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert_eq!(v[0]["confidence"].as_f64(), Some(top));
 }
 
 #[test]
@@ -147,6 +161,11 @@ fn eval_prints_report_with_last_line() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("confusion matrix"));
     assert!(text.contains("brainstorming"));
+    let ece = text.lines().rev().nth(1).unwrap();
+    assert!(
+        ece.starts_with("ece=0.") && ece.ends_with("(15 bins)"),
+        "{ece}"
+    );
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("macro_f1=0."), "{last}");
     assert!(
