@@ -254,6 +254,40 @@ for _ in range(40):
     ask = pick(TR_ASK)
     add("translation", f"{ask}\n\n{p}" if rng.randrange(3) else f"{p}\n\n{ask}", "translate")
 
+# ---------------------------------------------------------------- planning and code, varied
+GOALS = ["learn to play the guitar", "repaint my living room", "prepare for a job interview at a bank",
+         "get my garden ready for spring", "organise a charity bake sale", "move to Berlin for a new job",
+         "write my master's thesis", "train my puppy to walk on a lead", "set up a home office",
+         "renovate a small bathroom", "run a kids' birthday party for 12 children", "launch an online shop for my paintings",
+         "switch our company's email to a new provider", "cut my screen time", "save for a deposit on a flat",
+         "host a family reunion", "study for the bar exam", "build a shed", "plan a wedding on a small budget",
+         "onboard a new developer in their first two weeks"]
+PLAN_ASK = [
+    "Give me a step-by-step plan to {g}.", "How should I go about it if I want to {g}? Break it into steps.",
+    "I want to {g} in the next {t}. Make me a schedule.", "Can you make a timeline for how to {g}?",
+    "What's a good order of steps to {g}? Number them.", "Create a checklist with deadlines to {g}.",
+    "Plan out my next {t} so I can {g}.", "I need to {g}. Draw up a week-by-week plan, I have about {h} hours a week.",
+    "Help me plan: {g}. Start date is Monday.", "Outline the phases and milestones to {g}.",
+]
+for _ in range(110):
+    add("planning", pick(PLAN_ASK).format(g=pick(GOALS), t=pick(["two weeks", "month", "three months", "6 weeks", "year"]),
+                                          h=pick(["3", "5", "10", "2"])), "plan")
+
+LANGS = ["Python", "JavaScript", "TypeScript", "Go", "Rust", "Java", "C#", "Kotlin", "SQL", "bash", "PHP", "Ruby", "C++"]
+TASKS = ["parses a CSV file and prints the average of the third column", "retries an HTTP request with exponential backoff",
+         "checks whether two strings are anagrams", "reads a config file and falls back to defaults", "deduplicates a list while keeping order",
+         "validates an email address", "merges two sorted arrays", "counts word frequencies in a text file",
+         "paginates results from a REST API", "converts a timestamp to the user's time zone", "caches the results of an expensive function",
+         "walks a directory tree and sums file sizes", "rate-limits calls to a function", "parses command-line flags"]
+CODE_ASK = [
+    "Write a {l} function that {t}.", "how do i write something in {l} that {t}", "Can you show me {l} code that {t}? With comments please.",
+    "I need a small {l} script that {t}. Keep it dependency-free.", "{l}: implement a helper that {t}, plus a test.",
+    "What's the idiomatic way in {l} to write a function that {t}?", "My {l} code that {t} is too slow on big inputs. How would you rewrite it?",
+    "Refactor this idea into clean {l}: a function that {t}.",
+]
+for _ in range(110):
+    add("code", pick(CODE_ASK).format(l=pick(LANGS), t=pick(TASKS)), "code")
+
 HAND = {
     "code": [
         "I have a pandas dataframe with columns date, store and sales. I want weekly totals per store, with weeks starting on Monday, and the missing weeks filled with 0. How?",

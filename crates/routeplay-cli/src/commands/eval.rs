@@ -11,15 +11,17 @@
 //! rows (see `routeplay_core::classifier::loso::loso_group`), a model is trained without the
 //! group and scored on it; `--score-only` files are scored as their own groups and never trained
 //! on. Prints per-group macro-F1 (int8 model, float weights), their mean (the headline), the
-//! pooled macro-F1 of all held-out predictions, the fitted calibration temperature with ECE
-//! before and after, and the time taken. The last line is
+//! pooled macro-F1 of all held-out predictions, per-label logit offsets (fitted nested, on
+//! the other groups, to show whether they would help), the calibration temperature with ECE
+//! before and after, and the time taken. `--calibration-out FILE` writes the temperature as
+//! JSON for `routeplay train --calibration FILE`. The last line is
 //! `loso_mean_f1=0.xxxx pooled_f1=0.xxxx groups=N`.
 
 use super::classify::load_model;
+use super::train::{read_rows, RecipeArgs};
 use crate::input::{load_set, SetArgs};
 use crate::output::stdout;
 use crate::{CmdResult, Outcome};
-use super::train::{read_rows, RecipeArgs};
 use routeplay_core::classifier::calibrate;
 use routeplay_core::classifier::loso::{run_fold, summarize, Fold, LosoData};
 use routeplay_core::classifier::Confusion;
@@ -51,6 +53,9 @@ pub struct Args {
     /// With `--loso`: folds trained at the same time.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
+    /// With `--loso`: write the fitted calibration (temperature, per-label offsets) as JSON.
+    #[arg(long)]
+    calibration_out: Option<PathBuf>,
     #[command(flatten)]
     recipe: RecipeArgs,
     #[command(flatten)]
@@ -199,7 +204,10 @@ fn run_loso(args: Args) -> CmdResult {
         }
     });
     let mut folds = Vec::new();
-    for r in results.into_inner().map_err(|_| "a fold panicked".to_string())? {
+    for r in results
+        .into_inner()
+        .map_err(|_| "a fold panicked".to_string())?
+    {
         match r {
             Some(Ok(f)) => folds.push(f),
             Some(Err(e)) => return Err(e.into()),
@@ -210,15 +218,17 @@ fn run_loso(args: Args) -> CmdResult {
     let mut out = stdout();
     writeln!(
         out,
-        "{:<22} {:>6} {:>9} {:>9} {:>9}  labels",
-        "held-out group", "rows", "macro_f1", "float_f1", "accuracy"
+        "{:<22} {:>6} {:>9} {:>9} {:>9} {:>9}  labels",
+        "held-out group", "rows", "macro_f1", "float_f1", "accuracy", "+offsets"
     )?;
-    for ((g, n, f1, ff1, acc), fold) in sum.per_group.iter().zip(&folds) {
+    for (((g, n, f1, ff1, acc), fold), nf1) in
+        sum.per_group.iter().zip(&folds).zip(&sum.nested_offset_f1)
+    {
         let labels = data.label_counts(&fold.group);
         let names: Vec<&str> = labels.keys().map(String::as_str).collect();
         writeln!(
             out,
-            "{g:<22} {n:>6} {f1:>9.4} {ff1:>9.4} {acc:>9.4}  {}",
+            "{g:<22} {n:>6} {f1:>9.4} {ff1:>9.4} {acc:>9.4} {nf1:>9.4}  {}",
             names.join(" ")
         )?;
     }
@@ -257,9 +267,36 @@ fn run_loso(args: Args) -> CmdResult {
     }
     writeln!(
         out,
-        "calibration: temperature {:.3} fitted on the held-out logits; ECE {:.4} at T=1, {:.4} at T={:.3}",
-        sum.temperature, sum.ece_before, sum.ece_after, sum.temperature
+        "per-label offsets (nested: fitted on the other groups): mean macro_f1 {:.4}",
+        sum.mean_nested_offset_f1
     )?;
+    let offs: Vec<String> = sum
+        .offsets
+        .iter()
+        .map(|(l, o)| format!("{l} {o:+.1}"))
+        .collect();
+    writeln!(out, "  offsets fitted on all groups: {}", offs.join(", "))?;
+    writeln!(
+        out,
+        "calibration: ECE {:.4} as trained (T=1); {:.4} with temperature {:.3} alone; {:.4} with offsets and temperature {:.3}",
+        sum.ece_before,
+        sum.ece_temperature_only,
+        sum.temperature_only,
+        sum.ece_after,
+        sum.temperature
+    )?;
+    if let Some(path) = &args.calibration_out {
+        // The temperature alone: the offsets are reported but not shipped (nested, they
+        // lowered mean LOSO macro-F1).
+        let v = serde_json::json!({ "temperature": sum.temperature_only });
+        std::fs::write(path, format!("{v}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        writeln!(
+            out,
+            "wrote {} (for routeplay train --calibration)",
+            path.display()
+        )?;
+    }
     writeln!(
         out,
         "took {:.1} s ({} folds, {} jobs{})",
@@ -267,7 +304,10 @@ fn run_loso(args: Args) -> CmdResult {
         folds.len(),
         jobs,
         if args.max_per_label > 0 {
-            format!(", at most {} scored rows per label and group", args.max_per_label)
+            format!(
+                ", at most {} scored rows per label and group",
+                args.max_per_label
+            )
         } else {
             String::new()
         }

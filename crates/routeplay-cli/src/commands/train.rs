@@ -14,8 +14,8 @@ use crate::input::{load_records, SetArgs};
 use crate::output::stdout;
 use crate::{CmdResult, Failure, Outcome};
 use routeplay_core::classifier::{
-    augment::augment, clean::clean, clean::stable_hash, loso::Recipe, roc_auc, train, Confusion, Row,
-    TrainConfig,
+    augment::augment, clean::clean, clean::stable_hash, loso::Recipe, roc_auc, train, Confusion,
+    Row, TrainConfig,
 };
 use serde_json::Value;
 use std::io::Write;
@@ -38,9 +38,42 @@ pub struct Args {
     holdout_out: Option<PathBuf>,
     #[command(flatten)]
     recipe: RecipeArgs,
-    /// Softmax temperature folded into the model (calibration; `routeplay eval --loso` fits it).
-    #[arg(long, default_value_t = TrainConfig::default().temperature)]
-    temperature: f32,
+    /// Calibration to fold into the model: the JSON `routeplay eval --loso --calibration-out`
+    /// writes (`{"temperature": T, "offsets": {LABEL: OFFSET, ...}}`).
+    #[arg(long)]
+    calibration: Option<PathBuf>,
+}
+
+/// Reads a calibration file: (temperature, per-label offsets).
+fn read_calibration(path: &Path) -> Result<(f32, Vec<(String, f32)>), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let t = v
+        .get("temperature")
+        .and_then(Value::as_f64)
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .ok_or_else(|| format!("{}: needs a positive \"temperature\"", path.display()))?;
+    let mut offsets = Vec::new();
+    if let Some(o) = v.get("offsets") {
+        let o = o
+            .as_object()
+            .ok_or_else(|| format!("{}: \"offsets\" must be an object", path.display()))?;
+        for (k, x) in o {
+            let x = x
+                .as_f64()
+                .filter(|x| x.is_finite() && x.abs() <= 10.0)
+                .ok_or_else(|| {
+                    format!(
+                        "{}: offset of {k:?} must be a number within ±10",
+                        path.display()
+                    )
+                })?;
+            offsets.push((k.clone(), x as f32));
+        }
+    }
+    Ok((t as f32, offsets))
 }
 
 /// How a model is trained: shared by `train` and `eval --loso`, so both run the same recipe.
@@ -227,8 +260,16 @@ pub fn run(args: Args) -> CmdResult {
     for (g, (labelled, hard)) in &per_source {
         eprintln!("train rows: {g}: {labelled} labelled, {hard} with a complexity target");
     }
+    let (temperature, offsets) = match &args.calibration {
+        Some(p) => read_calibration(p)?,
+        None => (1.0, Vec::new()),
+    };
+    if args.calibration.is_some() {
+        eprintln!("calibration: temperature {temperature}, offsets {offsets:?}");
+    }
     let cfg = TrainConfig {
-        temperature: args.temperature,
+        temperature,
+        offsets,
         ..recipe.train
     };
     let (model, report) = train(&train_rows, &cfg)?;

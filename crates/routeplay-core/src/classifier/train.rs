@@ -56,6 +56,9 @@ pub struct TrainConfig {
     /// Softmax temperature folded into the task outputs of the quantised model (1 = none);
     /// fitted on leave-one-source-out predictions (`routeplay eval --loso`).
     pub temperature: f32,
+    /// Per-label logit offsets added before the temperature (label, offset); labels not listed
+    /// get 0. Fitted by `routeplay eval --loso` (see [`super::loso::fit_offsets`]).
+    pub offsets: Vec<(String, f32)>,
 }
 
 impl Default for TrainConfig {
@@ -68,8 +71,9 @@ impl Default for TrainConfig {
             per_label: 2000,
             seed: 20_261_125,
             complexity_epochs: 4,
-            feature_dropout: 0.0,
+            feature_dropout: 0.4,
             temperature: 1.0,
+            offsets: Vec::new(),
         }
     }
 }
@@ -159,9 +163,11 @@ impl FloatModel {
         }
     }
 
-    /// i8 quantisation (one scale per output from the 99.99th percentile of |w|), with the task
-    /// outputs divided by `temperature` (calibration; the argmax does not change).
-    pub fn quantize(&self, temperature: f32) -> Result<Model, String> {
+    /// i8 quantisation (one scale per output from the 99.99th percentile of |w|), with
+    /// `offsets` added to the task biases and the task outputs divided by `temperature`
+    /// (calibration: the temperature does not change the argmax; the offsets move the
+    /// boundaries of over- and under-predicted labels).
+    pub fn quantize(&self, temperature: f32, offsets: &[(String, f32)]) -> Result<Model, String> {
         let outputs = self.labels.len() + 1;
         let t = if temperature.is_finite() && temperature > 0.0 {
             temperature
@@ -183,11 +189,17 @@ impl FloatModel {
             .enumerate()
             .map(|(k, s)| if k < l { s / t } else { *s })
             .collect();
+        let offset = |k: usize| {
+            offsets
+                .iter()
+                .find(|(name, _)| *name == self.labels[k])
+                .map_or(0.0, |(_, o)| *o)
+        };
         let bias = self
             .bias
             .iter()
             .enumerate()
-            .map(|(k, b)| if k < l { b / t } else { *b })
+            .map(|(k, b)| if k < l { (b + offset(k)) / t } else { *b })
             .collect();
         Model::from_parts(
             self.labels.clone(),
@@ -208,7 +220,7 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
     let feats: Vec<Feats> = rows.iter().map(|r| featurize(&r.text)).collect();
     let examples: Vec<(&Row, &Feats)> = rows.iter().zip(&feats).collect();
     let (fm, report) = train_float(&examples, cfg)?;
-    Ok((fm.quantize(cfg.temperature)?, report))
+    Ok((fm.quantize(cfg.temperature, &cfg.offsets)?, report))
 }
 
 /// [`train`] on pre-computed features, without quantising.
