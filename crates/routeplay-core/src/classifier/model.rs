@@ -422,10 +422,9 @@ impl Model {
             }
         }
         for (k, o) in out.iter_mut().take(l).enumerate() {
-            let mut s = 0f32;
-            for g in 0..GROUPS {
-                s += acc[k][g] as f32 * self.group_weights[g] * f.norms[g];
-            }
+            let s: f32 = (0..GROUPS)
+                .map(|g| acc[k][g] as f32 * self.group_weights[g] * f.norms[g])
+                .sum();
             *o = self.biases[k] + self.scales[k] * s;
         }
     }
