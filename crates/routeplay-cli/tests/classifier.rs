@@ -224,3 +224,122 @@ fn train_on_custom_labels_then_classify_with_that_model() {
     assert_eq!(v[0]["scores"].as_object().unwrap().len(), 2);
     assert_eq!(v[0]["complexity"], 0.5);
 }
+
+#[test]
+fn eval_loso_trains_without_each_source_and_its_calibration_feeds_train() {
+    let dir = std::env::temp_dir().join(format!("rp-loso-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("rows.jsonl");
+    let mut rows = String::new();
+    for src in ["forum", "email", "chat"] {
+        for i in 0..12 {
+            for (t, l) in [
+                (
+                    format!("refund my order {i} please, I was charged twice"),
+                    "billing",
+                ),
+                (format!("the app crashes with error {i} when I save"), "bug"),
+            ] {
+                let v =
+                    serde_json::json!({"text": format!("{src}: {t}"), "label": l, "source": src});
+                rows.push_str(&v.to_string());
+                rows.push('\n');
+            }
+        }
+    }
+    std::fs::write(&data, rows).unwrap();
+    let eval = dir.join("held.jsonl");
+    std::fs::write(
+        &eval,
+        "{\"text\": \"charged twice, refund please\", \"label\": \"billing\"}\n{\"text\": \"crashes on save\", \"label\": \"bug\"}\n",
+    )
+    .unwrap();
+    let cal = dir.join("cal.json");
+    let out = routeplay()
+        .args(["eval", "--loso"])
+        .arg(&data)
+        .arg("--score-only")
+        .arg(&eval)
+        .args([
+            "--log2-buckets",
+            "12",
+            "--per-label",
+            "100",
+            "--epochs",
+            "3",
+        ])
+        .args(["--augment", "0", "--jobs", "2", "--calibration-out"])
+        .arg(&cal)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One row per source group plus the score-only file, each scored on its own rows.
+    for (group, n) in [("chat", 24), ("email", 24), ("forum", 24), ("held", 2)] {
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(group))
+            .unwrap_or_else(|| panic!("no row for {group}:\n{text}"));
+        assert_eq!(
+            row.split_whitespace().nth(1),
+            Some(n.to_string().as_str()),
+            "{row}"
+        );
+    }
+    assert!(text.contains("calibration: ECE "), "{text}");
+    assert!(text.contains("took "), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("loso_mean_f1=") && last.ends_with(" groups=4"),
+        "{last}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cal).unwrap()).unwrap();
+    let t = v["temperature"].as_f64().unwrap();
+    assert!(t > 0.0 && t.is_finite(), "{v}");
+    // The calibration file is what `train --calibration` reads.
+    let model = dir.join("m.bin");
+    let out = routeplay()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .args([
+            "--log2-buckets",
+            "12",
+            "--per-label",
+            "100",
+            "--calibration",
+        ])
+        .arg(&cal)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_stdin(
+        &["classify", "--model", model.to_str().unwrap()],
+        b"refund please, charged twice\n",
+    );
+    assert_eq!(lines(&out)[0]["label"], "billing");
+    // A bad calibration file is a clear error.
+    std::fs::write(&cal, "{\"temperature\": -1}").unwrap();
+    let out = routeplay()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.join("bad.bin"))
+        .arg("--calibration")
+        .arg(&cal)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("positive \"temperature\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}
