@@ -72,20 +72,25 @@ fn fmt((wall, cpu): (f64, Option<f64>)) -> String {
 }
 
 fn main() {
+    // ROUTEPLAY_BENCH_MODEL=path measures another model file (e.g. the previous one, back to
+    // back with the shipped one on a busy machine).
+    let other =
+        std::env::var_os("ROUTEPLAY_BENCH_MODEL").map(|p| std::fs::read(p).expect("model file"));
+    let bytes: &[u8] = other.as_deref().unwrap_or(SHIPPED);
     let t = Instant::now();
-    let model = Model::from_bytes(SHIPPED).expect("shipped model");
+    let model = Model::from_bytes(bytes).expect("a valid model");
     println!(
         "model: {} bytes, {} labels, {} buckets; load {:.2} ms",
-        SHIPPED.len(),
+        bytes.len(),
         model.labels().len(),
         model.buckets(),
         t.elapsed().as_secs_f64() * 1e3
     );
     // gzip = the deflate stream (level 9) + a 10-byte header and an 8-byte trailer.
-    let gzip = miniz_oxide::deflate::compress_to_vec(SHIPPED, 9).len() + 18;
+    let gzip = miniz_oxide::deflate::compress_to_vec(bytes, 9).len() + 18;
     println!(
         "model size: {:.1} KB raw, {:.1} KB gzip -9 (limit 512 KB gzip)",
-        SHIPPED.len() as f64 / 1024.0,
+        bytes.len() as f64 / 1024.0,
         gzip as f64 / 1024.0
     );
     let mut probs = [0f32; 64];
