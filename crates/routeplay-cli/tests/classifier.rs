@@ -52,6 +52,20 @@ fn classify_outputs_one_object_per_line() {
     assert!((sum - 1.0).abs() < 0.01);
     let c = v[0]["complexity"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&c));
+    // `confidence` is added after the existing fields: the top probability.
+    let first = String::from_utf8_lossy(&out.stdout);
+    let first = first.lines().next().unwrap();
+    assert!(
+        first.starts_with("{\"label\":") && first.contains("},\"complexity\":"),
+        "{first}"
+    );
+    let tail = &first[first.find(",\"confidence\":").expect(first)..];
+    assert!(tail.ends_with('}') && !tail[1..].contains(','), "{first}");
+    let top = scores
+        .values()
+        .map(|x| x.as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert_eq!(v[0]["confidence"].as_f64(), Some(top));
 }
 
 #[test]
@@ -147,6 +161,11 @@ fn eval_prints_report_with_last_line() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("confusion matrix"));
     assert!(text.contains("brainstorming"));
+    let ece = text.lines().rev().nth(1).unwrap();
+    assert!(
+        ece.starts_with("ece=0.") && ece.ends_with("(15 bins)"),
+        "{ece}"
+    );
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("macro_f1=0."), "{last}");
     assert!(
@@ -204,4 +223,123 @@ fn train_on_custom_labels_then_classify_with_that_model() {
     assert_eq!(v[1]["label"], "bug");
     assert_eq!(v[0]["scores"].as_object().unwrap().len(), 2);
     assert_eq!(v[0]["complexity"], 0.5);
+}
+
+#[test]
+fn eval_loso_trains_without_each_source_and_its_calibration_feeds_train() {
+    let dir = std::env::temp_dir().join(format!("rp-loso-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("rows.jsonl");
+    let mut rows = String::new();
+    for src in ["forum", "email", "chat"] {
+        for i in 0..12 {
+            for (t, l) in [
+                (
+                    format!("refund my order {i} please, I was charged twice"),
+                    "billing",
+                ),
+                (format!("the app crashes with error {i} when I save"), "bug"),
+            ] {
+                let v =
+                    serde_json::json!({"text": format!("{src}: {t}"), "label": l, "source": src});
+                rows.push_str(&v.to_string());
+                rows.push('\n');
+            }
+        }
+    }
+    std::fs::write(&data, rows).unwrap();
+    let eval = dir.join("held.jsonl");
+    std::fs::write(
+        &eval,
+        "{\"text\": \"charged twice, refund please\", \"label\": \"billing\"}\n{\"text\": \"crashes on save\", \"label\": \"bug\"}\n",
+    )
+    .unwrap();
+    let cal = dir.join("cal.json");
+    let out = routeplay()
+        .args(["eval", "--loso"])
+        .arg(&data)
+        .arg("--score-only")
+        .arg(&eval)
+        .args([
+            "--log2-buckets",
+            "12",
+            "--per-label",
+            "100",
+            "--epochs",
+            "3",
+        ])
+        .args(["--augment", "0", "--jobs", "2", "--calibration-out"])
+        .arg(&cal)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One row per source group plus the score-only file, each scored on its own rows.
+    for (group, n) in [("chat", 24), ("email", 24), ("forum", 24), ("held", 2)] {
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(group))
+            .unwrap_or_else(|| panic!("no row for {group}:\n{text}"));
+        assert_eq!(
+            row.split_whitespace().nth(1),
+            Some(n.to_string().as_str()),
+            "{row}"
+        );
+    }
+    assert!(text.contains("calibration: ECE "), "{text}");
+    assert!(text.contains("took "), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("loso_mean_f1=") && last.ends_with(" groups=4"),
+        "{last}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cal).unwrap()).unwrap();
+    let t = v["temperature"].as_f64().unwrap();
+    assert!(t > 0.0 && t.is_finite(), "{v}");
+    // The calibration file is what `train --calibration` reads.
+    let model = dir.join("m.bin");
+    let out = routeplay()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .args([
+            "--log2-buckets",
+            "12",
+            "--per-label",
+            "100",
+            "--calibration",
+        ])
+        .arg(&cal)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_stdin(
+        &["classify", "--model", model.to_str().unwrap()],
+        b"refund please, charged twice\n",
+    );
+    assert_eq!(lines(&out)[0]["label"], "billing");
+    // A bad calibration file is a clear error.
+    std::fs::write(&cal, "{\"temperature\": -1}").unwrap();
+    let out = routeplay()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.join("bad.bin"))
+        .arg("--calibration")
+        .arg(&cal)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("positive \"temperature\""));
+    let _ = std::fs::remove_dir_all(&dir);
 }

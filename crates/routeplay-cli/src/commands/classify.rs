@@ -3,7 +3,8 @@
 //! Input: a prompt set (standard input when FILE is absent or `-`) read by the core's one
 //! reader: JSONL with a `"text"` field, CSV with a text column, or one prompt per line; blank
 //! lines and JSONL comments are not entries. Output: one JSON object per entry, in file order:
-//! `{"label": TOP_LABEL, "scores": {LABEL: P, ...}, "complexity": C}`. A bad line (not a JSON
+//! `{"label": TOP_LABEL, "scores": {LABEL: P, ...}, "complexity": C, "confidence": P_TOP}`
+//! (`confidence` is the top probability, the value policies read as `confidence`). A bad line (not a JSON
 //! object, no string `text`, empty text, over the prompt limit) gives `{"line": N, "error":
 //! "..."}` instead (1-based line numbers) and the rest are still processed; the exit code is
 //! then 1. Invalid UTF-8 is replaced (U+FFFD) before reading, so such prompts are still
@@ -13,11 +14,20 @@ use crate::input::{read_set, SetArgs};
 use crate::output::stdout;
 use crate::{CmdResult, Outcome};
 use routeplay_core::classifier::Model;
+use routeplay_core::signals::TaskPrediction;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The model the app ships (`public/model/task-classifier.bin`), embedded at build time.
 pub use routeplay_core::shipped::CLASSIFIER as SHIPPED_MODEL;
+
+/// One output line: the prediction's fields, then `confidence`.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    p: &'a TaskPrediction,
+    confidence: f64,
+}
 
 /// Arguments of `routeplay classify`.
 #[derive(clap::Args)]
@@ -58,7 +68,11 @@ pub fn run(args: Args) -> CmdResult {
             )?;
         }
         let p = model.predict(&r.text);
-        serde_json::to_writer(&mut out, &p).map_err(std::io::Error::from)?;
+        let line = Line {
+            confidence: p.confidence(),
+            p: &p,
+        };
+        serde_json::to_writer(&mut out, &line).map_err(std::io::Error::from)?;
         writeln!(out)?;
     }
     for e in errors {

@@ -12,9 +12,10 @@
 
 use crate::input::{load_records, SetArgs};
 use crate::output::stdout;
-use crate::{CmdResult, Outcome};
+use crate::{CmdResult, Failure, Outcome};
 use routeplay_core::classifier::{
-    augment::augment, clean::clean, clean::stable_hash, roc_auc, train, Confusion, Row, TrainConfig,
+    augment::augment, clean::clean, clean::stable_hash, loso::Recipe, roc_auc, train, Confusion,
+    Row, TrainConfig,
 };
 use serde_json::Value;
 use std::io::Write;
@@ -35,6 +36,49 @@ pub struct Args {
     /// Write the held-out labelled rows here (JSONL with text, label, source) for `eval`.
     #[arg(long)]
     holdout_out: Option<PathBuf>,
+    #[command(flatten)]
+    recipe: RecipeArgs,
+    /// Calibration to fold into the model: the JSON `routeplay eval --loso --calibration-out`
+    /// writes (`{"temperature": T, "offsets": {LABEL: OFFSET, ...}}`).
+    #[arg(long)]
+    calibration: Option<PathBuf>,
+}
+
+/// Reads a calibration file: (temperature, per-label offsets).
+fn read_calibration(path: &Path) -> Result<(f32, Vec<(String, f32)>), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let t = v
+        .get("temperature")
+        .and_then(Value::as_f64)
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .ok_or_else(|| format!("{}: needs a positive \"temperature\"", path.display()))?;
+    let mut offsets = Vec::new();
+    if let Some(o) = v.get("offsets") {
+        let o = o
+            .as_object()
+            .ok_or_else(|| format!("{}: \"offsets\" must be an object", path.display()))?;
+        for (k, x) in o {
+            let x = x
+                .as_f64()
+                .filter(|x| x.is_finite() && x.abs() <= 10.0)
+                .ok_or_else(|| {
+                    format!(
+                        "{}: offset of {k:?} must be a number within ±10",
+                        path.display()
+                    )
+                })?;
+            offsets.push((k.clone(), x as f32));
+        }
+    }
+    Ok((t as f32, offsets))
+}
+
+/// How a model is trained: shared by `train` and `eval --loso`, so both run the same recipe.
+#[derive(clap::Args, Clone)]
+pub struct RecipeArgs {
     /// Do not apply the cleaning rules.
     #[arg(long)]
     no_clean: bool,
@@ -50,9 +94,45 @@ pub struct Args {
     /// log2 of the hash buckets.
     #[arg(long, default_value_t = TrainConfig::default().log2_buckets)]
     log2_buckets: u8,
+    /// L2 penalty on the weights an example touches.
+    #[arg(long, default_value_t = TrainConfig::default().l2)]
+    l2: f32,
+    /// Share of each example's features dropped per SGD step (against template phrases).
+    #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
+    feature_dropout: f32,
     /// Random seed.
     #[arg(long, default_value_t = TrainConfig::default().seed)]
     seed: u64,
+}
+
+impl RecipeArgs {
+    /// The core's recipe.
+    pub fn recipe(&self) -> Recipe {
+        Recipe {
+            train: TrainConfig {
+                epochs: self.epochs,
+                per_label: self.per_label,
+                log2_buckets: self.log2_buckets,
+                seed: self.seed,
+                l2: self.l2,
+                feature_dropout: self.feature_dropout,
+                ..TrainConfig::default()
+            },
+            augment: self.augment,
+        }
+    }
+
+    /// Applies the cleaning rules unless `--no-clean`, printing their counts.
+    pub fn clean(&self, rows: Vec<Row>) -> Vec<Row> {
+        if self.no_clean {
+            return rows;
+        }
+        let (rows, report) = clean(rows);
+        for (rule, n) in &report {
+            eprintln!("cleaning: {rule}: {n}");
+        }
+        rows
+    }
 }
 
 fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -112,10 +192,11 @@ fn parse_row(m: &serde_json::Map<String, Value>, file: &Path) -> Option<Raw> {
     })
 }
 
-/// Trains and writes the model; prints what was done.
-pub fn run(args: Args) -> CmdResult {
+/// Reads every JSONL row of `paths` (files or directories), reporting bad lines on standard
+/// error: the rows (numeric difficulty already turned into `hard`) and the number of bad lines.
+pub fn read_rows(paths: &[PathBuf]) -> Result<(Vec<Row>, usize, usize), Failure> {
     let mut files = Vec::new();
-    for d in &args.data {
+    for d in paths {
         collect_files(d, &mut files)?;
     }
     let mut raws = Vec::new();
@@ -151,21 +232,20 @@ pub fn run(args: Args) -> CmdResult {
         }
     }
     let rows: Vec<Row> = raws.into_iter().map(|r| r.row).collect();
-    eprintln!("read {} rows from {} files", rows.len(), files.len());
-    let rows = if args.no_clean {
-        rows
-    } else {
-        let (rows, report) = clean(rows);
-        for (rule, n) in &report {
-            eprintln!("cleaning: {rule}: {n}");
-        }
-        rows
-    };
+    Ok((rows, bad, files.len()))
+}
+
+/// Trains and writes the model; prints what was done.
+pub fn run(args: Args) -> CmdResult {
+    let (rows, bad, n_files) = read_rows(&args.data)?;
+    eprintln!("read {} rows from {} files", rows.len(), n_files);
+    let rows = args.recipe.clean(rows);
+    let recipe = args.recipe.recipe();
     let (mut train_rows, held): (Vec<Row>, Vec<Row>) = rows
         .into_iter()
         .partition(|r| stable_hash(&r.text) % 100 >= args.holdout);
-    if args.augment > 0 {
-        let extra = augment(&train_rows, args.augment, args.seed);
+    if recipe.augment > 0 {
+        let extra = augment(&train_rows, recipe.augment, recipe.train.seed);
         eprintln!("augmentation: {} re-wrapped rows", extra.len());
         train_rows.extend(extra);
     }
@@ -180,12 +260,17 @@ pub fn run(args: Args) -> CmdResult {
     for (g, (labelled, hard)) in &per_source {
         eprintln!("train rows: {g}: {labelled} labelled, {hard} with a complexity target");
     }
+    let (temperature, offsets) = match &args.calibration {
+        Some(p) => read_calibration(p)?,
+        None => (1.0, Vec::new()),
+    };
+    if args.calibration.is_some() {
+        eprintln!("calibration: temperature {temperature}, offsets {offsets:?}");
+    }
     let cfg = TrainConfig {
-        epochs: args.epochs,
-        per_label: args.per_label,
-        log2_buckets: args.log2_buckets,
-        seed: args.seed,
-        ..TrainConfig::default()
+        temperature,
+        offsets,
+        ..recipe.train
     };
     let (model, report) = train(&train_rows, &cfg)?;
     for (label, n) in &report.label_counts {

@@ -248,7 +248,11 @@ pub fn augment(rows: &[Row], per_label: usize, seed: u64) -> Vec<Row> {
                 text: d,
                 dialogue: true,
             });
-        } else if r.source.starts_with("p3/") || r.source.starts_with("routeplay") {
+        } else if r.source.starts_with("p3/")
+            || r.source.starts_with("routeplay")
+            || r.source.starts_with("dolly15k")
+            || r.source.starts_with("coqa")
+        {
             if let Some(p) = longest_paragraph(&r.text) {
                 pieces.push(Piece {
                     text: p.to_string(),

@@ -8,11 +8,14 @@
 //! | `mmlu_calculation` | MMLU `qa` items that ask for a calculation (calc verb + ≥ 3 numbers, e.g. NPV) | relabelled `math_reasoning` |
 //! | `mmlu_answer_suffix` | MMLU's trailing `Answer:` line (template boilerplate) | removed |
 //! | `mmlu_options_stripped` | half of MMLU items (by hash) lose their A–D options, so questions look like people type them | options removed |
-//! | `roleplay_explanation` | GPTeacher "roleplay" items that are explanations or advice in a persona | relabelled `qa` |
 //! | `p3_bio_generation` | P3 wiki_bio "write a biography from these bullet points" / "guess who" marked `extraction` | dropped |
 //! | `p3_question_generation` | P3 commonsense_qa "predict a possible question for these options" marked `qa` | dropped |
 //! | `p3_boilerplate` | P3 template phrases ("Note that the answer is present within the text.") | removed |
-//! | `per_source_cap` | more than [`SOURCE_CAP`] rows from one source file/subject group | surplus dropped (by hash, deterministic) |
+//! | `per_source_cap` | more than [`SOURCE_CAP`] rows of one label from one source file/subject group | surplus dropped (by hash, deterministic) |
+//!
+//! Role-play stays `creative_writing` even when the persona is asked a question or gives advice:
+//! the label scheme (`../shared/datasets/README.md`) says so. An earlier rule relabelled such
+//! GPTeacher rows as `qa`, against the scheme; it was removed (issue 11).
 
 use std::collections::BTreeMap;
 
@@ -166,39 +169,6 @@ fn strip_mmlu_options(t: &str) -> String {
     out.trim().to_string()
 }
 
-const EXPLAIN_CUES: &[&str] = &[
-    "explain",
-    "what are the",
-    "what is the",
-    "how does",
-    "how do ",
-    "why ",
-    "advice",
-    "tips",
-    "recommend",
-    "what would you suggest",
-    "describe the process",
-    "analyze",
-    "analyse",
-    "evaluate",
-    "compare",
-];
-
-const STORY_CUES: &[&str] = &[
-    "story",
-    "poem",
-    "letter",
-    "diary",
-    "monologue",
-    "speech",
-    "scene",
-    "dialogue",
-    "song",
-    "narrat",
-    "journal",
-    "tale",
-];
-
 const P3_BOILERPLATE: &[&str] = &[
     "Note that the answer is present within the text.",
     "Can you tell me what it is?",
@@ -255,16 +225,6 @@ pub fn clean(rows: Vec<Row>) -> (Vec<Row>, CleanReport) {
                 }
             }
         }
-        if src.starts_with("gpteacher_roleplay") {
-            let l = r.text.to_lowercase();
-            let first = l.split("\n\n").next().unwrap_or(&l);
-            if EXPLAIN_CUES.iter().any(|c| first.contains(c))
-                && !STORY_CUES.iter().any(|c| first.contains(c))
-            {
-                r.label = Some("qa".into());
-                *report.entry("roleplay_explanation").or_default() += 1;
-            }
-        }
         if src.starts_with("p3/wiki_bio_who") || src.starts_with("p3/wiki_bio_guess_person") {
             *report.entry("p3_bio_generation").or_default() += 1;
             continue;
@@ -286,11 +246,12 @@ pub fn clean(rows: Vec<Row>) -> (Vec<Row>, CleanReport) {
         }
         out.push(r);
     }
-    // Per-source caps, deterministic by text hash.
-    let mut by_group: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Per-source, per-label caps, deterministic by text hash (a mixed source such as Dolly keeps
+    // up to the cap of each of its labels).
+    let mut by_group: BTreeMap<(String, Option<String>), Vec<usize>> = BTreeMap::new();
     for (i, r) in out.iter().enumerate() {
         by_group
-            .entry(source_group(&r.source).to_string())
+            .entry((source_group(&r.source).to_string(), r.label.clone()))
             .or_default()
             .push(i);
     }
@@ -339,16 +300,20 @@ mod tests {
                 "mmlu+routellm/business_ethics",
             ),
             row("You are a nutritionist. Explain the benefits of fibre.", "creative_writing", "gpteacher_roleplay"),
+            row("You are a pirate. What is your ship called?", "creative_writing", "gpteacher_roleplay"),
             row("Facts: ... write a short biography", "extraction", "p3/wiki_bio_who"),
             row("hello", "chat", "my_own"),
         ];
         let (out, rep) = clean(rows);
-        assert_eq!(out.len(), 4);
+        assert_eq!(out.len(), 5);
+        assert!(!rep.contains_key("roleplay_explanation"));
         assert_eq!(rep["codealpaca_not_code"], 1);
         assert_eq!(rep["mmlu_calculation"], 1);
         assert_eq!(out[1].label.as_deref(), Some("math_reasoning"));
         assert!(!out[1].text.ends_with("Answer:"));
-        assert_eq!(out[2].label.as_deref(), Some("qa"));
-        assert_eq!(out[3].text, "hello");
+        // Role-play is creative_writing, also when the persona explains or is asked a question.
+        assert_eq!(out[2].label.as_deref(), Some("creative_writing"));
+        assert_eq!(out[3].label.as_deref(), Some("creative_writing"));
+        assert_eq!(out[4].text, "hello");
     }
 }

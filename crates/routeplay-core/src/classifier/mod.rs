@@ -18,11 +18,14 @@
 //!
 //! Modules: [`features`] (hashed n-grams and structure), [`model`] (file format, prediction),
 //! [`train`](mod@train) (deterministic SGD), [`clean`] (label rules for the shared datasets),
-//! [`augment`] (instruction/passage recombination), [`metrics`] (F1, confusion, AUC).
+//! [`augment`] (instruction/passage recombination), [`metrics`] (F1, confusion, AUC),
+//! [`loso`] (leave-one-source-out evaluation), [`calibrate`] (temperature scaling, ECE).
 
 pub mod augment;
+pub mod calibrate;
 pub mod clean;
 pub mod features;
+pub mod loso;
 pub mod metrics;
 pub mod model;
 pub mod train;

@@ -406,6 +406,29 @@ impl Model {
         }
     }
 
+    /// Task logits (after scale and bias, before the softmax) of features computed by
+    /// [`super::train::featurize`]: the same numbers [`Model::predict_into`] turns into
+    /// probabilities, without featurising the text again (leave-one-source-out evaluation).
+    pub fn task_logits(&self, f: &super::train::Feats, out: &mut [f32]) {
+        let l = self.labels.len();
+        let outputs = l + 1;
+        let mask = (1u32 << self.log2_buckets) - 1;
+        let mut acc = vec![[0i32; GROUPS]; l];
+        for &id in &f.ids {
+            let g = (id >> 30) as usize;
+            let row = &self.weights[(id & mask) as usize * outputs..][..l];
+            for (a, &x) in acc.iter_mut().zip(row) {
+                a[g] += x as i32;
+            }
+        }
+        for (k, o) in out.iter_mut().take(l).enumerate() {
+            let s: f32 = (0..GROUPS)
+                .map(|g| acc[k][g] as f32 * self.group_weights[g] * f.norms[g])
+                .sum();
+            *o = self.biases[k] + self.scales[k] * s;
+        }
+    }
+
     /// Classifies one prompt: a probability per label and the complexity.
     pub fn predict(&self, text: &str) -> TaskPrediction {
         let mut probs = [0f32; MAX_LABELS];

@@ -50,6 +50,15 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Epochs of the complexity head.
     pub complexity_epochs: usize,
+    /// Share of an example's features dropped at random in each SGD step of the task head
+    /// (0 = none): the model cannot lean on one template phrase.
+    pub feature_dropout: f32,
+    /// Softmax temperature folded into the task outputs of the quantised model (1 = none);
+    /// fitted on leave-one-source-out predictions (`routeplay eval --loso`).
+    pub temperature: f32,
+    /// Per-label logit offsets added before the temperature (label, offset); labels not listed
+    /// get 0. Fitted by `routeplay eval --loso` (see [`super::loso::fit_offsets`]).
+    pub offsets: Vec<(String, f32)>,
 }
 
 impl Default for TrainConfig {
@@ -62,22 +71,29 @@ impl Default for TrainConfig {
             per_label: 2000,
             seed: 20_261_125,
             complexity_epochs: 4,
+            feature_dropout: 0.4,
+            temperature: 1.0,
+            offsets: Vec::new(),
         }
     }
 }
 
-/// Hashed features of one example: bucket ids with the group in the top two bits.
-struct Feats {
-    ids: Vec<u32>,
-    norms: [f32; GROUPS],
+/// Hashed features of one example: bucket ids (full 30-bit hashes, reduced to a bucket by the
+/// trainer's mask) with the group in the top two bits, and the per-group normalisers.
+#[derive(Debug, Clone)]
+pub struct Feats {
+    pub(crate) ids: Vec<u32>,
+    pub(crate) norms: [f32; GROUPS],
 }
 
-fn featurize(text: &str, mask: u32) -> Feats {
+/// Computes the features of `text` once, so that several trainings (leave-one-source-out folds)
+/// can share them. Valid for any model of up to 2^22 buckets.
+pub fn featurize(text: &str) -> Feats {
     let mut ids = Vec::with_capacity(256);
     let mut counts = [0u32; GROUPS];
     for_each_feature(text, |g, h| {
         counts[g as usize] += 1;
-        ids.push(((g as u32) << 30) | (h & mask));
+        ids.push(((g as u32) << 30) | (h & 0x3fff_ffff));
     });
     let mut norms = [0f32; GROUPS];
     for g in 0..GROUPS {
@@ -114,12 +130,107 @@ fn quantize_column(w: &[f32], outputs: usize, k: usize) -> f32 {
     }
 }
 
+/// Unquantised weights straight from SGD: used to compare float and int8 accuracy, and
+/// quantised into a [`Model`] by [`FloatModel::quantize`].
+#[derive(Debug, Clone)]
+pub struct FloatModel {
+    labels: Vec<String>,
+    log2_buckets: u8,
+    has_complexity: bool,
+    /// `buckets × (labels + 1)`, bucket-major.
+    w: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl FloatModel {
+    /// The labels, in output order.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Task logits of pre-computed features (one per label) into `out`.
+    pub fn logits(&self, f: &Feats, out: &mut [f32]) {
+        let l = self.labels.len();
+        let outputs = l + 1;
+        let mask = (1u32 << self.log2_buckets) - 1;
+        out[..l].copy_from_slice(&self.bias[..l]);
+        for &id in &f.ids {
+            let v = f.norms[(id >> 30) as usize];
+            let row = &self.w[(id & mask) as usize * outputs..][..l];
+            for (z, &x) in out.iter_mut().zip(row) {
+                *z += x * v;
+            }
+        }
+    }
+
+    /// i8 quantisation (one scale per output from the 99.99th percentile of |w|), with
+    /// `offsets` added to the task biases and the task outputs divided by `temperature`
+    /// (calibration: the temperature does not change the argmax; the offsets move the
+    /// boundaries of over- and under-predicted labels).
+    pub fn quantize(&self, temperature: f32, offsets: &[(String, f32)]) -> Result<Model, String> {
+        let outputs = self.labels.len() + 1;
+        let t = if temperature.is_finite() && temperature > 0.0 {
+            temperature
+        } else {
+            return Err(format!("temperature must be positive, got {temperature}"));
+        };
+        let scales: Vec<f32> = (0..outputs)
+            .map(|k| quantize_column(&self.w, outputs, k))
+            .collect();
+        let qw: Vec<i8> = self
+            .w
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (x / scales[i % outputs]).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        let l = self.labels.len();
+        let scales = scales
+            .iter()
+            .enumerate()
+            .map(|(k, s)| if k < l { s / t } else { *s })
+            .collect();
+        let offset = |k: usize| {
+            offsets
+                .iter()
+                .find(|(name, _)| *name == self.labels[k])
+                .map_or(0.0, |(_, o)| *o)
+        };
+        let bias = self
+            .bias
+            .iter()
+            .enumerate()
+            .map(|(k, b)| if k < l { (b + offset(k)) / t } else { *b })
+            .collect();
+        Model::from_parts(
+            self.labels.clone(),
+            self.log2_buckets,
+            self.has_complexity,
+            scales,
+            bias,
+            [1.0; GROUPS],
+            qw,
+        )
+        .map_err(|e| e.to_string())
+    }
+}
+
 /// Trains a model on `rows`: rows with a label train the task head; rows with `hard` train the
 /// complexity head (skipped when there are none, then complexity is always 0.5).
 pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), String> {
-    let mut labels: Vec<String> = rows
+    let feats: Vec<Feats> = rows.iter().map(|r| featurize(&r.text)).collect();
+    let examples: Vec<(&Row, &Feats)> = rows.iter().zip(&feats).collect();
+    let (fm, report) = train_float(&examples, cfg)?;
+    Ok((fm.quantize(cfg.temperature, &cfg.offsets)?, report))
+}
+
+/// [`train`] on pre-computed features, without quantising.
+pub fn train_float(
+    examples: &[(&Row, &Feats)],
+    cfg: &TrainConfig,
+) -> Result<(FloatModel, TrainReport), String> {
+    let mut labels: Vec<String> = examples
         .iter()
-        .filter_map(|r| r.label.clone())
+        .filter_map(|r| r.0.label.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -139,6 +250,12 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
     if let Some(l) = labels.iter().find(|l| l.len() > 255) {
         return Err(format!("label too long: {l:?}"));
     }
+    if !(10..=22).contains(&cfg.log2_buckets) {
+        return Err(format!(
+            "2^{} hash buckets (must be 2^10..=2^22)",
+            cfg.log2_buckets
+        ));
+    }
     let l = labels.len();
     let outputs = l + 1;
     let buckets = 1usize << cfg.log2_buckets;
@@ -151,10 +268,8 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
 
     let mut report = TrainReport::default();
     let mut by_label: Vec<Vec<usize>> = vec![Vec::new(); l];
-    let mut feats = Vec::with_capacity(rows.len());
     let mut hard_rows = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        feats.push(featurize(&r.text, mask));
+    for (i, (r, _)) in examples.iter().enumerate() {
         if let Some(lab) = r.label.as_deref().filter(|s| !s.is_empty()) {
             by_label[index[lab]].push(i);
             *report.label_counts.entry(lab.to_string()).or_default() += 1;
@@ -169,7 +284,7 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
         .map(|members| {
             let mut g: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for &i in members {
-                g.entry(sampling_group(&rows[i].source))
+                g.entry(sampling_group(&examples[i].0.source))
                     .or_default()
                     .push(i);
             }
@@ -180,6 +295,9 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
     let mut w = vec![0f32; buckets * outputs];
     let mut bias = vec![0f32; outputs];
     let mut rng = Rng::new(cfg.seed);
+    // Feature dropout: a feature is kept when a hash of (step, feature) is above this.
+    let drop_below = (cfg.feature_dropout.clamp(0.0, 0.9) as f64 * u32::MAX as f64) as u32;
+    let mut kept: Vec<u32> = Vec::with_capacity(512);
 
     // --- Task head: softmax regression, class-balanced sampling each epoch.
     let total_steps = cfg.epochs * cfg.per_label * l;
@@ -213,11 +331,30 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
         for &ex in &order {
             let lr = cfg.lr * (1.0 - 0.9 * step as f32 / total_steps.max(1) as f32);
             step += 1;
-            let f = &feats[ex];
-            let y = index[rows[ex].label.as_deref().unwrap_or_default()];
+            let (row, f) = examples[ex];
+            let mut norms = f.norms;
+            let ids: &[u32] = if drop_below > 0 {
+                let salt = rng.next_u64() as u32;
+                kept.clear();
+                let mut counts = [0u32; GROUPS];
+                for &id in &f.ids {
+                    let h = (id ^ salt).wrapping_mul(0x9e37_79b1);
+                    if (h ^ (h >> 15)).wrapping_mul(0x85eb_ca77) >= drop_below {
+                        kept.push(id);
+                        counts[(id >> 30) as usize] += 1;
+                    }
+                }
+                for g in 0..GROUPS {
+                    norms[g] = 1.0 / (counts[g].max(1) as f32).sqrt();
+                }
+                &kept
+            } else {
+                &f.ids
+            };
+            let y = index[row.label.as_deref().unwrap_or_default()];
             logits.copy_from_slice(&bias[..l]);
-            for &id in &f.ids {
-                let v = f.norms[(id >> 30) as usize];
+            for &id in ids {
+                let v = norms[(id >> 30) as usize];
                 let row = &w[(id & mask) as usize * outputs..][..l];
                 for (z, &x) in logits.iter_mut().zip(row) {
                     *z += x * v;
@@ -235,8 +372,8 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
             for (b, g) in bias.iter_mut().zip(&logits) {
                 *b -= lr * 0.1 * g;
             }
-            for &id in &f.ids {
-                let v = f.norms[(id >> 30) as usize];
+            for &id in ids {
+                let v = norms[(id >> 30) as usize];
                 let row = &mut w[(id & mask) as usize * outputs..][..l];
                 for (x, g) in row.iter_mut().zip(&logits) {
                     *x -= lr * (g * v + cfg.l2 * *x);
@@ -251,8 +388,10 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
         // MMLU set does not drown the open-ended AlpacaEval instructions.
         let mut by_group: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
         for &i in &hard_rows {
-            let e = by_group.entry(sampling_group(&rows[i].source)).or_default();
-            if rows[i].hard == Some(true) {
+            let e = by_group
+                .entry(sampling_group(&examples[i].0.source))
+                .or_default();
+            if examples[i].0.hard == Some(true) {
                 e.0.push(i);
             } else {
                 e.1.push(i);
@@ -284,17 +423,13 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
                 };
                 let lr = 0.1 * (1.0 - 0.9 * step as f32 / total.max(1) as f32);
                 step += 1;
-                let f = &feats[ex];
+                let (row, f) = examples[ex];
                 let mut z = bias[l];
                 for &id in &f.ids {
                     z += w[(id & mask) as usize * outputs + l] * f.norms[(id >> 30) as usize];
                 }
                 let p = 1.0 / (1.0 + (-z).exp());
-                let g = p - if rows[ex].hard == Some(true) {
-                    1.0
-                } else {
-                    0.0
-                };
+                let g = p - if row.hard == Some(true) { 1.0 } else { 0.0 };
                 bias[l] -= lr * 0.1 * g;
                 for &id in &f.ids {
                     let v = f.norms[(id >> 30) as usize];
@@ -304,27 +439,16 @@ pub fn train(rows: &[Row], cfg: &TrainConfig) -> Result<(Model, TrainReport), St
             }
         }
     }
-
-    // --- Quantise.
-    let scales: Vec<f32> = (0..outputs)
-        .map(|k| quantize_column(&w, outputs, k))
-        .collect();
-    let qw: Vec<i8> = w
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| (x / scales[i % outputs]).round().clamp(-127.0, 127.0) as i8)
-        .collect();
-    let model = Model::from_parts(
-        labels,
-        cfg.log2_buckets,
-        !hard_rows.is_empty(),
-        scales,
-        bias,
-        [1.0; GROUPS],
-        qw,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok((model, report))
+    Ok((
+        FloatModel {
+            labels,
+            log2_buckets: cfg.log2_buckets,
+            has_complexity: !hard_rows.is_empty(),
+            w,
+            bias,
+        },
+        report,
+    ))
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub struct Variable {
 }
 
 /// Every variable a condition can read, in the order [`Facts`] stores them.
-pub const VARIABLES: [Variable; 13] = [
+pub const VARIABLES: [Variable; 15] = [
     Variable { name: "task", type_name: "string", doc: "the most probable task type; \"unknown\" while no classifier is loaded" },
     Variable { name: "scores", type_name: "map(string, double)", doc: "probability per task type (scores.code, scores.planning, ...); all 0 without a classifier" },
     Variable { name: "complexity", type_name: "double", doc: "0..1, how likely the prompt needs a strong model; without a classifier a size/code heuristic (see heuristic_complexity)" },
@@ -103,10 +103,12 @@ pub const VARIABLES: [Variable; 13] = [
     Variable { name: "has_pii", type_name: "bool", doc: "the prompt contains personal data" },
     Variable { name: "pii", type_name: "list(string)", doc: "kinds of personal data found (\"email\", \"phone\", ...)" },
     Variable { name: "classified", type_name: "bool", doc: "whether a classifier prediction is present" },
+    Variable { name: "confidence", type_name: "double", doc: "0..1, the top task probability (calibrated); 0 without a classifier" },
+    Variable { name: "margin", type_name: "double", doc: "0..1, the top task probability minus the second; 0 without a classifier" },
     Variable { name: "meta", type_name: "object", doc: "request metadata; fields declared under [metadata] with their defaults" },
 ];
 
-const META_INDEX: usize = 12;
+const META_INDEX: usize = 14;
 
 fn var_index(name: &str) -> Option<usize> {
     VARIABLES.iter().position(|v| v.name == name)
@@ -116,7 +118,7 @@ fn var_ty(index: usize) -> Ty {
     match index {
         0 | 7 => Ty::String,
         1 => Ty::Map(Box::new(Ty::Double)),
-        2 => Ty::Double,
+        2 | 12 | 13 => Ty::Double,
         3..=6 => Ty::Int,
         8 | 9 | 11 => Ty::Bool,
         10 => Ty::List(Box::new(Ty::String)),
@@ -1246,6 +1248,12 @@ impl Facts {
             boxed(Value::Bool(cheap.has_pii())),
             boxed(Value::List(Arc::new(pii))),
             boxed(Value::Bool(signals.task.is_some())),
+            boxed(Value::Float(
+                signals.task.as_ref().map_or(0.0, |p| p.confidence()),
+            )),
+            boxed(Value::Float(
+                signals.task.as_ref().map_or(0.0, |p| p.margin()),
+            )),
         ];
         Facts {
             split_key: key,

@@ -31,14 +31,21 @@ impl TaskPrediction {
         self.scores.get(label).copied().unwrap_or(0.0)
     }
 
-    /// The probability of the top label.
-    pub fn top_score(&self) -> f64 {
-        self.score(&self.label)
+    /// The top probability: how sure the classifier is of `label` (calibrated by temperature
+    /// scaling on leave-one-source-out predictions; see docs/model-card.md).
+    pub fn confidence(&self) -> f64 {
+        crate::classifier::calibrate::confidence_margin(self.scores.values().copied()).0
     }
 
-    /// Whether the top label's probability is below [`UNCERTAIN_BELOW`].
+    /// The top probability minus the second: small when two task types are about as likely.
+    pub fn margin(&self) -> f64 {
+        crate::classifier::calibrate::confidence_margin(self.scores.values().copied()).1
+    }
+
+    /// Whether the top label's probability ([`TaskPrediction::confidence`]) is below
+    /// [`UNCERTAIN_BELOW`].
     pub fn is_uncertain(&self) -> bool {
-        self.top_score() < UNCERTAIN_BELOW
+        self.confidence() < UNCERTAIN_BELOW
     }
 }
 
@@ -71,9 +78,15 @@ mod tests {
     use crate::signals::CheapSignals;
 
     fn prediction(top: f64) -> TaskPrediction {
-        let scores = [("chat".to_string(), top), ("qa".to_string(), 1.0 - top)]
-            .into_iter()
-            .collect();
+        // `chat` is the top label, as the classifier's label always is.
+        let rest = (1.0 - top) / 2.0;
+        let scores = [
+            ("chat".to_string(), top),
+            ("qa".to_string(), rest),
+            ("code".to_string(), rest),
+        ]
+        .into_iter()
+        .collect();
         TaskPrediction {
             label: "chat".into(),
             scores,
@@ -87,7 +100,7 @@ mod tests {
         assert!(prediction(UNCERTAIN_BELOW - 0.01).is_uncertain());
         assert!(!prediction(UNCERTAIN_BELOW).is_uncertain());
         assert!(!prediction(0.92).is_uncertain());
-        assert_eq!(prediction(0.7).top_score(), 0.7);
+        assert_eq!(prediction(0.7).confidence(), 0.7);
     }
 
     #[test]
