@@ -292,7 +292,7 @@ pub fn EmbedApp() -> impl IntoView {
         <div class="app embed" node_ref=root data-ready=move || ready().to_string() data-view="prompt"
             data-readonly=move || read_only().to_string()>
             <header class="embed-bar">
-                <span class="brand"><span class="logo" aria-hidden="true">"◆"</span>" Routeplay"</span>
+                <h1 class="brand"><span class="logo" aria-hidden="true">"◆"</span>" Routeplay"</h1>
                 {status}
                 <a class="open-full" href=move || link.get().0 title=move || link.get().1 target="_blank" rel="noopener">
                     "Open in Routeplay"<span aria-hidden="true">" ↗"</span><span class="sr-only">" (new tab)"</span>
@@ -310,6 +310,7 @@ pub fn EmbedApp() -> impl IntoView {
                 }).collect_view()}
                 {move || missing().map(|m| view! { <div class="notice warning" role="alert" data-field="missing-policies"><span>{m}</span></div> })}
             </div>
+            <main class="embed-main">
             <section class="embed-prompt" aria-label="Prompt">
                 <label for="prompt" class="embed-label">{move || if read_only() { "Prompt (read-only)" } else { "Prompt" }}</label>
                 <textarea
@@ -335,6 +336,7 @@ pub fn EmbedApp() -> impl IntoView {
                 <summary>"Signals"<span class="muted small" data-field="signals-summary">{summary}</span></summary>
                 <SignalsPanel />
             </details>
+            </main>
         </div>
     }
 }

@@ -1030,7 +1030,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="summary-title">
             <h2 id="summary-title">"Summary per policy"</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Summary per policy (scrolls sideways)">
                 <table class="summary">
                     <thead>
                         <tr>

@@ -268,7 +268,7 @@ pub fn FlowChart(
     view! {
         <figure class="chart" data-chart="flow">
             <figcaption>{format!("Prompts → task type → model, under {policy}")}</figcaption>
-            <div class="chart-scroll">
+            <div class="chart-scroll" tabindex="0" role="region" aria-label="Flow chart (scrolls sideways)">
                 <svg class="flow" viewBox=format!("0 0 {W} {h:.0}") role="img" aria-label=aria>
                     <text x="0" y="14" class="axis-title">{plural(flow.total, "prompt")}</text>
                     <text x=f1(x1) y="14" class="axis-title">"Task type"</text>
@@ -551,10 +551,10 @@ pub fn CoverageBars(#[prop(into)] policy: String, rows: Vec<RuleCoverage>) -> im
         .collect_view();
     view! {
         <div class="coverage" data-coverage=policy.clone()>
-            <h4>
+            <h3 class="coverage-title">
                 {policy.clone()}
                 {(never > 0).then(|| view! { <span class="badge warn">{format!("{never} never fired")}</span> })}
-            </h4>
+            </h3>
             <ul class="cov-list" aria-label=format!("Rule coverage of {policy}")>{items}</ul>
         </div>
     }

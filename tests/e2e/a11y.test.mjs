@@ -153,7 +153,7 @@ test('axe flags a low-contrast text (the check can fail)', async () => {
     p.textContent = 'Low contrast probe';
     p.style.color = '#b8b8b8'; // CSSOM, which the CSP allows; about 2:1 on white
     p.style.background = '#ffffff';
-    document.querySelector('main').prepend(p);
+    document.querySelector('.app main').prepend(p); // the app's, not the boot skeleton's (hidden)
   });
   const v = await axe(page);
   const cc = v.find((x) => x.id === 'color-contrast');

@@ -433,7 +433,7 @@ test('a rule that never fires is highlighted, and a policy reading the language 
   const never = page.locator('.coverage[data-coverage="language-desk"] .cov-row[data-rule="klingon"]');
   assert.equal(await never.getAttribute('data-never'), 'true');
   assert.match(await never.textContent(), /never fired/);
-  assert.match(await page.textContent('.coverage[data-coverage="language-desk"] h4'), /1 never fired/);
+  assert.match(await page.textContent('.coverage[data-coverage="language-desk"] .coverage-title'), /1 never fired/);
   const french = await page.textContent('.coverage[data-coverage="language-desk"] .cov-row[data-rule="french"] .cov-n');
   assert.doesNotMatch(french, /never fired/, 'the sample set has French prompts: language was detected');
   console.log(`language-reading policy: french rule ${french.trim()}; ${await page.textContent('.timing')}`);
