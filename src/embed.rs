@@ -331,6 +331,7 @@ pub fn EmbedApp() -> impl IntoView {
                     </div>
                 </Show>
             </section>
+            <h2 class="sr-only">"How this prompt is routed"</h2>
             <DecisionCards />
             <details class="embed-signals">
                 <summary>"Signals"<span class="muted small" data-field="signals-summary">{summary}</span></summary>
