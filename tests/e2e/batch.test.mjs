@@ -253,6 +253,10 @@ for (const [width, tag] of [[1280, 'desktop'], [375, 'phone']]) {
       tr.querySelector('td[data-side="a"] .rule-name').textContent, tr.querySelector('td[data-side="b"] .rule-name').textContent,
     ]);
     assert.notEqual(ma, mb);
+    // Both models are in view without scrolling the table sideways, on a phone too.
+    const [rightOfB, visibleRight] = await row.evaluate((tr) => [tr.querySelector('td[data-side="b"]').getBoundingClientRect().right,
+      tr.closest('.decisions-scroll').getBoundingClientRect().right]);
+    assert.ok(rightOfB <= visibleRight + 0.5, `B's column ends at ${rightOfB} px, inside the table's visible box (${visibleRight} px)`);
     await page.locator('table.batch-decisions').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `tests/e2e/artifacts/batch-diff-${tag}.png` });
     await row.locator('[data-action="traces"]').click();
