@@ -134,15 +134,7 @@ pub fn App() -> impl IntoView {
                 <LoadStatus />
             </nav>
             <div class="notices" aria-live="polite">
-                {move || saving.notices.get().into_iter().map(|n| {
-                    let text = n.text.clone();
-                    view! {
-                        <div class="notice" class:warning=n.warning role={if n.warning { "alert" } else { "status" }}>
-                            <span>{n.text}</span>
-                            <button class="link" on:click=move |_| saving.notices.update(|all| all.retain(|m| m.text != text))>"Dismiss"</button>
-                        </div>
-                    }
-                }).collect_view()}
+                <NoticeList />
             </div>
             <main class="views">
                 <div class="view view-prompt" hidden=move || view() != View::Prompt>
@@ -172,6 +164,29 @@ pub fn App() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The notices (saved, not saved, links opened, ...), each with a Dismiss button: the full page
+/// and the embed.
+#[component]
+pub fn NoticeList() -> impl IntoView {
+    let saving = expect_context::<Saving>();
+    move || {
+        saving
+            .notices
+            .get()
+            .into_iter()
+            .map(|n| {
+                let text = n.text.clone();
+                view! {
+                    <div class="notice" class:warning=n.warning role={if n.warning { "alert" } else { "status" }}>
+                        <span>{n.text}</span>
+                        <button class="link" on:click=move |_| saving.notices.update(|all| all.retain(|m| m.text != text))>"Dismiss"</button>
+                    </div>
+                }
+            })
+            .collect_view()
+    }
 }
 
 /// What is still loading, or failed.

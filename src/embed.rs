@@ -4,9 +4,9 @@
 //! An embed keeps everything in memory: `Saving` is loaded memory-only, and the panels that
 //! write to storage (theme switch, keys) are not part of this layout.
 
-use crate::app::DEFAULT_SELECTION;
+use crate::app::{NoticeList, DEFAULT_SELECTION};
 use crate::components::decision_cards::DecisionCards;
-use crate::components::prompt_editor::EXAMPLES;
+use crate::components::prompt_editor::{ExampleChips, EXAMPLES};
 use crate::components::signals_panel::SignalsPanel;
 use crate::engine::{Load, Playground};
 use crate::saving::Saving;
@@ -217,7 +217,6 @@ fn open_link(pg: Playground) -> (String, Option<String>) {
 #[component]
 pub fn EmbedApp() -> impl IntoView {
     let pg = expect_context::<Playground>();
-    let saving = expect_context::<Saving>();
     let embed = expect_context::<Embed>();
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |started: Option<bool>| {
@@ -299,15 +298,7 @@ pub fn EmbedApp() -> impl IntoView {
                 </a>
             </header>
             <div class="embed-notices" aria-live="polite">
-                {move || saving.notices.get().into_iter().map(|n| {
-                    let text = n.text.clone();
-                    view! {
-                        <div class="notice" class:warning=n.warning role={if n.warning { "alert" } else { "status" }}>
-                            <span>{n.text}</span>
-                            <button class="link" on:click=move |_| saving.notices.update(|all| all.retain(|m| m.text != text))>"Dismiss"</button>
-                        </div>
-                    }
-                }).collect_view()}
+                <NoticeList />
                 {move || missing().map(|m| view! { <div class="notice warning" role="alert" data-field="missing-policies"><span>{m}</span></div> })}
             </div>
             <main class="embed-main">
@@ -323,12 +314,7 @@ pub fn EmbedApp() -> impl IntoView {
                     on:input=move |ev| pg.prompt.set(event_target_value(&ev))
                 ></textarea>
                 <Show when=examples>
-                    <div class="examples" role="group" aria-label="Example prompts">
-                        <span class="muted small">"Try:"</span>
-                        {EXAMPLES.iter().map(|(label, text)| view! {
-                            <button class="chip" on:click=move |_| pg.prompt.set(text.to_string())>{*label}</button>
-                        }).collect_view()}
-                    </div>
+                    <ExampleChips />
                 </Show>
             </section>
             <h2 class="sr-only">"How this prompt is routed"</h2>

@@ -58,12 +58,21 @@ pub fn PromptEditor() -> impl IntoView {
                 prop:value=move || pg.prompt.get()
                 on:input=on_input
             ></textarea>
-            <div class="examples" role="group" aria-label="Example prompts">
-                <span class="muted small">"Try:"</span>
-                {EXAMPLES.iter().map(|(label, text)| view! {
-                    <button class="chip" on:click=move |_| pg.prompt.set(text.to_string())>{*label}</button>
-                }).collect_view()}
-            </div>
+            <ExampleChips />
         </section>
+    }
+}
+
+/// The "Try:" buttons that put an example prompt in the box (the full page and the embed).
+#[component]
+pub fn ExampleChips() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    view! {
+        <div class="examples" role="group" aria-label="Example prompts">
+            <span class="muted small">"Try:"</span>
+            {EXAMPLES.iter().map(|(label, text)| view! {
+                <button class="chip" on:click=move |_| pg.prompt.set(text.to_string())>{*label}</button>
+            }).collect_view()}
+        </div>
     }
 }
