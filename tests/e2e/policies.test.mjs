@@ -120,7 +120,8 @@ test('uploading a policy whose name exists asks: cancel adds nothing, keep both 
   await page.click('.policy-item[data-policy="my-policy"]');
   await upload(page, 'colleague.toml', theirs);
   await page.waitForSelector('.upload-conflict');
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.choice), 'keep-both');
+  // The question takes the focus on its safe answer once drawn (the next frame, not at once).
+  await page.waitForFunction(() => document.activeElement?.dataset.choice === 'keep-both', null, { timeout: 5000 });
   await page.click('.upload-conflict [data-choice="replace"]');
   await page.waitForFunction(() => /Replaced your “my-policy”/.test(document.querySelector('.policy-notice')?.textContent ?? ''));
   ws = await stored(page);
