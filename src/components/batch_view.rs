@@ -10,6 +10,7 @@
 use crate::components::charts::{
     CostQuality, CostQualityScatter, CoverageBars, FlowChart, ShareBars, ShareRow, PALETTE,
 };
+use crate::components::decision_cards::outcome_label;
 use crate::engine::{now_ms, Compiled, Load, Playground, Shared};
 use crate::state::share::BatchSource;
 use crate::state::View;
@@ -1144,16 +1145,6 @@ fn row_traces(
                 {trace_column("B", decide(b))}
             </div>
         </div>
-    }
-}
-
-fn outcome_label(o: RuleOutcome) -> (&'static str, &'static str) {
-    match o {
-        RuleOutcome::Chosen => ("chosen", "✔ chose"),
-        RuleOutcome::NotMatched => ("not-matched", "✗ no match"),
-        RuleOutcome::Error => ("error", "! error"),
-        RuleOutcome::NoEligible => ("no-eligible", "∅ no eligible model"),
-        RuleOutcome::Skipped => ("skipped", "· not reached"),
     }
 }
 

@@ -53,7 +53,9 @@ fn code_spans(text: &str) -> impl IntoView {
         .collect_view()
 }
 
-fn outcome_label(o: RuleOutcome) -> (&'static str, &'static str) {
+/// A rule outcome's CSS class suffix and label, for every trace the page draws (cards and
+/// the prompt set's row traces).
+pub(crate) fn outcome_label(o: RuleOutcome) -> (&'static str, &'static str) {
     match o {
         RuleOutcome::Chosen => ("chosen", "✔ chose"),
         RuleOutcome::NotMatched => ("not-matched", "✗ no match"),
