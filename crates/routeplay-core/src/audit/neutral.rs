@@ -285,7 +285,7 @@ pub fn neutral(policy: &Policy, house: &House, catalog: &Catalog) -> Result<Neut
         }
         rules.push(r);
     }
-    let toml = write_policy(policy, &rules, &label, &removed);
+    let toml = write_policy(policy, &rules, &label, &removed, &kept);
     match Policy::load(&toml, catalog) {
         Ok((p, _warnings)) => Ok(Neutral {
             policy: p,
@@ -318,17 +318,31 @@ fn toml_value(v: &serde_json::Value) -> String {
     }
 }
 
+/// Text safe in a TOML comment: line breaks (and other control characters) become spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// The neutral name of `policy` for a house labelled `label`.
 pub fn neutral_name(policy: &str, label: &str) -> String {
     format!("{policy} (neutral for {label})")
 }
 
-fn write_policy(policy: &Policy, rules: &[Rule], label: &str, removed: &[Removal]) -> String {
+fn write_policy(
+    policy: &Policy,
+    rules: &[Rule],
+    label: &str,
+    removed: &[Removal],
+    kept: &[String],
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "# The neutral counterfactual of `{}` for the house {label}, written by the audit:",
-        policy.name
+        "# The neutral counterfactual of `{}` for the house {}, written by the audit:",
+        one_line(&policy.name),
+        one_line(label)
     );
     let _ = writeln!(
         s,
@@ -341,7 +355,10 @@ fn write_policy(policy: &Policy, rules: &[Rule], label: &str, removed: &[Removal
         );
     }
     for r in removed {
-        let _ = writeln!(s, "# removed: {}", r.what.replace('\n', " "));
+        let _ = writeln!(s, "# removed: {}", one_line(&r.what));
+    }
+    for k in kept {
+        let _ = writeln!(s, "# kept: {}", one_line(k));
     }
     let _ = writeln!(s, "name = {}", q(&neutral_name(&policy.name, label)));
     if !policy.description.is_empty() {
