@@ -101,10 +101,12 @@ pub fn run(args: Args) -> CmdResult {
     let options = AuditOptions {
         seed: args.seed,
         resamples: args.resamples,
-        explain_limit: if args.json && !args.traces {
+        // Every steered prompt gets its difference line from both full decisions, except in
+        // the text report, which lists only `--limit` of them.
+        explain_limit: if args.json || card.is_some() {
             usize::MAX
         } else {
-            AuditOptions::default().explain_limit
+            args.limit.max(routeplay_core::audit::card::CARD_EXAMPLES)
         },
         ..AuditOptions::default()
     };

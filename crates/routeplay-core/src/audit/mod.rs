@@ -550,7 +550,12 @@ pub fn headline(
     let cost = match m.premium_pct {
         Some(p) if p.value > 0.0005 => format!("customers pay {} more", percent(p.value)),
         Some(p) if p.value < -0.0005 => format!("customers pay {} less", percent(-p.value)),
-        _ => "customers pay the same".to_string(),
+        Some(_) => "customers pay the same".to_string(),
+        // The reference spent nothing on these prompts (free models): no percentage.
+        None if m.premium_usd > 0.0 => {
+            format!("customers pay {} more", crate::format::usd(m.premium_usd))
+        }
+        None => "customers pay the same".to_string(),
     };
     let quality = match m.quality_given_up {
         Some(q) if q.value > 0.05 => format!("for {:.1} points less quality", q.value),

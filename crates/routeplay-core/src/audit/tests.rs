@@ -23,6 +23,10 @@ pub(super) fn test_catalog() -> Catalog {
         model("rival-cheap", "rival", "rival", 1.0, 90.0, 70.0),
         model("rival-pro", "rival", "cloud", 10.0, 95.0, 95.0),
         model("acme-on-cloud", "acme", "cloud", 3.0, 10.0, 10.0),
+        model("rival-free", "rival", "local", 0.0, 50.0, 50.0).replace(
+            r#""input_price": {"value": 1,"#,
+            r#""input_price": {"value": 0,"#,
+        ),
     ];
     Catalog::from_json(&format!(r#"{{"models": [{}]}}"#, models.join(","))).unwrap()
 }
@@ -259,4 +263,27 @@ fn a_picked_reference_is_compared_too_and_the_card_carries_both() {
     let card: serde_json::Value = serde_json::from_str(&r.card_json()).unwrap();
     assert_eq!(card["comparisons"].as_array().unwrap().len(), 2);
     assert_eq!(card["headline"].as_str().unwrap(), r.headline);
+}
+
+#[test]
+fn headline_against_a_free_reference_gives_the_premium_in_dollars() {
+    let catalog = test_catalog();
+    assert_eq!(catalog.get("rival-free").unwrap().input_price.value, 0.0);
+    let free = Policy::load(
+        "name = \"free\"\n[default]\nmodel = \"rival-free\"\n",
+        &catalog,
+    )
+    .unwrap()
+    .0;
+    let r = run(AuditOptions::default(), vec![free]);
+    let c = &r.comparisons[1];
+    assert_eq!(c.overall.steered, 6);
+    assert!(c.overall.premium_pct.is_none());
+    // The house model (85 for qa and code) against the free one (50): 35 points more.
+    let want = format!(
+        "customers pay {} more with 35.0 points more quality (acme-first vs. free)",
+        crate::format::usd(c.overall.premium_usd)
+    );
+    assert!(c.overall.premium_usd > 0.0);
+    assert!(c.headline.ends_with(&want), "{}", c.headline);
 }
