@@ -27,6 +27,12 @@ fn houses(preset: &str) -> Vec<&'static str> {
     if preset.contains("azure") {
         h.push("microsoft");
     }
+    if preset.contains("bedrock") {
+        h.push("amazon,bedrock");
+    }
+    if preset.contains("azure") {
+        h.push("microsoft,azure");
+    }
     if preset.contains("vertex") {
         h.push("provider:vertex");
     }
@@ -112,6 +118,13 @@ name = "gemini for planning"
 when = 'task == "planning"'
 candidates = ["gemini-2.5-pro", "gemini-3.1-pro-preview"]
 objective = "best_quality"
+min_quality = 80
+
+[[rule]]
+name = "gemini on vertex for chat"
+when = 'task == "chat"'
+candidates = ["vertex/gemini-2.5-flash", "vertex/gemini-2.5-pro"]
+objective = "cheapest"
 
 [[rule]]
 name = "specialists"
@@ -137,11 +150,12 @@ objective = "cheapest"
             ("[constraints]", &RemovalKind::AllowMakers),
             ("no google for code", &RemovalKind::DenyMakers),
             ("gemini for planning", &RemovalKind::Rule),
+            ("gemini on vertex for chat", &RemovalKind::Candidates),
             ("default", &RemovalKind::Candidates),
         ]
     );
     let rules = &n.policy.rules;
-    assert_eq!(rules.len(), 3);
+    assert_eq!(rules.len(), 4);
     // deny_makers keeps xai; the constraint's deny_providers stays everywhere.
     assert_eq!(rules[0].filters.deny_makers, ["xai"]);
     assert!(rules.iter().all(|r| r.filters.allow_makers.is_empty()));
@@ -150,13 +164,21 @@ objective = "cheapest"
     assert!(n
         .toml
         .contains("candidates = [\"gemini-2.5-pro\", \"mistral-large-3\"]"));
-    assert!(matches!(
-        &rules[2].action,
-        routeplay_core::policy::Action::Pick {
-            candidates: None,
-            ..
-        }
-    ));
+    // A house-only pool with no floor is a routing rule: kept, its pool widened to every model
+    // on the platform it is served on (Vertex is not the house here: `google` is).
+    assert_eq!(rules[1].name, "gemini on vertex for chat");
+    assert_eq!(rules[1].filters.allow_providers, ["vertex"]);
+    for r in [&rules[1], &rules[3]] {
+        assert!(matches!(
+            &r.action,
+            routeplay_core::policy::Action::Pick {
+                candidates: None,
+                ..
+            }
+        ));
+    }
+    // The default's candidates are served by Google itself: no provider restriction stays.
+    assert!(rules[3].filters.allow_providers.is_empty());
     // A default pinned to a house model is kept and said so.
     let pinned = Policy::load(
         "name = \"p\"\n[default]\nmodel = \"gemini-2.5-flash\"\n",
@@ -206,7 +228,13 @@ fn unknown_house_names_get_a_did_you_mean() {
     let presets = House::presets(&catalog);
     let google = presets.iter().find(|p| p.id == "google").unwrap();
     assert_eq!(google.kind, "maker and provider");
-    assert_eq!(google.models, 3);
+    let want = catalog
+        .models
+        .iter()
+        .filter(|m| m.maker == "google" || m.provider == "google")
+        .count();
+    assert!(want >= 3);
+    assert_eq!(google.models, want);
     assert!(presets
         .iter()
         .any(|p| p.id == "groq" && p.kind == "provider"));
