@@ -312,3 +312,53 @@ proptest! {
         prop_assert!(!r.card_markdown().is_empty() && !r.card_json().is_empty());
     }
 }
+
+#[test]
+fn platform_router_for_its_maker_is_compared_within_the_platform_and_says_what_changed() {
+    let catalog = catalog();
+    let src = PRESETS
+        .iter()
+        .find(|p| p.0 == "bedrock-prompt-router")
+        .expect("the Bedrock router preset ships")
+        .1;
+    let policy = Policy::load(src, &catalog).unwrap().0;
+    let house = House::parse("amazon", &catalog).unwrap();
+    let set = Arc::new(
+        read_prompt_set(
+            "{\"id\": \"a\", \"text\": \"Write a Rust function that merges two sorted vectors.\", \"label\": \"code\"}\n",
+            &ReadOptions::default(),
+        )
+        .unwrap(),
+    );
+    let config = RunConfig {
+        metadata: Default::default(),
+        tasks: TaskSource {
+            use_labels: true,
+            ..TaskSource::default()
+        },
+    };
+    let r = audit(
+        set,
+        policy,
+        house,
+        vec![],
+        catalog.clone(),
+        config,
+        AuditOptions::default(),
+    )
+    .unwrap();
+    let c = &r.comparisons[0];
+    assert_eq!(c.overall.steered, 1);
+    let s = &c.steered_prompts[0];
+    // The neutral router stays on Bedrock, ranking every model there.
+    assert_eq!(catalog.get(&s.reference.model).unwrap().provider, "bedrock");
+    assert_eq!(s.reference.provider, "bedrock");
+    assert_ne!(s.reference.maker, "amazon");
+    assert!(
+        s.difference.contains("not among its candidates")
+            && s.difference
+                .contains("has its house-only candidates dropped there"),
+        "{}",
+        s.difference
+    );
+}

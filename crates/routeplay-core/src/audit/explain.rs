@@ -37,3 +37,42 @@ pub fn difference(policy: &Decision, reference: &Decision, removed: &[String]) -
     }
     s
 }
+
+/// [`difference`] for the comparison with the neutral counterfactual: also says what the
+/// neutral policy took out of the rule that chose the house model (`house-only candidates
+/// dropped there`), or that it removed the rule, from the transformation's `removals`.
+pub fn difference_with_removals(
+    policy: &Decision,
+    reference: &Decision,
+    removals: &[super::Removal],
+) -> String {
+    use super::RemovalKind as K;
+    let removed_rules: Vec<String> = removals
+        .iter()
+        .filter(|r| r.kind == K::Rule)
+        .map(|r| r.rule.clone())
+        .collect();
+    let mut s = difference(policy, reference, &removed_rules);
+    let Some(prule) = policy.rule.as_deref() else {
+        return s;
+    };
+    let changes: Vec<&str> = removals
+        .iter()
+        .filter(|r| r.kind != K::Rule && (r.rule == prule || r.rule == "[constraints]"))
+        .map(|r| match r.kind {
+            K::AllowMakers => "its allow_makers dropped",
+            K::AllowProviders => "its allow_providers dropped",
+            K::DenyMakers => "the house taken out of its deny_makers",
+            K::DenyProviders => "the house taken out of its deny_providers",
+            K::Candidates => "its house-only candidates dropped",
+            K::Rule => "",
+        })
+        .collect();
+    if !changes.is_empty() {
+        s.push_str(&format!(
+            " (rule `{prule}` has {} there)",
+            changes.join(", ")
+        ));
+    }
+    s
+}

@@ -35,7 +35,7 @@ pub mod neutral;
 
 pub use bootstrap::{Prng, Stat};
 pub use card::AuditCard;
-pub use explain::difference;
+pub use explain::{difference, difference_with_removals};
 pub use house::{display_name, House, HouseError, HousePreset};
 pub use measure::{HouseShare, Measures, RealisedMeasures};
 pub use neutral::{neutral, Neutral, NeutralError, Removal, RemovalKind};
@@ -390,13 +390,6 @@ impl AuditRun {
             quality: p.quality,
             outcome: p.outcome,
         };
-        let removed_rules: Vec<String> = self
-            .neutral
-            .removed
-            .iter()
-            .filter(|r| r.kind == RemovalKind::Rule)
-            .map(|r| r.rule.clone())
-            .collect();
         let label = self.house.label();
         let policy_name = policies[0].name.clone();
         let mut comparisons = Vec::new();
@@ -435,7 +428,7 @@ impl AuditRun {
                     .cmp(&a.measures.prompts)
                     .then(a.task.cmp(&b.task))
             });
-            let removed: &[String] = if r == 0 { &removed_rules } else { &[] };
+            let removals: &[Removal] = if r == 0 { &self.neutral.removed } else { &[] };
             let mut steered_prompts = Vec::new();
             for (i, pair) in pairs.iter().enumerate() {
                 if !pair.steered() {
@@ -448,7 +441,7 @@ impl AuditRun {
                     .then(|| self.explain(r, i))
                     .flatten();
                 let difference = match &full {
-                    Some((a, b)) => explain::difference(a, b, removed),
+                    Some((a, b)) => explain::difference_with_removals(a, b, removals),
                     None => format!(
                         "{}: `{}` by rule `{}`; {}: `{}` by rule `{}`",
                         policy_name,
