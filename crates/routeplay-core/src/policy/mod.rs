@@ -77,8 +77,9 @@ pub use decide::{
 };
 pub use diag::{char_offset, Diagnostic, Fix, Severity};
 pub use expr::{
-    heuristic_complexity, split_key, Facts, Metadata, Variable, FUNCTIONS, MAX_CONDITION_BYTES,
-    MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, VARIABLES,
+    heuristic_complexity, split_key, ConversationFacts, Facts, Metadata, Variable, FUNCTIONS,
+    MAX_CONDITION_BYTES, MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, MAX_TOOL_NAMES,
+    MAX_TOOL_NAME_BYTES, VARIABLES,
 };
 
 use crate::catalog::{Catalog, CAPABILITIES, TASK_TYPES};
