@@ -464,3 +464,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_documented_sticky_example_loads_and_escalates() {
+    let doc = include_str!("../../../docs/policy.md");
+    let section = doc.split("### Stickiness").nth(1).expect("the section");
+    let src = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("the example");
+    let cat = catalog();
+    let (p, warnings) = Policy::load(src, &cat).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(p.sticky && p.rules[0].escalation);
+    assert_eq!(p.rules[0].name, "hard planning");
+}
