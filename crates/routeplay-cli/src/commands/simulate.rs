@@ -198,11 +198,19 @@ pub fn render_conversations(r: &ConversationReport) -> String {
             if p.sticky { " (sticky)" } else { "" }
         ));
         s.push_str(&format!(
-            "  cost {} total, {} per conversation · {} in {} · cache-miss cost {} · {} of {} input tokens cached\n",
+            "  cost {} total, {} per conversation · mean quality {:.1} · {} · cache-miss cost {} · {} of {} input tokens cached\n",
             usd(p.total_cost_usd),
             usd(p.mean_cost_per_conversation_usd),
-            plural_with(p.switches, "model switch", "model switches"),
-            plural(p.conversations_switched, "conversation"),
+            p.mean_quality,
+            if p.switches == 0 {
+                "no model switch".to_string()
+            } else {
+                format!(
+                    "{} in {}",
+                    plural_with(p.switches, "model switch", "model switches"),
+                    plural(p.conversations_switched, "conversation")
+                )
+            },
             usd(p.cache_miss_usd),
             routeplay_core::format::thousands(p.cached_tokens.round() as usize),
             routeplay_core::format::thousands(p.input_tokens.round() as usize),

@@ -244,6 +244,9 @@ pub struct PolicyConversationReport {
     pub cached_tokens: f64,
     /// Input tokens over all turns.
     pub input_tokens: f64,
+    /// Mean catalog quality of the model used for each routed turn, for that turn's task
+    /// (what stickiness may give up).
+    pub mean_quality: f64,
     /// Turns kept on the conversation's model by stickiness although the rules chose another.
     pub kept_turns: usize,
     /// Turns an escalation rule moved to another model.
@@ -304,6 +307,7 @@ pub fn simulate_conversations<'a>(
             cache_miss_usd: 0.0,
             cached_tokens: 0.0,
             input_tokens: 0.0,
+            mean_quality: 0.0,
             kept_turns: 0,
             escalations: 0,
             agent_steps: 0,
@@ -336,6 +340,9 @@ pub fn simulate_conversations<'a>(
                 c.models.push(t.model.clone());
                 rep.cached_tokens += t.cached_tokens;
                 rep.input_tokens += t.input_tokens;
+                if let Some(e) = r.decisions.get(p).and_then(|d| d.decision.estimate) {
+                    rep.mean_quality += e.quality;
+                }
                 match &t.model {
                     None => rep.unrouted_turns += 1,
                     Some(m) => {
@@ -368,6 +375,12 @@ pub fn simulate_conversations<'a>(
             0.0
         } else {
             rep.total_cost_usd / rep.conversations as f64
+        };
+        let routed = rep.turns - rep.unrouted_turns;
+        rep.mean_quality = if routed == 0 {
+            0.0
+        } else {
+            rep.mean_quality / routed as f64
         };
         rep.agent_step_models = counts(std::mem::take(&mut agent[p]));
         rep.by_model = counts(std::mem::take(&mut models[p]));
