@@ -17,6 +17,9 @@ pub const POLICY_INDEX_URL: &str = "public/policies/index.json";
 pub const MODEL_URL: &str = "public/model/task-classifier.bin";
 /// The shipped sample prompt set.
 pub const SAMPLES_URL: &str = "public/samples/prompts.jsonl";
+/// The shipped sample conversations (OpenAI Chat Completions and Batch rows, Anthropic Messages
+/// bodies and ShareGPT rows in one mixed JSONL file).
+pub const CONVERSATIONS_URL: &str = "public/samples/conversations.jsonl";
 
 #[derive(Deserialize)]
 struct PolicyIndex {

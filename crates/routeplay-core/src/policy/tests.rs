@@ -1010,3 +1010,63 @@ fn many_costly_rules_are_rejected_together() {
         + "[default]\nmodel = \"gpt-5-mini\"\n";
     assert!(Policy::load(&fewer, &catalog()).is_ok());
 }
+
+#[test]
+fn broken_stickiness_settings_are_diagnosed_at_their_span() {
+    // An escalation on the default rule: an error at the value, with help.
+    let src = "name = \"s\"\nsticky = true\n[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5.4\"\nescalation = true\n[default]\nmodel = \"gpt-5-mini\"\nescalation = true\n";
+    let d = assert_diag(src, "schema", Severity::Error, 9, 14);
+    assert_eq!(d.message, "the [default] rule cannot be an escalation");
+    assert!(d.help.as_deref().unwrap().contains("its own [[rule]]"));
+    // An escalation in a policy that is not sticky does nothing: a warning saying so.
+    let src = "name = \"s\"\n[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5.4\"\nescalation = true\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "unused", Severity::Warning, 5, 14);
+    assert!(d.help.as_deref().unwrap().contains("sticky = true"));
+    // Wrong types are schema errors at the value.
+    assert_diag(
+        "sticky = \"yes\"\n[default]\nmodel = \"gpt-5-mini\"\n",
+        "schema",
+        Severity::Error,
+        1,
+        10,
+    );
+    assert_diag(
+        "sticky = true\n[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5.4\"\nescalation = 1\n[default]\nmodel = \"gpt-5-mini\"\n",
+        "schema",
+        Severity::Error,
+        5,
+        14,
+    );
+    // A misspelt field gets the "did you mean" fix.
+    let d = assert_diag(
+        "stiky = true\n[default]\nmodel = \"gpt-5-mini\"\n",
+        "schema",
+        Severity::Error,
+        1,
+        1,
+    );
+    assert_eq!(d.fix.as_ref().unwrap().replacement, "sticky");
+    // Written right, it parses and checks clean.
+    let p = Policy::load(
+        "name = \"s\"\nsticky = true\n[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5.4\"\nescalation = true\n[default]\nmodel = \"gpt-5-mini\"\n",
+        &catalog(),
+    )
+    .unwrap();
+    assert!(p.1.is_empty(), "{:?}", p.1);
+    assert!(p.0.sticky && p.0.rules[0].escalation && !p.0.rules[1].escalation);
+}
+
+#[test]
+fn conversation_variables_default_to_a_one_turn_conversation() {
+    let f = facts(CODE, Some(("code", 0.8)));
+    let cat = catalog();
+    let src = "name = \"c\"\n[[rule]]\nname = \"one turn\"\nwhen = 'turns == 1 && !agent_step && tool_count == 0 && size(tool_names) == 0 && system_tokens == 0 && context_tokens == tokens && !has_images && conversation_task == task && conversation_complexity == complexity && conversation_confidence == confidence'\nmodel = \"gpt-5.4\"\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let (p, _) = Policy::load(src, &cat).unwrap();
+    let d = p.decide(&f, &cat);
+    assert_eq!(
+        d.rule.as_deref(),
+        Some("one turn"),
+        "{:?}",
+        d.trace[0].reason
+    );
+}
