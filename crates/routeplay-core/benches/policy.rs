@@ -1,7 +1,7 @@
 //! Policy engine benchmark (no harness; prints figures).
 //!
 //! - one decision (signals and facts prepared beforehand, no classification): p50 / p90 / p99
-//!   over the six presets and a varied prompt set, both the lean path simulation uses and the
+//!   over the shipped presets and a varied prompt set, both the lean path simulation uses and the
 //!   full decision with its trace;
 //! - 10,000 prompts × 5 policies through `Simulation`, single-threaded, with and without
 //!   preparing each prompt's facts;
@@ -89,11 +89,12 @@ fn main() {
     ] {
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         println!(
-            "one decision, {name}: p50 {:.2} µs · p90 {:.2} µs · p99 {:.2} µs  ({} samples over 6 presets)",
+            "one decision, {name}: p50 {:.2} µs · p90 {:.2} µs · p99 {:.2} µs  ({} samples over {} presets)",
             percentile(v, 50.0),
             percentile(v, 90.0),
             percentile(v, 99.0),
-            v.len()
+            v.len(),
+            PRESETS.len()
         );
     }
     println!(
