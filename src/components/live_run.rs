@@ -234,11 +234,8 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
             Progress::Usage(u) => card.usage.set(u),
         });
         let req = ChatRequest {
-            model: m.model.clone(),
-            prompt: ctx.prompt.clone(),
-            system: None,
             max_tokens: ctx.max_tokens,
-            stream: ctx.stream,
+            ..ChatRequest::prompt(m.model.clone(), ctx.prompt.clone(), ctx.stream)
         };
         let res = client
             .run(req, key, canceller, ctx.limits, on_progress)
