@@ -4,6 +4,8 @@
 //! browser app and the `routeplay` CLI give the same answers:
 //!
 //! - [`classifier`]: the task-type and complexity model (features, file format, training, metrics).
+//! - [`conversation`]: whole chat requests (system, turns, tools) read from OpenAI, Anthropic,
+//!   Batch and ShareGPT files.
 //! - [`embed`]: the options an embed URL's fragment carries (policies, theme, prompt, read-only).
 //! - [`format`]: money, signed differences and counts as people read them (app and CLI alike).
 //! - [`signals`]: cheap, deterministic facts about a prompt (size, tokens, code, language, PII).
@@ -22,6 +24,7 @@
 
 pub mod catalog;
 pub mod classifier;
+pub mod conversation;
 pub mod embed;
 pub mod export;
 pub mod format;

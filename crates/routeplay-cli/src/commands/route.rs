@@ -69,6 +69,7 @@ pub fn run(args: Args) -> CmdResult {
             label: None,
             metadata: Default::default(),
             outcomes: None,
+            conversation: None,
         };
         let facts = prompt_facts(&prompt, &config, true);
         let decisions: Vec<Decision> = policies

@@ -114,6 +114,11 @@ pub struct Model {
     pub api_model: Option<String>,
     /// USD per 1M input tokens.
     pub input_price: Figure,
+    /// USD per 1M cached input tokens (a prompt-cache hit: OpenAI cached input, Anthropic cache
+    /// reads, Gemini context caching, DeepSeek cache hits). Absent when the provider publishes no
+    /// cache discount: cached tokens then cost the full input price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_price: Option<Figure>,
     /// USD per 1M output tokens.
     pub output_price: Figure,
     /// Context window in tokens.
@@ -162,6 +167,30 @@ impl Model {
     /// Estimated cost in USD of one request.
     pub fn cost(&self, input_tokens: f64, output_tokens: f64) -> f64 {
         (input_tokens * self.input_price.value + output_tokens * self.output_price.value) / 1e6
+    }
+
+    /// USD per 1M cached input tokens: the published cached-input price, or the input price
+    /// when none is published (no cache discount).
+    pub fn cached_input_per_mtok(&self) -> f64 {
+        self.cached_input_price
+            .as_ref()
+            .map_or(self.input_price.value, |f| f.value)
+    }
+
+    /// Estimated cost in USD of one request of which `cached_tokens` of the `input_tokens` are a
+    /// prompt-cache hit (billed at [`Model::cached_input_per_mtok`]); `cached_tokens` is capped
+    /// at `input_tokens`. Cache writes are billed as plain input.
+    pub fn cost_with_cache(
+        &self,
+        input_tokens: f64,
+        cached_tokens: f64,
+        output_tokens: f64,
+    ) -> f64 {
+        let cached = cached_tokens.clamp(0.0, input_tokens.max(0.0));
+        ((input_tokens - cached) * self.input_price.value
+            + cached * self.cached_input_per_mtok()
+            + output_tokens * self.output_price.value)
+            / 1e6
     }
 
     /// Estimated latency in milliseconds until the whole answer is out.
@@ -243,12 +272,14 @@ impl Catalog {
                 return Err(err(format!("model id `{}` appears twice", m.id)));
             }
             for (what, f) in [
-                ("input_price", &m.input_price),
-                ("output_price", &m.output_price),
-                ("context_window", &m.context_window),
-                ("ttft_ms", &m.ttft_ms),
-                ("output_tps", &m.output_tps),
+                ("input_price", Some(&m.input_price)),
+                ("cached_input_price", m.cached_input_price.as_ref()),
+                ("output_price", Some(&m.output_price)),
+                ("context_window", Some(&m.context_window)),
+                ("ttft_ms", Some(&m.ttft_ms)),
+                ("output_tps", Some(&m.output_tps)),
             ] {
+                let Some(f) = f else { continue };
                 if !f.value.is_finite() || f.value < 0.0 {
                     return Err(err(format!(
                         "model `{}`: {what} must be a non-negative number",
@@ -375,5 +406,44 @@ mod tests {
         let raw: Catalog = serde_json::from_str(&format!("{{\"models\": [{m}]}}")).unwrap();
         assert_eq!(raw.position("a"), Some(0));
         assert_eq!(one.get("a").unwrap().quality_for("unknown"), 50.0);
+    }
+
+    #[test]
+    fn cached_input_price_is_optional_checked_and_billed() {
+        let base = r#""id":"a","provider":"p","maker":"m",
+            "input_price":{"value":2,"source":"s","date":"d"},
+            "output_price":{"value":8,"source":"s","date":"d"},
+            "context_window":{"value":1000,"source":"s","date":"d"},
+            "ttft_ms":{"value":100,"source":"s","date":"d"},
+            "output_tps":{"value":100,"source":"s","date":"d"},
+            "quality":{"scores":{"qa":50},"source":"s","date":"d"}"#;
+        let plain = Catalog::from_json(&format!("{{\"models\": [{{{base}}}]}}")).unwrap();
+        let m = plain.get("a").unwrap();
+        assert_eq!(m.cached_input_price, None);
+        // No published discount: cached tokens cost the full input price.
+        assert_eq!(m.cached_input_per_mtok(), 2.0);
+        assert_eq!(m.cost_with_cache(1e6, 5e5, 0.0), m.cost(1e6, 0.0));
+        // Absent stays absent in the JSON written back.
+        assert!(!plain.to_json().contains("cached_input_price"));
+
+        let cached = format!(
+            r#"{{"models": [{{{base}, "cached_input_price":{{"value":0.5,"source":"page","date":"2026-09"}}}}]}}"#
+        );
+        let c = Catalog::from_json(&cached).unwrap();
+        let m = c.get("a").unwrap();
+        assert_eq!(m.cached_input_price.as_ref().unwrap().source, "page");
+        // 600k uncached at $2 + 400k cached at $0.50 + 1M output at $8.
+        assert!((m.cost_with_cache(1e6, 4e5, 1e6) - (1.2 + 0.2 + 8.0)).abs() < 1e-12);
+        // More cached tokens than input tokens are capped at the input.
+        assert!((m.cost_with_cache(1e6, 2e6, 0.0) - 0.5).abs() < 1e-12);
+        assert!(c.to_json().contains("\"cached_input_price\""));
+
+        let bad = cached.replace("0.5", "-1");
+        let e = Catalog::from_json(&bad).unwrap_err();
+        assert!(
+            e.message
+                .contains("cached_input_price must be a non-negative number"),
+            "{e}"
+        );
     }
 }

@@ -227,6 +227,11 @@ impl Walker<'_> {
             "task" | "language" => Shape::string(LABEL_BYTES),
             "scores" => Shape::list(SCORE_KEYS, Shape::string(LABEL_BYTES)),
             "pii" => Shape::list(PII_KINDS, Shape::string(LABEL_BYTES)),
+            "conversation_task" => Shape::string(LABEL_BYTES),
+            "tool_names" => Shape::list(
+                super::expr::MAX_TOOL_NAMES as f64,
+                Shape::string(super::expr::MAX_TOOL_NAME_BYTES as f64),
+            ),
             "meta" => {
                 let fields = self.meta.fields.len() as f64 + MAX_META_FIELDS as f64;
                 let key = self

@@ -6,7 +6,7 @@ use super::cost::{
     self, MAX_CONDITION_COST, MAX_CONDITION_STEPS, MAX_META_FIELDS, MAX_META_VALUE_BYTES, TICK,
 };
 use crate::catalog::TASK_TYPES;
-use crate::signals::{CheapSignals, PromptSignals};
+use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
 use cel::common::ast::{Expr, LiteralValue};
 use cel::common::types::CelBool;
 use cel::common::value::{CowVal, Val};
@@ -90,7 +90,7 @@ pub struct Variable {
 }
 
 /// Every variable a condition can read, in the order [`Facts`] stores them.
-pub const VARIABLES: [Variable; 15] = [
+pub const VARIABLES: [Variable; 25] = [
     Variable { name: "task", type_name: "string", doc: "the most probable task type; \"unknown\" while no classifier is loaded" },
     Variable { name: "scores", type_name: "map(string, double)", doc: "probability per task type (scores.code, scores.planning, ...); all 0 without a classifier" },
     Variable { name: "complexity", type_name: "double", doc: "0..1, how likely the prompt needs a strong model; without a classifier a size/code heuristic (see heuristic_complexity)" },
@@ -106,7 +106,22 @@ pub const VARIABLES: [Variable; 15] = [
     Variable { name: "confidence", type_name: "double", doc: "0..1, the top task probability (calibrated); 0 without a classifier" },
     Variable { name: "margin", type_name: "double", doc: "0..1, the top task probability minus the second; 0 without a classifier" },
     Variable { name: "meta", type_name: "object", doc: "request metadata; fields declared under [metadata] with their defaults" },
+    Variable { name: "turns", type_name: "int", doc: "user messages in the conversation so far, this turn's included; 1 for a single prompt" },
+    Variable { name: "agent_step", type_name: "bool", doc: "the request's last message is a tool result: the model is asked to go on after a tool ran" },
+    Variable { name: "tool_count", type_name: "int", doc: "tools the request offers; 0 for a single prompt" },
+    Variable { name: "tool_names", type_name: "list(string)", doc: "names of the tools offered (the first 128, each cut to 64 bytes)" },
+    Variable { name: "system_tokens", type_name: "int", doc: "estimated tokens of the system prompt; 0 when none" },
+    Variable { name: "context_tokens", type_name: "int", doc: "estimated input tokens of the whole request: system + earlier messages + tool schemas + this turn; equals tokens for a single prompt. Costs and the context-window check use it" },
+    Variable { name: "has_images", type_name: "bool", doc: "some message holds an image (images are counted, not read as text)" },
+    Variable { name: "conversation_task", type_name: "string", doc: "the classifier's task type for the conversation as a whole (every user message, joined); equals task for a single prompt" },
+    Variable { name: "conversation_complexity", type_name: "double", doc: "the classifier's complexity for the conversation as a whole; equals complexity for a single prompt" },
+    Variable { name: "conversation_confidence", type_name: "double", doc: "the top task probability for the conversation as a whole; equals confidence for a single prompt" },
 ];
+
+/// The most tool names `tool_names` holds (the rest are counted in `tool_count` only).
+pub const MAX_TOOL_NAMES: usize = 128;
+/// The longest tool name `tool_names` holds, in bytes (longer names are cut).
+pub const MAX_TOOL_NAME_BYTES: usize = 64;
 
 const META_INDEX: usize = 14;
 
@@ -116,12 +131,12 @@ fn var_index(name: &str) -> Option<usize> {
 
 fn var_ty(index: usize) -> Ty {
     match index {
-        0 | 7 => Ty::String,
+        0 | 7 | 22 => Ty::String,
         1 => Ty::Map(Box::new(Ty::Double)),
-        2 | 12 | 13 => Ty::Double,
-        3..=6 => Ty::Int,
-        8 | 9 | 11 => Ty::Bool,
-        10 => Ty::List(Box::new(Ty::String)),
+        2 | 12 | 13 | 23 | 24 => Ty::Double,
+        3..=6 | 15 | 17 | 19 | 20 => Ty::Int,
+        8 | 9 | 11 | 16 | 21 => Ty::Bool,
+        10 | 18 => Ty::List(Box::new(Ty::String)),
         _ => Ty::Meta,
     }
 }
@@ -1235,7 +1250,7 @@ impl Facts {
                 _ => Value::String(Arc::new(format!("{k:?}").to_lowercase())),
             })
             .collect();
-        let vars: Vec<Box<dyn Val>> = vec![
+        let mut vars: Vec<Box<dyn Val>> = vec![
             boxed(Value::String(Arc::new(task.clone()))),
             boxed(Value::from(scores)),
             boxed(Value::Float(complexity)),
@@ -1254,7 +1269,23 @@ impl Facts {
             boxed(Value::Float(
                 signals.task.as_ref().map_or(0.0, |p| p.margin()),
             )),
+            // `meta` is bound per policy (see `Scope`); this slot keeps the indices aligned.
+            boxed(Value::Null),
         ];
+        let confidence = signals.task.as_ref().map_or(0.0, |p| p.confidence());
+        // A single prompt is a one-turn conversation (see `Facts::set_conversation`).
+        vars.extend([
+            boxed(Value::Int(1)),
+            boxed(Value::Bool(false)),
+            boxed(Value::Int(0)),
+            boxed(Value::List(Arc::new(Vec::new()))),
+            boxed(Value::Int(0)),
+            boxed(Value::Int(cheap.tokens as i64)),
+            boxed(Value::Bool(false)),
+            boxed(Value::String(Arc::new(task.clone()))),
+            boxed(Value::Float(complexity)),
+            boxed(Value::Float(confidence)),
+        ]);
         Facts {
             split_key: key,
             task,
@@ -1287,11 +1318,71 @@ impl Facts {
         self.classified
     }
 
-    /// How many variables a condition sees for these facts: one value per fact, plus `meta`.
+    /// How many variables a condition sees for these facts: one value per fact, `meta`
+    /// included (its slot is bound per policy).
     #[cfg(test)]
     pub(crate) fn bound_count(&self) -> usize {
-        self.vars.len() + 1
+        self.vars.len()
     }
+
+    /// Makes these facts describe a whole conversation: the conversation variables (`turns`,
+    /// `agent_step`, `tool_count`, `tool_names`, `system_tokens`, `context_tokens`,
+    /// `has_images`, `conversation_task`, `conversation_complexity`,
+    /// `conversation_confidence`) take the given values, and the input tokens that costs and
+    /// the context-window check use become `context_tokens`. The other variables describe the
+    /// last user message. `whole` is the classifier's view of the conversation as a whole;
+    /// `None` keeps this turn's.
+    pub fn set_conversation(&mut self, c: &ConversationFacts, whole: Option<&TaskPrediction>) {
+        let names: Vec<Value> = c
+            .tool_names
+            .iter()
+            .take(MAX_TOOL_NAMES)
+            .map(|n| {
+                let mut end = n.len().min(MAX_TOOL_NAME_BYTES);
+                while !n.is_char_boundary(end) {
+                    end -= 1;
+                }
+                Value::String(Arc::new(n[..end].to_string()))
+            })
+            .collect();
+        let at = META_INDEX + 1;
+        self.vars[at] = boxed(Value::Int(c.turns as i64));
+        self.vars[at + 1] = boxed(Value::Bool(c.agent_step));
+        self.vars[at + 2] = boxed(Value::Int(c.tool_names.len() as i64));
+        self.vars[at + 3] = boxed(Value::List(Arc::new(names)));
+        self.vars[at + 4] = boxed(Value::Int(c.system_tokens as i64));
+        self.vars[at + 5] = boxed(Value::Int(c.context_tokens as i64));
+        self.vars[at + 6] = boxed(Value::Bool(c.images > 0));
+        if let Some(w) = whole {
+            let complexity = if w.complexity.is_finite() {
+                w.complexity.clamp(0.0, 1.0)
+            } else {
+                0.5
+            };
+            self.vars[at + 7] = boxed(Value::String(Arc::new(w.label.clone())));
+            self.vars[at + 8] = boxed(Value::Float(complexity));
+            self.vars[at + 9] = boxed(Value::Float(w.confidence()));
+        }
+        self.input_tokens = c.context_tokens as f64;
+    }
+}
+
+/// The size and shape of a conversation, as [`Facts::set_conversation`] reads it (made by
+/// `crate::conversation::signals`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ConversationFacts {
+    /// User messages so far, this turn's included.
+    pub turns: usize,
+    /// The last message is a tool result.
+    pub agent_step: bool,
+    /// Names of the tools offered, in order.
+    pub tool_names: Vec<String>,
+    /// Estimated tokens of the system prompt.
+    pub system_tokens: usize,
+    /// Estimated input tokens of the whole request.
+    pub context_tokens: usize,
+    /// Images in the request.
+    pub images: usize,
 }
 
 /// Where request metadata is over the limits the cost estimate assumes: more than

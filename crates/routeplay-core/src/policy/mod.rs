@@ -67,6 +67,7 @@ mod explain;
 mod expr;
 pub mod reference;
 pub mod source;
+mod sticky;
 
 pub use cost::{
     MAX_CONDITION_COST, MAX_CONDITION_STEPS, MAX_META_FIELDS, MAX_META_VALUE_BYTES, MAX_POLICY_COST,
@@ -77,9 +78,11 @@ pub use decide::{
 };
 pub use diag::{char_offset, Diagnostic, Fix, Severity};
 pub use expr::{
-    heuristic_complexity, split_key, Facts, Metadata, Variable, FUNCTIONS, MAX_CONDITION_BYTES,
-    MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, VARIABLES,
+    heuristic_complexity, split_key, ConversationFacts, Facts, Metadata, Variable, FUNCTIONS,
+    MAX_CONDITION_BYTES, MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, MAX_TOOL_NAMES,
+    MAX_TOOL_NAME_BYTES, VARIABLES,
 };
+pub use sticky::{Stickiness, TurnDecision};
 
 use crate::catalog::{Catalog, CAPABILITIES, TASK_TYPES};
 use cel::common::value::Val;
@@ -183,6 +186,9 @@ pub struct Rule {
     pub fallback_count: usize,
     /// Whether this is the `[default]` rule.
     pub is_default: bool,
+    /// Whether the rule is an escalation (`escalation = true`): in a sticky policy, when it
+    /// chooses, the conversation moves to its model even after its first turn.
+    pub escalation: bool,
     condition: Option<Condition>,
     /// What the trace shows the values of: variables, or `scores.X` / `meta.X` fields.
     cond_vars: Vec<String>,
@@ -226,6 +232,9 @@ pub struct Policy {
     pub output_tokens: Option<f64>,
     /// The declared metadata fields and their defaults.
     pub metadata: BTreeMap<String, serde_json::Value>,
+    /// Whether a conversation stays on the model chosen at its first routed turn unless a rule
+    /// marked `escalation = true` chooses (`sticky = true`; see [`Policy::decide_turn`]).
+    pub sticky: bool,
     meta_schema: MetaSchema,
     default_meta: Arc<Box<dyn Val>>,
     source: Arc<str>,
@@ -250,6 +259,7 @@ struct RawPolicy {
     name: Option<Spanned<String>>,
     description: Option<String>,
     output_tokens: Option<Spanned<f64>>,
+    sticky: Option<Spanned<bool>>,
     #[serde(default)]
     metadata: BTreeMap<String, Spanned<toml::Value>>,
     constraints: Option<Spanned<RawFilters>>,
@@ -287,6 +297,7 @@ struct RawRule {
     weights: Option<Spanned<RawWeights>>,
     fallbacks: SList,
     fallback_count: Option<Spanned<i64>>,
+    escalation: Option<Spanned<bool>>,
     allow_providers: SList,
     deny_providers: SList,
     allow_makers: SList,
@@ -636,6 +647,8 @@ impl Builder<'_> {
                 }
             }
         }
+        let sticky = raw.sticky.as_ref().is_some_and(|s| *s.get_ref());
+        self.escalations(&raw, sticky);
         self.shadowing(&rules);
         self.total_cost(&rules);
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
@@ -655,11 +668,43 @@ impl Builder<'_> {
             rules,
             output_tokens,
             metadata,
+            sticky,
             meta_schema: meta,
             default_meta: Arc::new(default_meta),
             source: Arc::from(self.source),
             warnings: Vec::new(),
         })
+    }
+
+    /// `escalation = true` only means something in a sticky policy, and never on the default
+    /// rule (it would make every turn an escalation).
+    fn escalations(&mut self, raw: &RawPolicy, sticky: bool) {
+        if let Some(e) = raw
+            .default
+            .as_ref()
+            .and_then(|d| d.get_ref().escalation.as_ref())
+            .filter(|e| *e.get_ref())
+        {
+            self.error(
+                "schema",
+                e.span(),
+                "the [default] rule cannot be an escalation".into(),
+                Some("an escalation moves a sticky conversation to another model when its condition holds; give the escalation its own [[rule]] with a `when`".into()),
+            );
+        }
+        if sticky {
+            return;
+        }
+        for r in &raw.rule {
+            if let Some(e) = r.get_ref().escalation.as_ref().filter(|e| *e.get_ref()) {
+                self.warning(
+                    "unused",
+                    e.span(),
+                    "`escalation` only matters in a sticky policy".into(),
+                    Some("add `sticky = true` at the top of the policy to keep conversations on their first model unless an escalation rule fires".into()),
+                );
+            }
+        }
     }
 
     /// Every condition may run for one prompt: their estimates together have a budget too.
@@ -1151,6 +1196,7 @@ impl Builder<'_> {
             fallbacks: strings(&r.fallbacks),
             fallback_count,
             is_default,
+            escalation: r.escalation.as_ref().is_some_and(|e| *e.get_ref()) && !is_default,
             condition,
             cond_vars,
             spans,

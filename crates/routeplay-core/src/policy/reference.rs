@@ -88,10 +88,11 @@ pub fn objective_names() -> String {
 }
 
 /// The top-level fields and tables of a policy file.
-pub const POLICY_FIELDS: [Entry; 7] = [
+pub const POLICY_FIELDS: [Entry; 8] = [
     Entry { name: "name", kind: "string", doc: "the policy's name: its identity in the app, share links and reports" },
     Entry { name: "description", kind: "string", doc: "what the policy is for" },
     Entry { name: "output_tokens", kind: "number", doc: "expected answer length in tokens for every estimate (default: by task type)" },
+    Entry { name: "sticky", kind: "bool (default false)", doc: "keep a conversation on the model chosen at its first routed turn unless a rule with escalation = true chooses (then it stays on that model); switching models re-sends the history without the prompt cache" },
     Entry { name: "metadata", kind: "table [metadata]", doc: "request metadata fields the conditions read as meta.FIELD, each with its default (its type comes from the default)" },
     Entry { name: "constraints", kind: "table [constraints]", doc: "filters applied to every rule that does not set its own" },
     Entry { name: "rule", kind: "tables [[rule]]", doc: "the rules, tried in order; the first whose condition holds and leaves an eligible model chooses" },
@@ -99,7 +100,7 @@ pub const POLICY_FIELDS: [Entry; 7] = [
 ];
 
 /// The fields of a `[[rule]]` or `[default]` besides the filters.
-pub const RULE_FIELDS: [Entry; 9] = [
+pub const RULE_FIELDS: [Entry; 10] = [
     Entry {
         name: "name",
         kind: "string",
@@ -145,6 +146,11 @@ pub const RULE_FIELDS: [Entry; 9] = [
         name: "fallback_count",
         kind: "integer 0..20",
         doc: "how many next-ranked candidates form the fallback chain",
+    },
+    Entry {
+        name: "escalation",
+        kind: "bool (default false)",
+        doc: "in a sticky policy, this rule may move a conversation to another model after its first turn (not in [default])",
     },
 ];
 

@@ -264,6 +264,13 @@ pub fn read_records(text: &str, opts: &ReadOptions) -> Result<RecordSet, SetErro
         errors: Vec::new(),
     };
     match format {
+        // A given plain-lines format is not second-guessed.
+        SetFormat::Jsonl | SetFormat::Lines
+            if (format == SetFormat::Jsonl || opts.format.is_none())
+                && whole_json(text, &mut set, &mut budget)? =>
+        {
+            set.format = SetFormat::Jsonl;
+        }
         SetFormat::Jsonl => read_jsonl(text, &mut set, &mut budget)?,
         SetFormat::Csv => read_csv(text, &mut set, &mut budget)?,
         SetFormat::Lines => {
@@ -283,6 +290,82 @@ pub fn read_records(text: &str, opts: &ReadOptions) -> Result<RecordSet, SetErro
         }
     }
     Ok(set)
+}
+
+/// A set written as one JSON document over several lines: a pretty-printed object (a request
+/// body pasted whole) or a list of objects. Each object is a record on the line it starts on;
+/// an item of a list that is not an object is a bad line. Returns `false` (and reads nothing)
+/// when the text is not one such document, so it is read line by line instead.
+fn whole_json(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<bool, SetError> {
+    let t = text.trim_start();
+    let start = text.len() - t.len();
+    if !(t.starts_with('{') || t.starts_with('[')) || !t.trim_end().contains('\n') {
+        return Ok(false);
+    }
+    let Ok(doc) = serde_json::from_str::<Value>(t) else {
+        return Ok(false);
+    };
+    let line_at = |offset: usize| text[..offset].matches('\n').count() + 1;
+    match doc {
+        Value::Object(fields) => {
+            budget.take(line_at(start))?;
+            set.records.push(Record {
+                line: line_at(start),
+                fields,
+            });
+        }
+        Value::Array(items) => {
+            let offsets = array_item_offsets(t);
+            for (i, item) in items.into_iter().enumerate() {
+                let line = line_at(start + offsets.get(i).copied().unwrap_or(0));
+                budget.take(line)?;
+                match item {
+                    Value::Object(fields) => set.records.push(Record { line, fields }),
+                    _ => set.errors.push(LineError {
+                        line,
+                        message: format!("item {} of the list is not a JSON object", i + 1),
+                    }),
+                }
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Byte offsets (in `t`, which starts with `[`) where each top-level item of a JSON list
+/// starts.
+fn array_item_offsets(t: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_str, mut esc, mut expect) = (0usize, false, false, false);
+    for (i, c) in t.char_indices() {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        if expect && !c.is_whitespace() && c != ']' {
+            out.push(i);
+            expect = false;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    expect = true;
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => expect = true,
+            _ => {}
+        }
+    }
+    out
 }
 
 fn read_jsonl(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<(), SetError> {
@@ -468,6 +551,11 @@ pub struct PromptRecord {
     /// Realized score (0-100) per model id, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcomes: Option<BTreeMap<String, f64>>,
+    /// The whole conversation, when the record is a chat request (OpenAI, Anthropic, Batch,
+    /// ShareGPT; see [`crate::conversation::detect`]); `text` is then its last user message.
+    /// `None` for a plain prompt, which routes as a one-turn conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<Box<crate::conversation::Conversation>>,
 }
 
 impl Record {
@@ -515,8 +603,31 @@ impl Record {
     }
 }
 
+impl Record {
+    fn take_outcomes(&mut self) -> Result<Option<BTreeMap<String, f64>>, String> {
+        Ok(match self.take_object("outcomes")? {
+            None => None,
+            Some(m) => {
+                let mut o = BTreeMap::new();
+                for (k, v) in m {
+                    match v.as_f64() {
+                        Some(x) => {
+                            o.insert(k, x);
+                        }
+                        None => return Err(format!("outcome for \"{k}\" must be a number")),
+                    }
+                }
+                Some(o)
+            }
+        })
+    }
+}
+
 impl PromptRecord {
-    /// Reads a prompt from a record. Fields (any others are ignored):
+    /// Reads a prompt from a record. A record in a conversation format (OpenAI Chat
+    /// Completions or Batch, Anthropic Messages, ShareGPT; see
+    /// [`crate::conversation::detect`]) is read as its conversation, with `text` its last user
+    /// message. Otherwise the fields are (any others are ignored):
     ///
     /// - `text` (or `prompt`): the prompt, a string; required.
     /// - `id`: a string or number; `line-N` when absent.
@@ -524,6 +635,9 @@ impl PromptRecord {
     /// - `metadata`: a JSON object (in CSV, a field holding one): request metadata.
     /// - `outcomes`: a JSON object of model id → realized score (0-100).
     pub fn from_record(mut r: Record) -> Result<PromptRecord, String> {
+        if let Some(conv) = crate::conversation::read_conversation(&r.fields) {
+            return PromptRecord::from_conversation(r, conv?);
+        }
         let text = match r
             .fields
             .remove("text")
@@ -544,27 +658,43 @@ impl PromptRecord {
             .take_object("metadata")?
             .map(|m| m.into_iter().collect())
             .unwrap_or_default();
-        let outcomes = match r.take_object("outcomes")? {
-            None => None,
-            Some(m) => {
-                let mut o = BTreeMap::new();
-                for (k, v) in m {
-                    match v.as_f64() {
-                        Some(x) => {
-                            o.insert(k, x);
-                        }
-                        None => return Err(format!("outcome for \"{k}\" must be a number")),
-                    }
-                }
-                Some(o)
-            }
-        };
         Ok(PromptRecord {
             id: Some(id),
             text,
             label,
             metadata,
-            outcomes,
+            outcomes: r.take_outcomes()?,
+            conversation: None,
+        })
+    }
+
+    /// A record in a conversation format: `text` is the last user message; `label`,
+    /// `metadata` (a JSON object; OpenAI bodies carry one) and `outcomes` are read as for a
+    /// prompt; the id is the conversation's (`id`, `custom_id`) or `line-N`.
+    fn from_conversation(
+        mut r: Record,
+        mut conv: crate::conversation::Conversation,
+    ) -> Result<PromptRecord, String> {
+        if conv.id.is_empty() {
+            conv.id = format!("line-{}", r.line);
+        }
+        if conv.messages.is_empty() {
+            return Err("the conversation has no messages".into());
+        }
+        let label = r
+            .take_string(&["label", "task", "task_type"])?
+            .map(|s| s.trim().to_string());
+        let metadata = r
+            .take_object("metadata")?
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default();
+        Ok(PromptRecord {
+            id: Some(conv.id.clone()),
+            text: conv.last_user_text(),
+            label,
+            metadata,
+            outcomes: r.take_outcomes()?,
+            conversation: Some(Box::new(conv)),
         })
     }
 }

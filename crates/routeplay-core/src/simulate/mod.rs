@@ -29,7 +29,8 @@ pub use input::{
     SetFormat,
 };
 pub use runner::{
-    prompt_facts, reads_language, Progress, RowFilter, RunConfig, Runner, TaskSource,
+    conversation_signals, prompt_facts, reads_language, Progress, RowFilter, RunConfig, Runner,
+    TaskSource,
 };
 
 use crate::catalog::Catalog;

@@ -21,6 +21,7 @@ use super::input::{ParsedSet, PromptRecord};
 use super::{Flow, PolicyDiff, Simulation, SimulationReport};
 use crate::catalog::Catalog;
 use crate::classifier::Model;
+use crate::conversation::{conversation_key, Conversation, ConversationSignals};
 use crate::policy::{heuristic_complexity, Facts, Metadata, Policy};
 use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
 use std::collections::BTreeMap;
@@ -102,18 +103,41 @@ pub fn reads_language(policy: &Policy) -> bool {
 }
 
 /// The facts of one prompt of a set: set-wide metadata merged with the prompt's own (the
-/// prompt's keys win), signals with or without language detection.
+/// prompt's keys win), signals with or without language detection. A record holding a
+/// conversation gets the conversation's facts (see [`crate::conversation::signals`]): its
+/// text is the last user message, and the conversation variables describe the whole request.
 pub fn prompt_facts(record: &PromptRecord, config: &RunConfig, language: bool) -> Facts {
     let signals = config
         .tasks
         .signals(&record.text, record.label.as_deref(), language);
-    if record.metadata.is_empty() {
-        Facts::new(&record.text, &signals, &config.metadata)
+    let merged;
+    let meta = if record.metadata.is_empty() {
+        &config.metadata
     } else {
-        let mut meta = config.metadata.clone();
-        meta.extend(record.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Facts::new(&record.text, &signals, &meta)
+        let mut m = config.metadata.clone();
+        m.extend(record.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+        merged = m;
+        &merged
+    };
+    match &record.conversation {
+        None => Facts::new(&record.text, &signals, meta),
+        Some(conv) => conversation_signals(conv, &signals, record.label.as_deref(), &config.tasks)
+            .to_facts(conversation_key(conv), &signals, meta),
     }
+}
+
+/// The signals of a conversation whose last user message has `signals`: the whole
+/// conversation's task comes from the same [`TaskSource`] as the turn's (a forced task or a
+/// label applies to both).
+pub fn conversation_signals(
+    conv: &Conversation,
+    signals: &PromptSignals,
+    label: Option<&str>,
+    tasks: &TaskSource,
+) -> ConversationSignals {
+    ConversationSignals::compute(conv, signals.task.as_ref(), |text| {
+        tasks.signals(text, label, false).task
+    })
 }
 
 /// How far a run is.
