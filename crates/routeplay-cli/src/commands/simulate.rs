@@ -13,7 +13,8 @@
 use crate::output::{secs, stdout, write_export, ExportArgs};
 use crate::runs::SetRunArgs;
 use crate::{CmdResult, Outcome};
-use routeplay_core::format::usd;
+use routeplay_core::conversation::{simulate_conversations, CacheModel, ConversationReport};
+use routeplay_core::format::{plural, plural_with, usd};
 use routeplay_core::simulate::{PolicyReport, RowFilter, SimulationReport};
 use std::io::Write;
 
@@ -33,6 +34,18 @@ pub struct Args {
     /// With --json, include every prompt's decisions.
     #[arg(long)]
     decisions: bool,
+    /// Route every turn of each conversation (the default when the set holds a conversation
+    /// with more than one turn): per-conversation cost, model switches, cache misses,
+    /// agent-step routing. `--no-turns` routes each entry once, as its last request.
+    #[arg(long, overrides_with = "no_turns")]
+    turns: bool,
+    /// Route each entry once, as its last request (see --turns).
+    #[arg(long)]
+    no_turns: bool,
+    /// The shortest prefix the prompt cache holds, in tokens (default 1024, as OpenAI and
+    /// Anthropic); 0 caches every prefix.
+    #[arg(long, value_name = "TOKENS")]
+    min_cached_prefix: Option<f64>,
 }
 
 /// Runs the simulation.
@@ -42,6 +55,24 @@ pub fn run(args: Args) -> CmdResult {
         return Ok(Outcome::Problems);
     };
     let report = runner.report();
+    let many_turns = runner.set().prompts.iter().any(|(_, r)| {
+        r.conversation
+            .as_ref()
+            .is_some_and(|c| c.turn_ends().len() > 1)
+    });
+    let conversations = (args.turns || (many_turns && !args.no_turns)).then(|| {
+        let mut cache = CacheModel::default();
+        if let Some(t) = args.min_cached_prefix {
+            cache.min_prefix_tokens = t.max(0.0);
+        }
+        simulate_conversations(
+            runner.set().prompts.iter().map(|(_, r)| r),
+            runner.simulation().policies(),
+            runner.simulation().catalog(),
+            runner.config(),
+            cache,
+        )
+    });
     if let Some((path, format)) = export {
         write_export(&runner, &runner.rows(RowFilter::All), path, format)?;
     }
@@ -52,14 +83,17 @@ pub fn run(args: Args) -> CmdResult {
     let mut out = stdout();
     if args.json {
         let v = if args.decisions {
-            serde_json::json!({ "report": report, "decisions": runner.simulation().all_decisions(), "bad_lines": bad })
+            serde_json::json!({ "report": report, "conversations": conversations, "decisions": runner.simulation().all_decisions(), "bad_lines": bad })
         } else {
-            serde_json::json!({ "report": report, "bad_lines": bad })
+            serde_json::json!({ "report": report, "conversations": conversations, "bad_lines": bad })
         };
         serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         write!(out, "{}", render(&report))?;
+        if let Some(c) = &conversations {
+            write!(out, "{}", render_conversations(c))?;
+        }
         if bad > 0 {
             writeln!(
                 out,
@@ -143,6 +177,69 @@ pub fn render(r: &SimulationReport) -> String {
             o.best_single_model.as_deref().unwrap_or("-"),
             o.best_single_mean_score,
             usd(o.best_single_cost_usd)
+        ));
+    }
+    s
+}
+
+/// The turn-by-turn section: per policy, the conversations' cost with the prompt cache, model
+/// switches, the cost of the cache lost to them, and where agent steps went.
+pub fn render_conversations(r: &ConversationReport) -> String {
+    let mut s = format!(
+        "== every turn: {}, {} (cached prefix from {} tokens)\n",
+        plural(r.conversations, "conversation"),
+        plural(r.turns, "turn"),
+        r.cache.min_prefix_tokens
+    );
+    for p in &r.policies {
+        s.push_str(&format!(
+            "-- {}{}\n",
+            p.policy,
+            if p.sticky { " (sticky)" } else { "" }
+        ));
+        s.push_str(&format!(
+            "  cost {} total, {} per conversation · {} in {} · cache-miss cost {} · {} of {} input tokens cached\n",
+            usd(p.total_cost_usd),
+            usd(p.mean_cost_per_conversation_usd),
+            plural_with(p.switches, "model switch", "model switches"),
+            plural(p.conversations_switched, "conversation"),
+            usd(p.cache_miss_usd),
+            routeplay_core::format::thousands(p.cached_tokens.round() as usize),
+            routeplay_core::format::thousands(p.input_tokens.round() as usize),
+        ));
+        if p.sticky {
+            s.push_str(&format!(
+                "  sticky: {} kept on the conversation's model, {}\n",
+                plural(p.kept_turns, "turn"),
+                plural(p.escalations, "escalation")
+            ));
+        }
+        if p.unrouted_turns > 0 {
+            s.push_str(&format!(
+                "  {} unrouted\n",
+                plural(p.unrouted_turns, "turn")
+            ));
+        }
+        let models: Vec<String> = p
+            .by_model
+            .iter()
+            .take(6)
+            .map(|m| format!("{} {}", m.model, m.turns))
+            .collect();
+        s.push_str(&format!("  turns per model: {}\n", models.join(", ")));
+        let agent: Vec<String> = p
+            .agent_step_models
+            .iter()
+            .map(|m| format!("{} {}", m.model, m.turns))
+            .collect();
+        s.push_str(&format!(
+            "  {}: {}\n",
+            plural(p.agent_steps, "agent step"),
+            if agent.is_empty() {
+                "-".to_string()
+            } else {
+                agent.join(", ")
+            }
         ));
     }
     s

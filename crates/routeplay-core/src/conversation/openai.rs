@@ -97,9 +97,11 @@ pub fn parse_chat(body: &Map<String, Value>) -> Result<Conversation, String> {
                     parts: out,
                 });
             }
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "{path}.role: \"{other}\" is not a role (system, developer, user, assistant, tool)"
-            )),
+            ))
+            }
         }
     }
     conv.system = system.join("\n\n");

@@ -29,8 +29,8 @@ pub use input::{
     SetFormat,
 };
 pub use runner::{
-    conversation_signals, prompt_facts, reads_language, Progress, RowFilter, RunConfig, Runner,
-    TaskSource,
+    conversation_signals, prompt_facts, reads_language, record_facts, Progress, RowFilter,
+    RunConfig, Runner, TaskSource,
 };
 
 use crate::catalog::Catalog;

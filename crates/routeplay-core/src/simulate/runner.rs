@@ -107,6 +107,16 @@ pub fn reads_language(policy: &Policy) -> bool {
 /// conversation gets the conversation's facts (see [`crate::conversation::signals`]): its
 /// text is the last user message, and the conversation variables describe the whole request.
 pub fn prompt_facts(record: &PromptRecord, config: &RunConfig, language: bool) -> Facts {
+    record_facts(record, config, language).0
+}
+
+/// [`prompt_facts`] with the conversation's signals, for a record holding a conversation
+/// (`None` for a plain prompt).
+pub fn record_facts(
+    record: &PromptRecord,
+    config: &RunConfig,
+    language: bool,
+) -> (Facts, Option<ConversationSignals>) {
     let signals = config
         .tasks
         .signals(&record.text, record.label.as_deref(), language);
@@ -120,9 +130,14 @@ pub fn prompt_facts(record: &PromptRecord, config: &RunConfig, language: bool) -
         &merged
     };
     match &record.conversation {
-        None => Facts::new(&record.text, &signals, meta),
-        Some(conv) => conversation_signals(conv, &signals, record.label.as_deref(), &config.tasks)
-            .to_facts(conversation_key(conv), &signals, meta),
+        None => (Facts::new(&record.text, &signals, meta), None),
+        Some(conv) => {
+            let cs = conversation_signals(conv, &signals, record.label.as_deref(), &config.tasks);
+            (
+                cs.to_facts(conversation_key(conv), &signals, meta),
+                Some(cs),
+            )
+        }
     }
 }
 
