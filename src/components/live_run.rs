@@ -8,6 +8,7 @@ use crate::providers::keys::KeyStore;
 use crate::providers::plan_from_decision;
 use crate::providers::stream_text::{StreamText, DISPLAY_LIMIT};
 use crate::providers::PlannedModel;
+use crate::state::conversation::{chat_parts_for, ChatParts};
 use crate::state::live::{self, Readiness};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -141,6 +142,8 @@ fn schedule_draw(card: Card, needed: bool) {
 struct RunCtx {
     store: KeyStore,
     prompt: String,
+    /// What is sent: the whole conversation when the prompt box holds one, else the prompt.
+    chat: Rc<ChatParts>,
     stream: bool,
     max_tokens: Option<u32>,
     limits: RunLimits,
@@ -234,8 +237,12 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
             Progress::Usage(u) => card.usage.set(u),
         });
         let req = ChatRequest {
+            model: m.model.clone(),
+            system: ctx.chat.system.clone(),
+            messages: ctx.chat.messages.clone(),
+            tools: ctx.chat.tools.clone(),
             max_tokens: ctx.max_tokens,
-            ..ChatRequest::prompt(m.model.clone(), ctx.prompt.clone(), ctx.stream)
+            stream: ctx.stream,
         };
         let res = client
             .run(req, key, canceller, ctx.limits, on_progress)
@@ -503,6 +510,7 @@ pub fn LivePanel() -> impl IntoView {
         cancellers.update_value(|c| c.clear());
         let ctx = RunCtx {
             store,
+            chat: Rc::new(chat_parts_for(&text)),
             prompt: text,
             stream: stream.get_untracked(),
             max_tokens: Some(max_tokens.get_untracked()).filter(|m| *m > 0),

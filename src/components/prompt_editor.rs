@@ -53,12 +53,15 @@ pub fn PromptEditor() -> impl IntoView {
             <textarea
                 id="prompt"
                 aria-label="Prompt"
-                placeholder="Type or paste a prompt…"
+                placeholder="Type or paste a prompt, or a chat request (OpenAI, Anthropic or ShareGPT JSON); or drop a file here…"
                 spellcheck="false"
                 prop:value=move || pg.prompt.get()
                 on:input=on_input
+                on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+                on:drop=crate::components::conversation_view::on_prompt_drop
             ></textarea>
             <ExampleChips />
+            <crate::components::conversation_view::SampleConversations />
         </section>
     }
 }

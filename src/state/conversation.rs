@@ -12,10 +12,17 @@
 //!
 //! Plain functions, tested natively; the components only draw what they return.
 
-use routeplay_core::conversation::{read_conversation, Conversation, Part, Role};
-use routeplay_core::simulate::PromptRecord;
+use routeplay_core::catalog::Catalog;
+use routeplay_core::classifier::Model;
+use routeplay_core::conversation::{
+    read_conversation, route_turns, turn_costs, CacheModel, Conversation, Part, Role, TurnCost,
+    TurnRoute,
+};
+use routeplay_core::policy::{Metadata, Policy};
+use routeplay_core::simulate::{PromptRecord, RunConfig, TaskSource};
 use routeplay_providers::chat::{Image, Message, Part as WirePart, ToolCall, ToolSpec};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// What the prompt box holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +128,22 @@ pub fn dropped_text(name: &str, text: &str) -> (String, Option<String>) {
     (lines[pick].to_string(), Some(note))
 }
 
+/// The sample conversations the prompt view's "Sample conversation" button cycles through
+/// (1-based lines of `public/samples/conversations.jsonl`): an agent run with a tool, a task
+/// whose type changes, an Anthropic agent step, a support agent with a long system prompt, a
+/// ShareGPT row, an image, a Batch line, a coding agent step, a failed tool, a data task.
+pub const FEATURED_SAMPLES: [usize; 10] = [24, 13, 53, 27, 61, 42, 70, 25, 56, 15];
+
+/// The `n`-th featured sample (cycling) from the samples file's text, with its line number.
+pub fn featured_sample(samples: &str, n: usize) -> Option<(usize, String)> {
+    let line = FEATURED_SAMPLES[n % FEATURED_SAMPLES.len()];
+    samples
+        .lines()
+        .nth(line - 1)
+        .map(|l| (line, l.trim().to_string()))
+        .filter(|(_, l)| !l.is_empty())
+}
+
 /// Every inline (base64) image of a request, in order: OpenAI `image_url` data URLs and
 /// Anthropic `base64` sources, in `messages` (or a Batch line's `body.messages`).
 fn inline_images(obj: &Map<String, Value>) -> Vec<Image> {
@@ -171,6 +194,66 @@ fn inline_images(obj: &Map<String, Value>) -> Vec<Image> {
         walk(m, &mut out);
     }
     out
+}
+
+/// Every turn of a pasted conversation under the selected policies (see
+/// [`routeplay_core::conversation::route_turns`]: each turn routed with the history before it,
+/// sticky policies given their model so far), and each policy's cost per turn with the prompt
+/// cache counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRoutes {
+    /// The policy document ids, in the order of the decisions.
+    pub policy_ids: Vec<String>,
+    /// The turns, in order.
+    pub turns: Vec<TurnRoute>,
+    /// Per policy (same order), the cost of each turn.
+    pub costs: Vec<Vec<TurnCost>>,
+}
+
+impl ConversationRoutes {
+    /// Policy `p`'s total over the conversation: (USD, model switches, USD lost to cache misses).
+    pub fn totals(&self, p: usize) -> (f64, usize, f64) {
+        self.costs.get(p).map_or((0.0, 0, 0.0), |c| {
+            (
+                c.iter().map(|t| t.cost_usd).sum(),
+                c.iter().filter(|t| t.switched).count(),
+                c.iter().map(|t| t.cache_miss_usd).sum(),
+            )
+        })
+    }
+
+    /// The index of the turn that ends after message `len` messages (a prefix length), if one
+    /// does: where the chat view draws that turn's decisions.
+    pub fn turn_ending_at(&self, len: usize) -> Option<&TurnRoute> {
+        self.turns.iter().find(|t| t.messages == len)
+    }
+}
+
+/// Routes every turn of `p` under `policies` (document id, compiled policy).
+pub fn route_conversation(
+    p: &PastedConversation,
+    policies: &[(String, Policy)],
+    catalog: &Catalog,
+    classifier: Option<Arc<Model>>,
+    metadata: &Metadata,
+) -> ConversationRoutes {
+    let config = RunConfig {
+        metadata: metadata.clone(),
+        tasks: TaskSource {
+            classifier,
+            ..TaskSource::default()
+        },
+    };
+    let compiled: Vec<Policy> = policies.iter().map(|(_, p)| p.clone()).collect();
+    let turns = route_turns(&p.record(), &compiled, catalog, &config, true);
+    let costs = (0..compiled.len())
+        .map(|i| turn_costs(&turns, i, catalog, CacheModel::default()))
+        .collect();
+    ConversationRoutes {
+        policy_ids: policies.iter().map(|(id, _)| id.clone()).collect(),
+        turns,
+        costs,
+    }
 }
 
 /// A request's system prompt, messages and tools in the providers' terms.
@@ -431,7 +514,10 @@ mod tests {
 
     #[test]
     fn a_dropped_jsonl_file_puts_its_first_conversation_in_the_box() {
-        let file = format!("{{\"text\": \"just a prompt\"}}\n{}\n", AGENT.replace('\n', " "));
+        let file = format!(
+            "{{\"text\": \"just a prompt\"}}\n{}\n",
+            AGENT.replace('\n', " ")
+        );
         let (text, note) = dropped_text("logs.jsonl", &file);
         assert!(matches!(
             read_prompt_box(&text),
@@ -444,6 +530,22 @@ mod tests {
         // One JSON object, or any other text, goes in as it is.
         assert_eq!(dropped_text("a.json", AGENT), (AGENT.to_string(), None));
         assert_eq!(dropped_text("a.txt", "a\nb"), ("a\nb".to_string(), None));
+    }
+
+    #[test]
+    fn featured_samples_are_conversations_of_every_format() {
+        let samples = include_str!("../../public/samples/conversations.jsonl");
+        let mut formats = std::collections::BTreeSet::new();
+        for n in 0..FEATURED_SAMPLES.len() {
+            let (line, text) = featured_sample(samples, n).unwrap();
+            let PromptInput::Conversation(p) = read_prompt_box(&text) else {
+                panic!("line {line} is not a conversation")
+            };
+            formats.insert(p.conversation.format.unwrap().label());
+        }
+        assert_eq!(formats.len(), 4, "{formats:?}");
+        // It cycles.
+        assert_eq!(featured_sample(samples, 0), featured_sample(samples, 10));
     }
 
     #[test]
