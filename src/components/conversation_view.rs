@@ -8,15 +8,18 @@ use crate::components::decision_cards::outcome_label;
 use crate::engine::Playground;
 use crate::saving::Saving;
 use crate::state::conversation::{
-    dropped_text, featured_sample, ConversationRoutes, PastedConversation, PromptInput,
-    FEATURED_SAMPLES,
+    dropped_text, featured_sample, simulate_set_conversations, ConversationRoutes,
+    PastedConversation, PromptInput, SetConversations, FEATURED_SAMPLES, SET_CONVERSATIONS_MAX,
 };
+use crate::state::share::BatchSource;
 use crate::state::Notice;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use routeplay_core::conversation::{Message, Part, Role, TurnCost, TurnRoute};
 use routeplay_core::format::{plural, thousands, usd};
 use routeplay_core::policy::TurnDecision;
+use routeplay_core::simulate::ParsedSet;
+use std::sync::Arc;
 
 /// Text longer than this is folded (its start shown, the rest one click away).
 const FOLD_CHARS: usize = 420;
@@ -415,5 +418,142 @@ pub fn SampleConversations() -> impl IntoView {
                 "Sample conversation"
             </button>
         </div>
+    }
+}
+
+/// The Prompt set view's button that loads the shipped sample conversations as the set.
+#[component]
+pub fn LoadSampleConversations() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let saving = expect_context::<Saving>();
+    let on_click = move |_| {
+        spawn_local(async move {
+            match crate::assets::fetch_text(crate::assets::CONVERSATIONS_URL).await {
+                Ok(t) => pg.batch.set(Some(BatchSource::Text(t))),
+                Err(e) => saving.notify(vec![Notice::warning(format!(
+                    "The sample conversations could not be loaded: {e}."
+                ))]),
+            }
+        });
+    };
+    view! { <button data-action="sample-conversations" on:click=on_click>"Load sample conversations"</button> }
+}
+
+/// A prompt set's conversations simulated turn by turn under the set's policies: per policy the
+/// cost with the prompt cache, model switches and what they cost, stickiness, where agent
+/// steps went; and per conversation its cost and switches.
+#[component]
+pub fn ConversationSetReport(
+    set: Signal<Option<Arc<ParsedSet>>>,
+    ids: Memo<Vec<String>>,
+) -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let result = Memo::new(move |_| {
+        let set = set.get()?;
+        let cat = pg.catalog.get()?;
+        let all = pg.compiled.get();
+        let policies: Vec<_> = ids.with(|ids| {
+            ids.iter()
+                .filter_map(|id| all.iter().find(|c| &c.id == id))
+                .filter_map(|c| c.policy.clone())
+                .collect()
+        });
+        if policies.is_empty() {
+            return None;
+        }
+        let model = pg.classifier.get().map(|m| m.0.clone());
+        let meta = pg.metadata_input.with(|m| m.in_use.clone());
+        simulate_set_conversations(&set, &policies, &cat, model, &meta)
+    });
+    move || result.get().map(|r| view! { <SetReport r=r /> })
+}
+
+/// Per conversation rows shown (the report holds them all).
+const CONVERSATION_ROWS: usize = 30;
+
+#[component]
+fn SetReport(r: SetConversations) -> impl IntoView {
+    let rep = r.report;
+    let note = (r.in_set > rep.conversations).then(|| {
+        format!(
+            "The first {} of {} are simulated here (the page's limit is {SET_CONVERSATIONS_MAX}); `routeplay simulate` runs them all.",
+            thousands(rep.conversations),
+            thousands(r.in_set)
+        )
+    });
+    let head = format!(
+        "{} · {} routed, each with the history before it",
+        plural(rep.conversations, "conversation"),
+        plural(rep.turns, "turn")
+    );
+    let policies = rep.policies.clone();
+    let rows: Vec<_> = (0..rep.conversations.min(CONVERSATION_ROWS)).collect();
+    let more = rep.conversations.saturating_sub(CONVERSATION_ROWS);
+    view! {
+        <section class="panel conv-set" aria-labelledby="conv-set-title" data-conversations=rep.conversations.to_string() data-turns=rep.turns.to_string()>
+            <div class="panel-head">
+                <h2 id="conv-set-title">"Conversations, turn by turn"</h2>
+                <span class="muted small">{head}</span>
+            </div>
+            {note.map(|n| view! { <p class="muted small">{n}</p> })}
+            <p class="muted small">"Cost counts the prompt cache: a turn on the same model as the turn before pays the cached-input price for the earlier request (from 1,024 tokens); a model switch re-sends it at the full price, shown as lost to cache misses."</p>
+            <div class="conv-totals-wrap">
+                <table class="conv-totals conv-set-table">
+                    <thead><tr>
+                        <th scope="col">"Policy"</th>
+                        <th scope="col">"Cost, cache counted"</th>
+                        <th scope="col">"Per conversation"</th>
+                        <th scope="col">"Switches"</th>
+                        <th scope="col">"Lost to cache misses"</th>
+                        <th scope="col">"Agent steps went to"</th>
+                    </tr></thead>
+                    <tbody>
+                        {policies.iter().map(|p| {
+                            let agents = p.agent_step_models.iter().take(3)
+                                .map(|m| format!("{} {}", m.model, m.turns))
+                                .collect::<Vec<_>>().join(", ");
+                            view! {
+                                <tr data-policy=p.policy.clone()>
+                                    <th scope="row">{p.policy.clone()}{p.sticky.then(|| view! { <span class="tag">"sticky"</span> })}</th>
+                                    <td data-field="set-cost">{usd(p.total_cost_usd)}</td>
+                                    <td>{usd(p.mean_cost_per_conversation_usd)}</td>
+                                    <td data-field="set-switches">{format!("{} in {}", p.switches, plural(p.conversations_switched, "conversation"))}</td>
+                                    <td data-field="set-miss">{usd(p.cache_miss_usd)}</td>
+                                    <td class="small">{format!("{}: {agents}", plural(p.agent_steps, "step"))}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <details class="conv-per">
+                <summary>{format!("Per conversation: cost and switches under each policy ({} shown)", rows.len())}</summary>
+                <div class="conv-totals-wrap">
+                    <table class="conv-totals">
+                        <thead><tr>
+                            <th scope="col">"Conversation"</th>
+                            <th scope="col">"Turns"</th>
+                            {policies.iter().map(|p| view! { <th scope="col">{p.policy.clone()}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|i| {
+                                let first = policies.first().and_then(|p| p.per_conversation.get(i));
+                                view! {
+                                    <tr>
+                                        <th scope="row">{first.map(|c| c.id.clone()).unwrap_or_default()}</th>
+                                        <td>{first.map(|c| c.turns.to_string()).unwrap_or_default()}</td>
+                                        {policies.iter().map(|p| {
+                                            let c = p.per_conversation.get(i);
+                                            view! { <td>{c.map(|c| format!("{} · {}", usd(c.cost_usd), plural(c.switches, "switch"))).unwrap_or_default()}</td> }
+                                        }).collect_view()}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {(more > 0).then(|| view! { <p class="muted small">{format!("and {} more (the export and `routeplay simulate` hold every one)", plural(more, "conversation"))}</p> })}
+            </details>
+        </section>
     }
 }

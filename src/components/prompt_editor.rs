@@ -39,6 +39,15 @@ pub fn PromptEditor() -> impl IntoView {
         }
     };
     let size = move || {
+        // A chat request: its size and the whole request's tokens, not the last message's.
+        if let Some(cs) = pg.conversation_signals.get() {
+            let bytes = pg.prompt.with(|p| p.len());
+            return format!(
+                "chat request · {} · ~{} in context",
+                plural(bytes, "byte"),
+                plural(cs.facts.context_tokens, "token")
+            );
+        }
         let s = pg
             .analysis
             .with(|a| (a.signals.cheap.bytes, a.signals.cheap.tokens));

@@ -18,8 +18,9 @@ use routeplay_core::conversation::{
     read_conversation, route_turns, turn_costs, CacheModel, Conversation, Part, Role, TurnCost,
     TurnRoute,
 };
+use routeplay_core::conversation::{simulate_conversations, ConversationReport};
 use routeplay_core::policy::{Metadata, Policy};
-use routeplay_core::simulate::{PromptRecord, RunConfig, TaskSource};
+use routeplay_core::simulate::{ParsedSet, PromptRecord, RunConfig, TaskSource};
 use routeplay_providers::chat::{Image, Message, Part as WirePart, ToolCall, ToolSpec};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -254,6 +255,58 @@ pub fn route_conversation(
         turns,
         costs,
     }
+}
+
+/// A prompt set simulates turn by turn in the page up to this many conversations (the rest is
+/// said, and the CLI's `simulate` runs any size).
+pub const SET_CONVERSATIONS_MAX: usize = 500;
+
+/// A prompt set's conversations simulated turn by turn (see
+/// [`routeplay_core::conversation::simulate_conversations`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetConversations {
+    /// The report: per policy cost with the cache, switches, cache misses, agent steps.
+    pub report: ConversationReport,
+    /// Conversations in the set (records holding one).
+    pub in_set: usize,
+}
+
+/// Simulates the records of `set` that hold a conversation (the first
+/// [`SET_CONVERSATIONS_MAX`]); `None` when it holds none.
+pub fn simulate_set_conversations(
+    set: &ParsedSet,
+    policies: &[Policy],
+    catalog: &Catalog,
+    classifier: Option<Arc<Model>>,
+    metadata: &Metadata,
+) -> Option<SetConversations> {
+    let records: Vec<&PromptRecord> = set
+        .prompts
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.conversation.is_some())
+        .collect();
+    if records.is_empty() {
+        return None;
+    }
+    let config = RunConfig {
+        metadata: metadata.clone(),
+        tasks: TaskSource {
+            classifier,
+            ..TaskSource::default()
+        },
+    };
+    let report = simulate_conversations(
+        records.iter().copied().take(SET_CONVERSATIONS_MAX),
+        policies,
+        catalog,
+        &config,
+        CacheModel::default(),
+    );
+    Some(SetConversations {
+        report,
+        in_set: records.len(),
+    })
 }
 
 /// A request's system prompt, messages and tools in the providers' terms.
@@ -530,6 +583,42 @@ mod tests {
         // One JSON object, or any other text, goes in as it is.
         assert_eq!(dropped_text("a.json", AGENT), (AGENT.to_string(), None));
         assert_eq!(dropped_text("a.txt", "a\nb"), ("a\nb".to_string(), None));
+    }
+
+    #[test]
+    fn the_sample_set_simulates_every_conversation_turn_by_turn() {
+        use routeplay_core::simulate::{read_prompt_set, ReadOptions};
+        let catalog = Catalog::from_json(routeplay_core::shipped::CATALOG).unwrap();
+        let policy = |name: &str| {
+            let src = routeplay_core::shipped::PRESETS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap()
+                .1;
+            Policy::load(src, &catalog).unwrap().0
+        };
+        let set = read_prompt_set(
+            include_str!("../../public/samples/conversations.jsonl"),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        let policies = [policy("cost-saver"), policy("quality-first")];
+        let s =
+            simulate_set_conversations(&set, &policies, &catalog, None, &Metadata::new()).unwrap();
+        assert_eq!((s.in_set, s.report.conversations), (75, 75));
+        assert!(
+            s.report.turns > 75,
+            "multi-turn conversations route every turn"
+        );
+        assert_eq!(s.report.policies.len(), 2);
+        assert!(s.report.policies.iter().all(|p| p.agent_steps >= 9));
+        // A set of plain prompts holds no conversation.
+        let prompts = read_prompt_set("one\ntwo\n", &ReadOptions::default()).unwrap();
+        assert_eq!(
+            simulate_set_conversations(&prompts, &policies, &catalog, None, &Metadata::new()),
+            None
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 // wire format to a fake provider on 127.0.0.1 (tests/fake-provider/server.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, screenshot, signal } from './browser.mjs';
+import { ARTIFACTS, launch, openPage, screenshot, signal } from './browser.mjs';
 import { startFakeProvider } from '../fake-provider/server.mjs';
 
 const KEYS = {
@@ -118,6 +118,7 @@ test('a pasted OpenAI request body with tools is shown as a chat with every turn
     const p = await openPage(browser, { viewport: { width: w, height: 900 }, colorScheme: scheme });
     await pasteConversation(p);
     await screenshot(p, `conversation-chat-${w}-${scheme}`);
+    await p.locator('[data-conversation="chat"]').screenshot({ path: `${ARTIFACTS}/conversation-chat-panel-${w}-${scheme}.png` });
     assert.deepEqual(p.errors, []);
     // Nothing is wider than the phone's screen.
     if (w === 375) {
@@ -155,6 +156,31 @@ test('the sample conversation button cycles through shipped conversations of eve
     assert.ok((await page.locator('.conv-turn').count()) >= 1, summary);
   }
   for (const f of ['OpenAI Chat Completions', 'Anthropic Messages', 'ShareGPT']) assert.ok(seen.has(f), `${f} among ${[...seen]}`);
+});
+
+test('the Prompt set view takes a conversation file and simulates every turn', async () => {
+  const page = await openPage(browser);
+  await page.waitForSelector('[data-model="ready"]', { timeout: 30000 });
+  await showView(page, 'batch');
+  await page.click('[data-action="sample-conversations"]');
+  const rep = page.locator('.conv-set');
+  await rep.waitFor({ timeout: 30000 });
+  // Every one of the 75 sample conversations is read (none is a bad line) and every turn routed.
+  assert.equal(await rep.getAttribute('data-conversations'), '75');
+  assert.ok(Number(await rep.getAttribute('data-turns')) > 75, 'multi-turn conversations route each turn');
+  assert.equal(await page.locator('.loaded').getAttribute('data-bad'), '0');
+  const selected = await page.locator('.conv-set-table tbody tr').count();
+  assert.ok(selected >= 1);
+  for (let i = 0; i < selected; i++) {
+    const row = page.locator('.conv-set-table tbody tr').nth(i);
+    assert.match(await row.locator('[data-field="set-cost"]').textContent(), /^\$\d/);
+    assert.match(await row.locator('[data-field="set-switches"]').textContent(), /^\d+ in \d+ conversations?$/);
+  }
+  // Per conversation: cost and switches under each policy.
+  await page.locator('.conv-per summary').click();
+  assert.equal(await page.locator('.conv-per tbody tr').count(), 30);
+  await screenshot(page, 'conversation-set');
+  assert.deepEqual(page.errors, []);
 });
 
 /** Points the three providers at the fake server and enters their keys. */
