@@ -113,3 +113,18 @@ for i, st in enumerate(states):
     put("share_link", f"fragment-{i}", b"\x00" + ("#embed&" if i == 1 else "#").encode() + frag.encode())
 put("share_link", "deflate-raw", b"\x02" + deflate(b"{\"v\": 1, \"prompt\": \"" + b"a" * 500 + b"\"}"))
 put("share_link", "not-a-link", b"\x00#embed&view=batch")
+
+# conversation: the file's bytes (chat requests in every format, mixed with prompts).
+conv_lines = (ROOT / "public/samples/conversations.jsonl").read_text().splitlines()
+short = [l for l in conv_lines if len(l) < 1500]
+put("conversation", "samples-head.jsonl", "\n".join(short[:6]) + "\n")
+for fmt, key in [("anthropic", '"system"'), ("sharegpt", '"conversations"'), ("batch", '"custom_id"'), ("tools", '"tool_calls"')]:
+    pick = [l for l in short if key in l][:2]
+    if pick:
+        put("conversation", f"{fmt}.jsonl", "\n".join(pick) + "\n")
+put("conversation", "pasted-body.json", json.dumps(json.loads(short[0]), indent=2) + "\n")
+put("conversation", "mixed-bad-lines.jsonl",
+    '{"text": "plain prompt"}\n{"messages": []}\n{broken\n'
+    '{"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}, {"type": "text", "text": "what is this"}]}]}\n'
+    '{"system": "s", "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "f", "input": {}}]}, {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "r"}]}]}\n')
+put("conversation", "list.json", '[\n {"messages": [{"role": "user", "content": "a"}]},\n 3,\n {"conversations": [{"from": "human", "value": "b"}, {"from": "function_call", "value": "{\\"name\\": \\"f\\"}"}, {"from": "observation", "value": "c"}]}\n]\n')

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 export PATH="$HOME/.cargo/bin:$PATH"
 
-TARGETS=(sse stream_decode hosts model_load policy prompt_set)
+TARGETS=(sse stream_decode hosts model_load policy prompt_set conversation)
 [ -f fuzz_targets/share_link.rs ] && TARGETS+=(share_link)
 
 # Per-target libFuzzer options. Timeouts are generous so that only a freeze counts (CEL

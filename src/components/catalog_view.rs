@@ -149,13 +149,33 @@ pub fn CatalogView() -> impl IntoView {
         }
     };
 
+    // The provider filter ("" = every provider): the catalog has dozens of models.
+    let provider = RwSignal::new(String::new());
+    let provider_options = move || {
+        let cat = pg.catalog.get()?;
+        let total = cat.models.len();
+        let opts = cat
+            .providers()
+            .into_iter()
+            .map(|(p, n)| {
+                let label = format!("{p} ({})", plural(n, "model"));
+                view! { <option value=p.to_string()>{label}</option> }
+            })
+            .collect_view();
+        Some(view! {
+            <option value="">{format!("All providers ({})", plural(total, "model"))}</option>
+            {opts}
+        })
+    };
     let rows = move || {
         let (Some(cat), Some((edits, base))) = (pg.catalog.get(), state.get()) else {
             return view! { <tr><td colspan="10" class="muted">"Loading catalog…"</td></tr> }
                 .into_any();
         };
+        let only = provider.get();
         cat.models
             .iter()
+            .filter(|m| only.is_empty() || m.provider == only)
             .map(|m| {
                 let origin = edits.origin(&base, &m.id);
                 model_row(pg, m, origin, &edits, &base, report, with_undo)
@@ -227,6 +247,14 @@ pub fn CatalogView() -> impl IntoView {
             {move || upload_error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-upload-error">{e}</p> })}
             {move || pg.catalog_error.get().map(|e| view! { <p class="diag error" role="alert">"Your catalog edits are not used: "{e}</p> })}
             <p class="muted small">"Prices in USD per 1M tokens; “cached input” is the price of a prompt-cache hit, where the provider publishes one. Under each figure: its source and date, or “estimate”; each model’s Sources list says where every figure comes from. Edited figures are marked and say what the shipped figure was. Edits apply to every decision at once and travel with share links."</p>
+            <div class="row wrap catalog-filter">
+                <label for="catalog-provider">"Show "</label>
+                <select id="catalog-provider" prop:value=move || provider.get()
+                    on:change=move |ev| provider.set(event_target_value(&ev))>
+                    {provider_options}
+                </select>
+                <span class="muted small">"Cloud platforms (bedrock, azure, vertex) host their own makers’ models beside partners’; each hosted model is its own row with the platform’s price."</span>
+            </div>
             <p class="scroll-cue small" aria-hidden="true">"Scroll the table sideways for more columns →"</p>
             <div class="table-wrap catalog-wrap" tabindex="0" role="region" aria-label="Model catalog table">
                 <table class="catalog-table">

@@ -202,7 +202,8 @@ fn the_app_runner_and_the_cli_give_identical_decisions_and_exports() {
     assert_eq!(v["report"], reparse(&app.report()), "summaries differ");
     // The run exercised what it claims to: metadata, language, outcomes, formulas.
     let fired = |rule: &str| {
-        app.report().policies[6]
+        // The custom policy comes after the presets.
+        app.report().policies[PRESETS.len()]
             .coverage
             .iter()
             .find(|c| c.rule == rule)
@@ -246,7 +247,10 @@ fn the_app_runner_and_the_cli_give_identical_decisions_and_exports() {
     assert!(csv.contains("\n'@x,") && csv.contains("\n'+y,"));
 
     // The diff filter: the prompts that change between two policies, exported.
-    let changed = app.rows(RowFilter::Changed { a: 0, b: 6 });
+    let changed = app.rows(RowFilter::Changed {
+        a: 0,
+        b: PRESETS.len(),
+    });
     assert!(!changed.is_empty() && changed.len() < all.len());
     for (file, format) in [
         ("changed.csv", ExportFormat::Csv),

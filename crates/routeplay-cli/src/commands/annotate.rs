@@ -3,7 +3,8 @@
 //! branch on (task, scores as score_<task>, complexity, tokens, language, has_code, has_pii,
 //! the policy's [metadata] fields as meta_<name>, and `route`, the rule Routeplay chose, with
 //! `route_key`, the exported target / model group). PROMPTS is a prompt set (JSONL, CSV or
-//! plain lines, read by the core's one reader); `-` or nothing reads standard input; `--meta`
+//! plain lines, or chat requests — OpenAI, Anthropic, Batch, ShareGPT — read by the core's one
+//! reader, a request annotated as its conversation's last turn); `-` or nothing reads standard input; `--meta`
 //! adds set-wide request metadata (a prompt's own keys win). `--with-decision` wraps each line
 //! as {"metadata", "model", "api_model", "fallbacks", "rule"} for tests and scripts.
 
@@ -11,8 +12,10 @@ use crate::input::{load_set, MetaArgs, SetArgs};
 use crate::output::stdout;
 use crate::policies::{load_catalog, load_policy, CatalogArg, ClassifierArgs};
 use crate::{CmdResult, Outcome};
+use routeplay_core::conversation::conversation_key;
 use routeplay_core::export::{annotate, lower};
 use routeplay_core::policy::Facts;
+use routeplay_core::simulate::conversation_signals;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
@@ -60,7 +63,14 @@ pub fn run(args: Args) -> CmdResult {
         let signals = tasks.signals(&r.text, None, true);
         let mut request = set_meta.clone();
         request.extend(r.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let facts = Facts::new(&r.text, &signals, &request);
+        let facts = match &r.conversation {
+            None => Facts::new(&r.text, &signals, &request),
+            Some(c) => conversation_signals(c, &signals, None, &tasks).to_facts(
+                conversation_key(c),
+                &signals,
+                &request,
+            ),
+        };
         let d = policy.decide(&facts, &catalog);
         let meta = annotate::metadata(&policy, &lowered, &signals, &request, &d);
         let line = if args.with_decision {

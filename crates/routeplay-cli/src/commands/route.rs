@@ -4,6 +4,12 @@
 //! core's one reader): one line per prompt and policy, or with `--json` one JSON object per
 //! prompt (`{"id", "decisions": [...]}`).
 //!
+//! The prompt may be a whole chat request (an OpenAI Chat Completions or Anthropic Messages
+//! body, an OpenAI Batch line, a ShareGPT record — as a file, `-` for standard input): it is
+//! routed as the conversation it is (turns, tools, agent step, context tokens), and
+//! `--turns` routes every turn of it, each with the history before it, showing what
+//! stickiness did. `--file` sets may hold such records too (each routed as its last request).
+//!
 //! Without a classifier the policies see `task == "unknown"`; `--task` and `--complexity` set
 //! them by hand; `--meta` gives request metadata. `--json` prints decisions as JSON. Exit 0
 //! when every policy routed every prompt, 1 when one had errors or no eligible model or a line
@@ -13,9 +19,15 @@ use crate::input::{load_set, prompt_arg, MetaArgs, SetArgs};
 use crate::output::{secs, stdout};
 use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
 use crate::{CmdResult, Outcome};
+use routeplay_core::catalog::Catalog;
+use routeplay_core::conversation::{detect_format, route_turns, ConversationSignals};
 use routeplay_core::format::usd;
+use routeplay_core::policy::Policy;
 use routeplay_core::policy::{Decision, RuleOutcome};
-use routeplay_core::simulate::{prompt_facts, reads_language, PromptRecord, RunConfig};
+use routeplay_core::simulate::{
+    prompt_facts, read_prompt_set, reads_language, record_facts, PromptRecord, ReadOptions,
+    RunConfig, SetFormat,
+};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -48,6 +60,10 @@ pub struct Args {
     /// List every candidate, not only the first five and a count of the excluded.
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// For a conversation, route every turn (each with the history before it; sticky
+    /// policies keep their model), not only its last request.
+    #[arg(long, conflicts_with = "file")]
+    turns: bool,
 }
 
 /// Routes the prompt (or every prompt of the file) under each policy.
@@ -63,19 +79,36 @@ pub fn run(args: Args) -> CmdResult {
     let language = policies.iter().any(reads_language);
     let mut out = stdout();
     let Some(file) = &args.file else {
-        let prompt = PromptRecord {
-            id: None,
-            text: prompt_arg(args.prompt)?,
-            label: None,
-            metadata: Default::default(),
-            outcomes: None,
-            conversation: None,
+        let text = prompt_arg(args.prompt)?;
+        let prompt = match conversation_prompt(&text)? {
+            Some(r) => r,
+            None => PromptRecord {
+                id: None,
+                text,
+                label: None,
+                metadata: Default::default(),
+                outcomes: None,
+                conversation: None,
+            },
         };
-        let facts = prompt_facts(&prompt, &config, true);
+        if args.turns && prompt.conversation.is_some() {
+            return route_every_turn(
+                &prompt,
+                &policies,
+                &catalog,
+                &config,
+                args.json,
+                args.verbose,
+            );
+        }
+        let (facts, conv) = record_facts(&prompt, &config, true);
         let decisions: Vec<Decision> = policies
             .iter()
             .map(|p| p.decide(&facts, &catalog))
             .collect();
+        if let (Some(c), false) = (&conv, args.json) {
+            writeln!(out, "{}", conversation_line(c))?;
+        }
         if args.json {
             serde_json::to_writer_pretty(&mut out, &decisions).map_err(std::io::Error::from)?;
             writeln!(out)?;
@@ -122,6 +155,105 @@ pub fn run(args: Args) -> CmdResult {
     }
     out.flush()?;
     Ok(Outcome::problems_if(unrouted || !set.errors.is_empty()))
+}
+
+/// The prompt as a conversation, when it is a chat request in one of the conversation formats
+/// (`None`: a plain prompt); an error when it is such a request with a mistake in it.
+fn conversation_prompt(text: &str) -> Result<Option<PromptRecord>, String> {
+    let t = text.trim_start();
+    if !t.starts_with('{') {
+        return Ok(None);
+    }
+    let looks = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t.trim_end())
+        .ok()
+        .is_some_and(|o| detect_format(&o).is_some());
+    if !looks {
+        return Ok(None);
+    }
+    let opts = ReadOptions {
+        format: Some(SetFormat::Jsonl),
+        ..ReadOptions::default()
+    };
+    let mut set = read_prompt_set(text, &opts).map_err(|e| e.to_string())?;
+    if let Some(e) = set.errors.first() {
+        return Err(format!("the request: {}", e.message));
+    }
+    Ok(set.prompts.pop().map(|(_, r)| r))
+}
+
+/// The conversation's signals in one line.
+fn conversation_line(c: &ConversationSignals) -> String {
+    let f = &c.facts;
+    let mut parts = vec![format!(
+        "conversation: {} · ~{} context tokens (system {}, earlier messages {}, tools {}, this turn {})",
+        routeplay_core::format::plural(f.turns, "turn"),
+        f.context_tokens,
+        f.system_tokens,
+        c.history_tokens,
+        c.tool_tokens,
+        c.turn_tokens
+    )];
+    if f.agent_step {
+        parts.push("agent step".into());
+    }
+    if !f.tool_names.is_empty() {
+        parts.push(format!(
+            "{}: {}",
+            routeplay_core::format::plural(f.tool_names.len(), "tool"),
+            f.tool_names.join(", ")
+        ));
+    }
+    if f.images > 0 {
+        parts.push(routeplay_core::format::plural(f.images, "image"));
+    }
+    if let Some(w) = &c.whole {
+        parts.push(format!(
+            "whole conversation: task {} ({:.2}), complexity {:.2}",
+            w.label,
+            w.confidence(),
+            w.complexity
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// `route --turns`: every turn of one conversation under every policy.
+fn route_every_turn(
+    prompt: &PromptRecord,
+    policies: &[Policy],
+    catalog: &Catalog,
+    config: &RunConfig,
+    json: bool,
+    verbose: bool,
+) -> CmdResult {
+    let language = policies.iter().any(reads_language);
+    let routes = route_turns(prompt, policies, catalog, config, language);
+    let mut out = stdout();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &routes).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        for r in &routes {
+            writeln!(
+                out,
+                "=== turn {} (messages 1–{}): {}",
+                r.turn + 1,
+                r.messages,
+                r.text.chars().take(80).collect::<String>()
+            )?;
+            writeln!(out, "{}", conversation_line(&r.signals))?;
+            for d in &r.decisions {
+                write!(out, "{}", render(&d.decision, verbose))?;
+                if let Some(s) = &d.sticky {
+                    writeln!(out, "  sticky: {}", s.describe())?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::problems_if(routes.iter().any(|r| {
+        r.decisions.iter().any(|d| d.decision.model.is_none())
+    })))
 }
 
 /// A decision as text: the choice, the estimates, then the trace.

@@ -7,13 +7,17 @@
 //! (in CSV, `metadata` holds a JSON object). `task` / `complexity` stand in for the classifier;
 //! `--meta` gives every case set-wide metadata (a case's own `metadata` wins key by key); at
 //! least one `expect_*` is required; an unknown field is a bad line (a typo would otherwise
-//! test nothing). Prints PASS / FAIL per case (with the trace of failures). Exit 0 when all
+//! test nothing). A case may instead be a chat request (an OpenAI Chat Completions or
+//! Anthropic Messages body, an OpenAI Batch line, a ShareGPT record) with the same `name`,
+//! `task`, `complexity` and `expect_*` fields beside its own: it is routed as that
+//! conversation's last request (its fields are checked by the conversation reader). Prints PASS / FAIL per case (with the trace of failures). Exit 0 when all
 //! pass; 1 when a case fails, a line is bad or the policy has errors; 2 on usage or I/O errors.
 
 use crate::input::{load_records, report_bad_lines, MetaArgs, SetArgs};
 use crate::output::stdout;
 use crate::policies::{load_catalog, load_policy, CatalogArg};
 use crate::{CmdResult, Outcome};
+use routeplay_core::conversation::detect_format;
 use routeplay_core::simulate::{prompt_facts, PromptRecord, Record, RunConfig, TaskSource};
 use std::io::Write;
 use std::path::PathBuf;
@@ -64,7 +68,12 @@ struct Case {
 }
 
 fn case(mut r: Record) -> Result<Case, String> {
-    if let Some(k) = r.fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+    let conversation = detect_format(&r.fields).is_some();
+    if let Some(k) = r
+        .fields
+        .keys()
+        .find(|k| !conversation && !FIELDS.contains(&k.as_str()))
+    {
         return Err(format!(
             "unknown field \"{k}\" (expected one of: {})",
             FIELDS.join(", ")

@@ -10,6 +10,8 @@ mod edits;
 pub use edits::{parse_quality, CatalogEdits, Field, ModelEdit, NewModel, Origin, EDITED_SOURCE};
 
 use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use std::collections::BTreeSet;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -329,6 +331,19 @@ impl Catalog {
         self.models.iter().map(|m| m.id.as_str())
     }
 
+    /// The providers serving the catalog's models, in catalog order of first appearance, with
+    /// how many models each serves (for the catalog view's provider filter).
+    pub fn providers(&self) -> Vec<(&str, usize)> {
+        let mut out: Vec<(&str, usize)> = Vec::new();
+        for m in &self.models {
+            match out.iter_mut().find(|(p, _)| *p == m.provider) {
+                Some((_, n)) => *n += 1,
+                None => out.push((m.provider.as_str(), 1)),
+            }
+        }
+        out
+    }
+
     /// Replaces a model's figures after an edit in place; re-validates the catalog.
     pub fn revalidate(self) -> Result<Catalog, CatalogError> {
         Catalog::new(self.models, self.about, self.updated)
@@ -406,6 +421,65 @@ mod tests {
         let raw: Catalog = serde_json::from_str(&format!("{{\"models\": [{m}]}}")).unwrap();
         assert_eq!(raw.position("a"), Some(0));
         assert_eq!(one.get("a").unwrap().quality_for("unknown"), 50.0);
+    }
+
+    #[test]
+    fn the_shipped_catalog_has_the_cloud_platforms_beside_the_makers_apis() {
+        let c = Catalog::from_json(crate::shipped::CATALOG).unwrap();
+        let providers = c.providers();
+        let count = |p: &str| providers.iter().find(|x| x.0 == p).map_or(0, |x| x.1);
+        assert_eq!(providers.iter().map(|p| p.1).sum::<usize>(), c.models.len());
+        assert_eq!(c.models.len(), 48);
+        assert_eq!(
+            (count("bedrock"), count("azure"), count("vertex")),
+            (9, 10, 6)
+        );
+        // Each platform hosts its house's models beside other makers'.
+        let makers = |p: &str| -> BTreeSet<&str> {
+            c.models
+                .iter()
+                .filter(|m| m.provider == p)
+                .map(|m| m.maker.as_str())
+                .collect()
+        };
+        assert!(makers("bedrock")
+            .is_superset(&["amazon", "anthropic", "meta", "mistral", "deepseek"].into()));
+        assert!(makers("azure")
+            .is_superset(&["microsoft", "openai", "meta", "mistral", "deepseek", "xai"].into()));
+        assert!(makers("vertex").is_superset(&["google", "anthropic", "meta"].into()));
+        for m in c
+            .models
+            .iter()
+            .filter(|m| ["bedrock", "azure", "vertex"].contains(&m.provider.as_str()))
+        {
+            assert!(m.id.starts_with(&format!("{}/", m.provider)), "{}", m.id);
+            // Every figure is sourced and dated; an estimate says so in its source.
+            let figs = [
+                Some(&m.input_price),
+                m.cached_input_price.as_ref(),
+                Some(&m.output_price),
+            ];
+            for f in figs.into_iter().flatten() {
+                assert!(
+                    !f.source.is_empty() && !f.date.is_empty(),
+                    "{}: {f:?}",
+                    m.id
+                );
+                assert_eq!(
+                    f.estimate,
+                    f.source.starts_with("estimate"),
+                    "{}: {f:?}",
+                    m.id
+                );
+            }
+            if let Some(cached) = &m.cached_input_price {
+                assert!(
+                    cached.value < m.input_price.value,
+                    "{}: a cache hit costs less",
+                    m.id
+                );
+            }
+        }
     }
 
     #[test]

@@ -292,19 +292,27 @@ pub fn read_records(text: &str, opts: &ReadOptions) -> Result<RecordSet, SetErro
     Ok(set)
 }
 
-/// A set written as one JSON document over several lines: a pretty-printed object (a request
-/// body pasted whole) or a list of objects. Each object is a record on the line it starts on;
-/// an item of a list that is not an object is a bad line. Returns `false` (and reads nothing)
+/// A set written as one JSON document: a pretty-printed object over several lines (a request
+/// body pasted whole) or a list holding objects. Each object is a record on the line it starts
+/// on (items of a list may share a line); an item of a list that is not an object is a bad
+/// line. Returns `false` (and reads nothing)
 /// when the text is not one such document, so it is read line by line instead.
 fn whole_json(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<bool, SetError> {
     let t = text.trim_start();
     let start = text.len() - t.len();
-    if !(t.starts_with('{') || t.starts_with('[')) || !t.trim_end().contains('\n') {
+    // One object on one line is JSONL already; a list may be on one line.
+    if !(t.starts_with('[') || (t.starts_with('{') && t.trim_end().contains('\n'))) {
         return Ok(false);
     }
     let Ok(doc) = serde_json::from_str::<Value>(t) else {
         return Ok(false);
     };
+    // A list counts only when it holds an object: `[1, 2]` alone is a plain line.
+    if let Value::Array(items) = &doc {
+        if !items.iter().any(Value::is_object) {
+            return Ok(false);
+        }
+    }
     let line_at = |offset: usize| text[..offset].matches('\n').count() + 1;
     match doc {
         Value::Object(fields) => {
