@@ -100,7 +100,7 @@ pub const POLICY_FIELDS: [Entry; 8] = [
 ];
 
 /// The fields of a `[[rule]]` or `[default]` besides the filters.
-pub const RULE_FIELDS: [Entry; 10] = [
+pub const RULE_FIELDS: [Entry; 11] = [
     Entry {
         name: "name",
         kind: "string",
