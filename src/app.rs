@@ -2,10 +2,10 @@
 
 use crate::assets;
 use crate::components::{
-    batch_view::BatchView, catalog_view::CatalogView, decision_cards::DecisionCards,
-    export_panel::ExportPanel, live_run::LivePanel, policies::PolicyEditor,
-    policy_picker::PolicyPicker, prompt_editor::PromptEditor, share_bar::ShareBar,
-    signals_panel::SignalsPanel,
+    batch_view::BatchView, catalog_view::CatalogView, conversation_view::ConversationView,
+    decision_cards::DecisionCards, export_panel::ExportPanel, live_run::LivePanel,
+    policies::PolicyEditor, policy_picker::PolicyPicker, prompt_editor::PromptEditor,
+    share_bar::ShareBar, signals_panel::SignalsPanel,
 };
 use crate::embed::{Embed, EmbedApp};
 use crate::engine::{Load, Playground};
@@ -145,6 +145,7 @@ pub fn App() -> impl IntoView {
                         </div>
                         <div class="col col-wide">
                             <PolicyPicker />
+                            <ConversationView />
                             <DecisionCards />
                         </div>
                     </div>

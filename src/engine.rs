@@ -4,10 +4,14 @@
 //! policies, decisions) is a `Memo` calling the core. Effects only sync with the outside world:
 //! fetching assets, `localStorage`, the URL fragment.
 
+use crate::state::conversation::{
+    read_prompt_box, route_conversation, ConversationRoutes, PromptInput,
+};
 use crate::state::{share::BatchSource, Notice, PolicyDoc, ShareState, View, Workspace};
 use leptos::prelude::*;
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
+use routeplay_core::conversation::{conversation_key, ConversationSignals};
 use routeplay_core::format::plural;
 use routeplay_core::policy::{Decision, Diagnostic, Facts, Metadata, Policy};
 use routeplay_core::signals::{CheapSignals, PromptSignals};
@@ -184,8 +188,14 @@ pub struct Playground {
     pub provisional: Memo<bool>,
     /// Every policy document (presets, then the user's), compiled.
     pub compiled: Memo<Shared<Vec<Compiled>>>,
-    /// Signals of the current prompt.
+    /// The prompt box read as a prompt, a conversation (a pasted chat request) or a broken one.
+    pub input: Memo<Shared<PromptInput>>,
+    /// Signals of the current prompt (of a conversation's last user message).
     pub analysis: Memo<Analysis>,
+    /// A conversation's signals (turns, agent step, tools, tokens), when the box holds one.
+    pub conversation_signals: Memo<Option<ConversationSignals>>,
+    /// Every turn of a pasted conversation under the selected policies that compile.
+    pub turns: Memo<Option<Shared<ConversationRoutes>>>,
     /// A decision per selected policy for the current prompt.
     pub decisions: Memo<Vec<PolicyDecision>>,
 }
@@ -257,9 +267,44 @@ impl Playground {
             };
             Shared::new(docs.get().into_iter().map(|d| compile(d, &cat)).collect())
         });
+        let input = Memo::new(move |_| Shared::new(prompt.with(|p| read_prompt_box(p))));
         let analysis = Memo::new(move |_| {
             let model = classifier.get();
-            prompt.with(|p| analyze(p, model.as_deref()))
+            match &*input.get() {
+                PromptInput::Conversation(c) => analyze(&c.routed_text(), model.as_deref()),
+                _ => prompt.with(|p| analyze(p, model.as_deref())),
+            }
+        });
+        let conversation_signals = Memo::new(move |_| {
+            let PromptInput::Conversation(c) = &*input.get() else {
+                return None;
+            };
+            let model = classifier.get();
+            let a = analysis.get();
+            Some(ConversationSignals::compute(
+                &c.conversation,
+                a.signals.task.as_ref(),
+                |text| model.as_ref().map(|m| m.predict(text)),
+            ))
+        });
+        let turns = Memo::new(move |_| {
+            let PromptInput::Conversation(c) = &*input.get() else {
+                return None;
+            };
+            let cat = catalog.get()?;
+            let all = compiled.get();
+            let model = classifier.get().map(|m| m.0.clone());
+            let meta = metadata_input.with(|m| m.in_use.clone());
+            let policies: Vec<(String, Policy)> = workspace.with(|w| {
+                w.selected
+                    .iter()
+                    .filter_map(|id| all.iter().find(|c| &c.id == id))
+                    .filter_map(|c| Some((c.id.clone(), c.policy.clone()?)))
+                    .collect()
+            });
+            Some(Shared::new(route_conversation(
+                c, &policies, &cat, model, &meta,
+            )))
         });
         let decisions = Memo::new(move |_| {
             let Some(cat) = catalog.get() else {
@@ -271,18 +316,37 @@ impl Playground {
             }
             let all = compiled.get();
             let meta = metadata_input.with(|m| m.in_use.clone());
-            let facts = prompt.with(|p| Facts::new(p, &a.signals, &meta));
+            let facts = match (&*input.get(), conversation_signals.get()) {
+                (PromptInput::Conversation(c), Some(cs)) => {
+                    cs.to_facts(conversation_key(&c.conversation), &a.signals, &meta)
+                }
+                _ => prompt.with(|p| Facts::new(p, &a.signals, &meta)),
+            };
             workspace.with(|w| {
                 w.selected
                     .iter()
                     .filter_map(|id| all.iter().find(|c| &c.id == id))
                     .map(|c| match &c.policy {
                         Some(p) => {
-                            let d = p.decide(&facts, &cat);
+                            // A conversation's card is its last turn, as the chat shows it
+                            // (stickiness included).
+                            let last = turns.with(|t| {
+                                let t = t.as_ref()?;
+                                let i = t.policy_ids.iter().position(|id| id == &c.id)?;
+                                t.turns.last()?.decisions.get(i).cloned()
+                            });
+                            let (d, sticky) = match last {
+                                Some(td) => (td.decision, td.sticky.map(|s| s.describe())),
+                                None => (p.decide(&facts, &cat), None),
+                            };
+                            let why = match sticky {
+                                Some(s) => format!("{} {}", d.why(p), s),
+                                None => d.why(p),
+                            };
                             PolicyDecision {
                                 id: c.id.clone(),
                                 description: p.description.clone(),
-                                why: d.why(p),
+                                why,
                                 decision: Ok(d),
                             }
                         }
@@ -322,7 +386,10 @@ impl Playground {
             metadata_input,
             provisional,
             compiled,
+            input,
             analysis,
+            conversation_signals,
+            turns,
             decisions,
         }
     }

@@ -649,6 +649,7 @@ pub fn BatchView() -> impl IntoView {
                             pg.batch.set(Some(BatchSource::Sample));
                         }
                     }>"Load sample set"</button>
+                    <crate::components::conversation_view::LoadSampleConversations />
                     <label class="file-button">
                         <input type="file" accept=".jsonl,.ndjson,.json,.csv,.txt,text/plain,text/csv" aria-label="Open a prompt file" on:change=on_file />
                         <span>"Open file…"</span>
@@ -684,6 +685,7 @@ pub fn BatchView() -> impl IntoView {
                 {move || runs.status.get().map(|s| view! { <p class="stale">{s}</p> })}
                 {timing}
             </section>
+            <crate::components::conversation_view::ConversationSetReport set=Signal::derive(move || loaded.get().map(|l| l.set.clone())) ids=set_ids />
             {move || runs.results.get().filter(|r| r.done > 0).map(|r| view! { <ResultsView results=r /> })}
             {move || (loaded.with(|l| l.is_none()) && !loading.get()).then(|| view! {
                 <section class="panel empty-state">

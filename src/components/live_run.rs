@@ -8,6 +8,7 @@ use crate::providers::keys::KeyStore;
 use crate::providers::plan_from_decision;
 use crate::providers::stream_text::{StreamText, DISPLAY_LIMIT};
 use crate::providers::PlannedModel;
+use crate::state::conversation::{chat_parts_for, ChatParts};
 use crate::state::live::{self, Readiness};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -141,6 +142,8 @@ fn schedule_draw(card: Card, needed: bool) {
 struct RunCtx {
     store: KeyStore,
     prompt: String,
+    /// What is sent: the whole conversation when the prompt box holds one, else the prompt.
+    chat: Rc<ChatParts>,
     stream: bool,
     max_tokens: Option<u32>,
     limits: RunLimits,
@@ -235,8 +238,9 @@ async fn run_chain(chain: Vec<PlannedModel>, card: Card, ctx: RunCtx) {
         });
         let req = ChatRequest {
             model: m.model.clone(),
-            prompt: ctx.prompt.clone(),
-            system: None,
+            system: ctx.chat.system.clone(),
+            messages: ctx.chat.messages.clone(),
+            tools: ctx.chat.tools.clone(),
             max_tokens: ctx.max_tokens,
             stream: ctx.stream,
         };
@@ -506,6 +510,7 @@ pub fn LivePanel() -> impl IntoView {
         cancellers.update_value(|c| c.clear());
         let ctx = RunCtx {
             store,
+            chat: Rc::new(chat_parts_for(&text)),
             prompt: text,
             stream: stream.get_untracked(),
             max_tokens: Some(max_tokens.get_untracked()).filter(|m| *m > 0),

@@ -3,6 +3,7 @@
 pub mod batch_view;
 pub mod catalog_view;
 pub mod charts;
+pub mod conversation_view;
 pub mod decision_cards;
 pub mod export_panel;
 pub mod keys_panel;

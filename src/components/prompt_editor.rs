@@ -39,6 +39,15 @@ pub fn PromptEditor() -> impl IntoView {
         }
     };
     let size = move || {
+        // A chat request: its size and the whole request's tokens, not the last message's.
+        if let Some(cs) = pg.conversation_signals.get() {
+            let bytes = pg.prompt.with(|p| p.len());
+            return format!(
+                "chat request · {} · ~{} in context",
+                plural(bytes, "byte"),
+                plural(cs.facts.context_tokens, "token")
+            );
+        }
         let s = pg
             .analysis
             .with(|a| (a.signals.cheap.bytes, a.signals.cheap.tokens));
@@ -53,12 +62,15 @@ pub fn PromptEditor() -> impl IntoView {
             <textarea
                 id="prompt"
                 aria-label="Prompt"
-                placeholder="Type or paste a prompt…"
+                placeholder="Type or paste a prompt, or a chat request (OpenAI, Anthropic or ShareGPT JSON); or drop a file here…"
                 spellcheck="false"
                 prop:value=move || pg.prompt.get()
                 on:input=on_input
+                on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+                on:drop=crate::components::conversation_view::on_prompt_drop
             ></textarea>
             <ExampleChips />
+            <crate::components::conversation_view::SampleConversations />
         </section>
     }
 }

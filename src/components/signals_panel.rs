@@ -126,6 +126,7 @@ pub fn SignalsPanel() -> impl IntoView {
                     <div class="signal"><dt>"Language"</dt><dd data-signal="language" class:unsure=language_unsure>{language}</dd></div>
                     <div class="signal"><dt>"Personal data"</dt><dd data-signal="pii">{pii}</dd></div>
                 </dl>
+                <crate::components::conversation_view::ConversationSignalsRows />
                 <p class="muted small timings" data-signal="timings">{timings}</p>
             </div>
         </section>

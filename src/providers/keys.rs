@@ -298,13 +298,7 @@ mod tests {
             base_url: base_url_in(&s, "openai"),
             stream_usage_option: true,
         };
-        let req = ChatRequest {
-            model: "m".into(),
-            prompt: "p".into(),
-            system: None,
-            max_tokens: None,
-            stream: true,
-        };
+        let req = ChatRequest::prompt("m", "p", true);
         let built = build_request(&ep, Some(&k.key), &req).unwrap();
         assert!(key_may_be_sent(&k.origin, &built.url));
         assert!(!key_may_be_sent(

@@ -11,7 +11,10 @@
 //   POST …/models/{model}:generateContent                Gemini, JSON
 //   POST …/models/{model}:streamGenerateContent?alt=sse  Gemini, SSE
 //   GET  /__log     every request seen (method, path, host, origin, the auth headers, model, scenario)
-//   POST /__reset   clear the log
+//   GET  /__last    the last request body per wire format, parsed, with its path and query:
+//                   {"openai": {"path", "query", "body"}, "anthropic": …, "gemini": …} (also
+//                   `fp.last` when imported), so a test can assert what arrived
+//   POST /__reset   clear the log and the last bodies
 //   POST /__ratelimit {"models": [...]}   from now on, answer 429 (the ratelimit scenario) to
 //                   requests for these models only ([] clears); for gateway fallback tests
 //
@@ -63,6 +66,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function startFakeProvider(port = 0) {
   const log = [];
+  // The last request body per wire format (openai / anthropic / gemini).
+  const last = {};
   // Gateway tests (tests/gateways/): models that answer 429, set with POST /__ratelimit.
   const rateLimited = new Set();
   const server = http.createServer(async (req, res) => {
@@ -78,6 +83,10 @@ export function startFakeProvider(port = 0) {
       res.writeHead(200, { 'content-type': 'application/json', ...corsHeaders(req) });
       return res.end(JSON.stringify(log));
     }
+    if (path === '/__last' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json', ...corsHeaders(req) });
+      return res.end(JSON.stringify(last));
+    }
     if (path === '/__ratelimit' && req.method === 'POST') {
       let raw = '';
       for await (const c of req) raw += c;
@@ -88,6 +97,7 @@ export function startFakeProvider(port = 0) {
     }
     if (path === '/__reset' && req.method === 'POST') {
       log.length = 0;
+      for (const k of Object.keys(last)) delete last[k];
       res.writeHead(204, corsHeaders(req));
       return res.end();
     }
@@ -137,6 +147,7 @@ export function startFakeProvider(port = 0) {
       res.writeHead(404, { 'content-type': 'application/json', ...cors });
       return res.end(JSON.stringify({ error: { message: `no route ${path}` } }));
     }
+    last[format] = { path, query: url.search, body };
     entry.model = model;
     entry.format = format;
     entry.stream = stream;
@@ -307,6 +318,7 @@ export function startFakeProvider(port = 0) {
         url: `http://127.0.0.1:${p}`,
         port: p,
         log,
+        last,
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
       });
     });

@@ -5,6 +5,8 @@
 //!   and per event.
 //! - [`presets`]: known providers (OpenAI, Anthropic, Gemini, OpenAI-compatible presets, local
 //!   servers) and those a page cannot call.
+//! - [`chat`]: a whole conversation (system, turns, tool calls and results, images, tools) and
+//!   its messages in each wire format.
 //! - [`wire`]: request building (URL, headers, JSON body) per wire format; keys only in headers.
 //! - [`decode`]: stream events and non-streamed bodies → text, usage, finish reasons, errors;
 //!   an answer is complete only when the provider says so; body and answer size caps.
@@ -17,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod chat;
 pub mod decode;
 pub mod errors;
 pub mod hosts;
@@ -25,6 +28,7 @@ pub mod presets;
 pub mod sse;
 pub mod wire;
 
+pub use chat::{Image, Message, Part, ToolCall, ToolSpec};
 pub use decode::{FinishKind, FinishReason, StreamDecoder, StreamItem, StreamLimits, Usage};
 pub use errors::{should_fall_back, ErrorKind, ProviderError};
 pub use plan::{PlannedModel, RoutePlan, RunRecord};

@@ -1,21 +1,39 @@
 //! Request building for each wire format: URL, headers and JSON body.
 
+use crate::chat::{anthropic_messages, gemini_contents, openai_messages, Message, ToolSpec};
 use crate::presets::WireFormat;
 use serde_json::{json, Value};
 
-/// What to ask.
+/// What to ask: a whole conversation (one user message for a single prompt).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
     /// Model id as the provider names it (`gpt-5.4-mini`, `claude-sonnet-4-6`, `gemini-2.5-flash`).
     pub model: String,
-    /// The user prompt.
-    pub prompt: String,
     /// Optional system prompt.
     pub system: Option<String>,
+    /// The conversation so far, oldest first: user turns, assistant turns with their tool
+    /// calls, tool results (see [`crate::chat`] for how each format writes them).
+    pub messages: Vec<Message>,
+    /// Tools offered to the model.
+    pub tools: Vec<ToolSpec>,
     /// Output token cap. Anthropic requires one (1024 is used when absent); others omit it.
     pub max_tokens: Option<u32>,
     /// Ask for a streamed (SSE) answer.
     pub stream: bool,
+}
+
+impl ChatRequest {
+    /// A single prompt: one user message, no system prompt, no tools.
+    pub fn prompt(model: impl Into<String>, prompt: impl Into<String>, stream: bool) -> Self {
+        ChatRequest {
+            model: model.into(),
+            system: None,
+            messages: vec![Message::user(prompt)],
+            tools: Vec::new(),
+            max_tokens: None,
+            stream,
+        }
+    }
 }
 
 /// Where and how to call: the wire format, the base URL and the provider's quirks.
@@ -137,12 +155,12 @@ pub fn build_request(
             if let Some(k) = key {
                 headers.push(("Authorization".into(), format!("Bearer {k}")));
             }
-            let mut messages = Vec::new();
-            if let Some(s) = &req.system {
-                messages.push(json!({"role": "system", "content": s}));
-            }
-            messages.push(json!({"role": "user", "content": req.prompt}));
+            let (messages, tools) =
+                openai_messages(req.system.as_deref(), &req.messages, &req.tools);
             let mut body = json!({"model": req.model, "messages": messages, "stream": req.stream});
+            if let Some(t) = tools {
+                body["tools"] = t;
+            }
             if let Some(m) = req.max_tokens {
                 body["max_tokens"] = json!(m);
             }
@@ -164,14 +182,18 @@ pub fn build_request(
                 "anthropic-dangerous-direct-browser-access".into(),
                 "true".into(),
             ));
+            let (messages, tools) = anthropic_messages(&req.messages, &req.tools);
             let mut body = json!({
                 "model": req.model,
                 "max_tokens": req.max_tokens.unwrap_or(ANTHROPIC_DEFAULT_MAX_TOKENS),
-                "messages": [{"role": "user", "content": req.prompt}],
+                "messages": messages,
                 "stream": req.stream,
             });
             if let Some(s) = &req.system {
                 body["system"] = json!(s);
+            }
+            if let Some(t) = tools {
+                body["tools"] = t;
             }
             Ok(HttpRequest {
                 url: format!("{base}/messages"),
@@ -191,9 +213,13 @@ pub fn build_request(
             {
                 return Err(BuildError::BadModelId);
             }
-            let mut body = json!({"contents": [{"role": "user", "parts": [{"text": req.prompt}]}]});
+            let (contents, tools) = gemini_contents(&req.messages, &req.tools);
+            let mut body = json!({ "contents": contents });
             if let Some(s) = &req.system {
                 body["systemInstruction"] = json!({"parts": [{"text": s}]});
+            }
+            if let Some(t) = tools {
+                body["tools"] = t;
             }
             if let Some(m) = req.max_tokens {
                 body["generationConfig"] = json!({"maxOutputTokens": m});
@@ -228,13 +254,7 @@ mod tests {
     const KEY: &str = "test-key-zz9-plural-z-alpha";
 
     fn req(stream: bool) -> ChatRequest {
-        ChatRequest {
-            model: "m-1".into(),
-            prompt: "hi".into(),
-            system: None,
-            max_tokens: None,
-            stream,
-        }
+        ChatRequest::prompt("m-1", "hi", stream)
     }
 
     #[test]
@@ -391,6 +411,223 @@ mod tests {
         assert_eq!(
             build_request(&ep, Some(KEY), &q),
             Err(BuildError::BadModelId)
+        );
+    }
+
+    /// A support agent's conversation: system prompt, a user turn with an image, an assistant
+    /// turn that calls two tools at once, their results (one failed), and a follow-up question.
+    fn agent_conversation(stream: bool) -> ChatRequest {
+        use crate::chat::{Image, Part, ToolCall, ToolSpec};
+        ChatRequest {
+            model: "m-1".into(),
+            system: Some("You are Nova, a support agent.".into()),
+            messages: vec![
+                Message::User(vec![
+                    Part::Text("Where is my order? Photo of the label:".into()),
+                    Part::Image(Image::from_url("data:image/png;base64,iVBORw0KGgo=")),
+                ]),
+                Message::Assistant {
+                    text: "Let me check.".into(),
+                    tool_calls: vec![
+                        ToolCall {
+                            id: "call_1".into(),
+                            name: "lookup_order".into(),
+                            arguments: json!({"order": "BW-1"}),
+                        },
+                        ToolCall {
+                            id: "call_2".into(),
+                            name: "track".into(),
+                            arguments: json!("{\"carrier\":\"DHL\"}"),
+                        },
+                    ],
+                },
+                Message::ToolResult {
+                    call_id: "call_1".into(),
+                    name: String::new(),
+                    content: "{\"status\":\"shipped\"}".into(),
+                    is_error: false,
+                },
+                Message::ToolResult {
+                    call_id: "call_2".into(),
+                    name: String::new(),
+                    content: "carrier timeout".into(),
+                    is_error: true,
+                },
+                Message::assistant("It shipped; tracking is down."),
+                Message::user("When will it arrive?"),
+            ],
+            tools: vec![
+                ToolSpec {
+                    name: "lookup_order".into(),
+                    description: "Look up an order.".into(),
+                    parameters: json!({"type": "object", "properties": {"order": {"type": "string"}}, "required": ["order"]}),
+                },
+                ToolSpec {
+                    name: "track".into(),
+                    description: String::new(),
+                    parameters: Value::Null,
+                },
+            ],
+            max_tokens: Some(300),
+            stream,
+        }
+    }
+
+    fn body_of(format: WireFormat, req: &ChatRequest) -> Value {
+        let ep = Endpoint {
+            format,
+            base_url: "http://127.0.0.1:9/v1".into(),
+            stream_usage_option: false,
+        };
+        let r = build_request(&ep, Some(KEY), req).unwrap();
+        assert!(!r.url.contains(KEY) && !r.body.contains(KEY));
+        serde_json::from_str(&r.body).unwrap()
+    }
+
+    #[test]
+    fn openai_body_carries_the_whole_conversation() {
+        let b = body_of(WireFormat::OpenAiChat, &agent_conversation(true));
+        assert_eq!(
+            b,
+            json!({
+                "model": "m-1",
+                "stream": true,
+                "max_tokens": 300,
+                "messages": [
+                    {"role": "system", "content": "You are Nova, a support agent."},
+                    {"role": "user", "content": [
+                        {"type": "text", "text": "Where is my order? Photo of the label:"},
+                        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]},
+                    {"role": "assistant", "content": "Let me check.", "tool_calls": [
+                        {"id": "call_1", "type": "function", "function": {"name": "lookup_order", "arguments": "{\"order\":\"BW-1\"}"}},
+                        {"id": "call_2", "type": "function", "function": {"name": "track", "arguments": "{\"carrier\":\"DHL\"}"}}]},
+                    {"role": "tool", "tool_call_id": "call_1", "content": "{\"status\":\"shipped\"}"},
+                    {"role": "tool", "tool_call_id": "call_2", "content": "carrier timeout"},
+                    {"role": "assistant", "content": "It shipped; tracking is down."},
+                    {"role": "user", "content": "When will it arrive?"}
+                ],
+                "tools": [
+                    {"type": "function", "function": {"name": "lookup_order", "description": "Look up an order.",
+                        "parameters": {"type": "object", "properties": {"order": {"type": "string"}}, "required": ["order"]}}},
+                    {"type": "function", "function": {"name": "track", "parameters": {"type": "object", "properties": {}}}}
+                ]
+            })
+        );
+        // An assistant turn that only calls tools has `content: null`.
+        let mut q = agent_conversation(false);
+        q.messages[1] = Message::Assistant {
+            text: String::new(),
+            tool_calls: vec![crate::chat::ToolCall {
+                id: "c".into(),
+                name: "t".into(),
+                arguments: json!({}),
+            }],
+        };
+        let b = body_of(WireFormat::OpenAiChat, &q);
+        assert_eq!(b["messages"][2]["content"], Value::Null);
+        assert_eq!(
+            b["messages"][2]["tool_calls"][0]["function"]["arguments"],
+            "{}"
+        );
+    }
+
+    #[test]
+    fn anthropic_body_carries_the_whole_conversation() {
+        let b = body_of(WireFormat::Anthropic, &agent_conversation(false));
+        assert_eq!(
+            b,
+            json!({
+                "model": "m-1",
+                "stream": false,
+                "max_tokens": 300,
+                "system": "You are Nova, a support agent.",
+                "messages": [
+                    {"role": "user", "content": [
+                        {"type": "text", "text": "Where is my order? Photo of the label:"},
+                        {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}]},
+                    {"role": "assistant", "content": [
+                        {"type": "text", "text": "Let me check."},
+                        {"type": "tool_use", "id": "call_1", "name": "lookup_order", "input": {"order": "BW-1"}},
+                        {"type": "tool_use", "id": "call_2", "name": "track", "input": {"carrier": "DHL"}}]},
+                    {"role": "user", "content": [
+                        {"type": "tool_result", "tool_use_id": "call_1", "content": "{\"status\":\"shipped\"}"},
+                        {"type": "tool_result", "tool_use_id": "call_2", "content": "carrier timeout", "is_error": true}]},
+                    {"role": "assistant", "content": "It shipped; tracking is down."},
+                    {"role": "user", "content": "When will it arrive?"}
+                ],
+                "tools": [
+                    {"name": "lookup_order", "description": "Look up an order.",
+                        "input_schema": {"type": "object", "properties": {"order": {"type": "string"}}, "required": ["order"]}},
+                    {"name": "track", "input_schema": {"type": "object", "properties": {}}}
+                ]
+            })
+        );
+        // Roles alternate: a user question right after tool results joins their message, and
+        // an image by URL is a URL source.
+        let mut q = agent_conversation(false);
+        q.messages.remove(4);
+        q.messages[0] = Message::User(vec![crate::chat::Part::Image(
+            crate::chat::Image::from_url("https://x.test/label.jpg"),
+        )]);
+        let b = body_of(WireFormat::Anthropic, &q);
+        assert_eq!(
+            b["messages"][0]["content"],
+            json!([{"type": "image", "source": {"type": "url", "url": "https://x.test/label.jpg"}}])
+        );
+        assert_eq!(b["messages"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            b["messages"][2]["content"][2],
+            json!({"type": "text", "text": "When will it arrive?"})
+        );
+    }
+
+    #[test]
+    fn gemini_body_carries_the_whole_conversation() {
+        let b = body_of(WireFormat::Gemini, &agent_conversation(true));
+        assert_eq!(
+            b,
+            json!({
+                "systemInstruction": {"parts": [{"text": "You are Nova, a support agent."}]},
+                "generationConfig": {"maxOutputTokens": 300},
+                "contents": [
+                    {"role": "user", "parts": [
+                        {"text": "Where is my order? Photo of the label:"},
+                        {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}]},
+                    {"role": "model", "parts": [
+                        {"text": "Let me check."},
+                        {"functionCall": {"name": "lookup_order", "args": {"order": "BW-1"}},
+                            "thoughtSignature": "skip_thought_signature_validator"},
+                        {"functionCall": {"name": "track", "args": {"carrier": "DHL"}}}]},
+                    {"role": "user", "parts": [
+                        {"functionResponse": {"name": "lookup_order", "response": {"status": "shipped"}}},
+                        {"functionResponse": {"name": "track", "response": {"error": "carrier timeout"}}}]},
+                    {"role": "model", "parts": [{"text": "It shipped; tracking is down."}]},
+                    {"role": "user", "parts": [{"text": "When will it arrive?"}]}
+                ],
+                "tools": [{"functionDeclarations": [
+                    {"name": "lookup_order", "description": "Look up an order.",
+                        "parametersJsonSchema": {"type": "object", "properties": {"order": {"type": "string"}}, "required": ["order"]}},
+                    {"name": "track", "parametersJsonSchema": {"type": "object", "properties": {}}}
+                ]}]
+            })
+        );
+    }
+
+    #[test]
+    fn a_single_prompt_is_one_user_message_in_every_format() {
+        let q = ChatRequest::prompt("m-1", "hi", false);
+        assert_eq!(
+            body_of(WireFormat::OpenAiChat, &q),
+            json!({"model": "m-1", "stream": false, "messages": [{"role": "user", "content": "hi"}]})
+        );
+        assert_eq!(
+            body_of(WireFormat::Anthropic, &q),
+            json!({"model": "m-1", "stream": false, "max_tokens": 1024,
+                "messages": [{"role": "user", "content": "hi"}]})
+        );
+        assert_eq!(
+            body_of(WireFormat::Gemini, &q),
+            json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]})
         );
     }
 }
