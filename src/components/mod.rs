@@ -12,3 +12,4 @@ pub mod policy_picker;
 pub mod prompt_editor;
 pub mod share_bar;
 pub mod signals_panel;
+pub mod train_panel;

@@ -4,6 +4,7 @@
 pub mod live;
 pub mod share;
 pub mod storage;
+pub mod train;
 pub mod workspace;
 
 pub use share::ShareState;
