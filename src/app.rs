@@ -197,7 +197,11 @@ fn LoadStatus() -> impl IntoView {
     let model = move || {
         match pg.load_model.get() {
         Load::Loading => view! { <span class="load loading" data-model="loading">"Loading classifier…"</span> }.into_any(),
-        Load::Ready(what) => view! { <span class="load ready" data-model="ready" title=what>"Classifier ready"</span> }.into_any(),
+        Load::Ready(what) => match pg.custom_classifier.get() {
+            // Said on every view: decisions and batch runs use your own model.
+            Some(c) => view! { <button class="link load ready" data-model="ready" data-custom-model=c.name.clone() on:click=move |_| pg.view.set(View::Train)>{format!("Your classifier “{}” in use", c.name)}</button> }.into_any(),
+            None => view! { <span class="load ready" data-model="ready" title=what>"Classifier ready"</span> }.into_any(),
+        },
         Load::Failed(e) => view! { <span class="load failed" data-model="failed" title=e.clone()>"Classifier unavailable — using cheap signals only"</span> }.into_any(),
     }
     };

@@ -11,7 +11,7 @@ use crate::state::train::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use routeplay_core::classifier::stepwise::{TrainJob, TrainSettings, Trained};
-use routeplay_core::format::plural;
+use routeplay_core::format::{plural, thousands};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -121,12 +121,12 @@ pub fn TrainPanel() -> impl IntoView {
                             <thead><tr><th scope="col">"Label"</th><th scope="col" class="num">"Rows"</th><th scope="col"><span class="sr-only">"Share"</span></th></tr></thead>
                             <tbody>
                                 {s.labels.iter().map(|(l, n)| {
-                                    let w = format!("width: {:.1}%", *n as f64 * 100.0 / max as f64);
+                                    let w = format!("{:.1}%", *n as f64 * 100.0 / max as f64);
                                     view! {
                                         <tr data-label=l.clone()>
                                             <th scope="row" class="mono">{l.clone()}</th>
                                             <td class="num">{n.to_string()}</td>
-                                            <td class="bar-cell"><span class="count-bar" style=w></span></td>
+                                            <td class="bar-cell"><span class="count-bar" style:width=w></span></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -287,7 +287,7 @@ fn TrainResults(
             <div class="train-metrics">
                 <div class="metric"><span class="metric-label">"Macro-F1"</span><span class="metric-value" data-field="macro-f1">{format!("{:.2}", t.macro_f1)}</span></div>
                 <div class="metric"><span class="metric-label">"Accuracy"</span><span class="metric-value" data-field="accuracy">{format!("{:.0}%", t.accuracy * 100.0)}</span></div>
-                <div class="metric"><span class="metric-label">"Rows"</span><span class="metric-value">{format!("{} train · {} test", t.train_rows, t.test_rows)}</span></div>
+                <div class="metric"><span class="metric-label">"Rows"</span><span class="metric-value">{format!("{} train · {} test", thousands(t.train_rows), thousands(t.test_rows))}</span></div>
             </div>
             <div class="train-tables">
                 <table class="per-label">
@@ -319,9 +319,11 @@ fn TrainResults(
                                 <tr>
                                     <th scope="row" class="mono">{l.clone()}</th>
                                     {row.into_iter().enumerate().map(|(j, (n, share))| {
-                                        let style = format!("--share: {:.0}%", share * 100.0);
+                                        // Set through the CSSOM (the page's CSP allows no style attributes).
+                                        let tone = if i == j { "--ok" } else { "--err" };
+                                        let bg = format!("color-mix(in srgb, var({tone}) {:.0}%, var(--surface))", share * 35.0);
                                         view! {
-                                            <td class="cell" class:diag=i == j class:zero=n == 0 style=style title=format!("{:.0}% of this row", share * 100.0)>{n.to_string()}</td>
+                                            <td class="cell" class:diag=i == j class:zero=n == 0 style:background-color=bg title=format!("{:.0}% of this row", share * 100.0)>{n.to_string()}</td>
                                         }
                                     }).collect_view()}
                                 </tr>

@@ -9,7 +9,7 @@ use crate::engine::Shared;
 use routeplay_core::classifier::labelled::{read_labelled, LabelledSet};
 use routeplay_core::classifier::stepwise::{Progress, TrainJob, TrainSettings, Trained};
 use routeplay_core::classifier::Model;
-use routeplay_core::format::plural;
+use routeplay_core::format::{plural, thousands};
 use routeplay_core::simulate::input::LineError;
 
 /// Milliseconds of training between yields to the browser.
@@ -119,8 +119,8 @@ impl Summary {
             "{}, {} ({} to train, {} held out)",
             plural(self.rows, "row"),
             plural(self.labels.len(), "label"),
-            self.train_rows,
-            self.test_rows
+            thousands(self.train_rows),
+            thousands(self.test_rows)
         );
         if self.bad_total > 0 {
             s += &format!("; {} skipped", plural(self.bad_total, "bad line"));
