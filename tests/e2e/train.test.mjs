@@ -78,7 +78,7 @@ test('training on an uploaded 3-label set: progress, cancel, train, metrics, use
   const summary = page.locator('.train-summary');
   assert.equal(await summary.getAttribute('data-labels'), '3');
   assert.equal(await summary.getAttribute('data-bad'), '1');
-  assert.match(await summary.textContent(), /3,600 rows, 3 labels \(2880 to train, 720 held out\); 1 bad line skipped/);
+  assert.match(await summary.textContent(), /3,600 rows, 3 labels \(2,880 to train, 720 held out\); 1 bad line skipped/);
   for (const l of ['refund', 'shipping', 'other']) {
     assert.match(await page.textContent(`.label-counts tr[data-label="${l}"]`), /1200/);
   }
@@ -87,13 +87,13 @@ test('training on an uploaded 3-label set: progress, cancel, train, metrics, use
   // Start on a slowed-down CPU (as on a slow phone), see progress, cancel.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 30 });
-  await page.click('[data-action="train"]');
+  await page.click('.train-view [data-action="train"]');
   await page.waitForSelector('.train-view[data-train-status="running"] progress.train-progress');
   // Cancel as soon as progress shows (checked and clicked in one task of the page, so the
   // run cannot end in between).
   const mid = await (await page.waitForFunction(() => {
     const p = document.querySelector('progress.train-progress');
-    const cancel = document.querySelector('[data-action="cancel"]');
+    const cancel = document.querySelector('.train-view [data-action="cancel"]');
     if (!p || !cancel || !(Number(p.value) > 0.02)) return null;
     cancel.click();
     return Number(p.value);
@@ -114,7 +114,7 @@ test('training on an uploaded 3-label set: progress, cancel, train, metrics, use
       .observe({ type: 'longtask' });
   });
   const t0 = Date.now();
-  await page.click('[data-action="train"]');
+  await page.click('.train-view [data-action="train"]');
   await page.waitForSelector('.train-view[data-train-status="done"] .train-results', { timeout: 120000 });
   const trainMs = Date.now() - t0;
   const longTasks = await page.evaluate(() => window.__longTasks);
@@ -140,8 +140,10 @@ test('training on an uploaded 3-label set: progress, cancel, train, metrics, use
   assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RPTC');
   // Header: 16 bytes, labels "other", "refund", "shipping", 4 outputs × 8, 3 group weights,
   // 2^16 buckets × 4 outputs, checksum.
-  assert.equal(bytes[10], 16, 'log2 buckets');
-  assert.equal(bytes[11], 3, 'labels');
+  assert.equal(bytes[8], 16, 'log2 buckets');
+  assert.equal(bytes[9], 3, 'labels');
+  assert.equal(bytes[10], 1, 'flags: the complexity head (the shipped one) is in the file');
+  fs.writeFileSync(new URL('./artifacts/train-support-model.bin', import.meta.url), bytes);
   assert.equal(bytes.length, 12 + (1 + 5) + (1 + 6) + (1 + 8) + 4 * 8 + 12 + 65536 * 4 + 4);
 
   // Per-prompt cost in the page, the trained model against the shipped one (figures printed;
@@ -206,7 +208,7 @@ test('Train view screenshots at 375 px and in dark mode, with a trained model', 
     await page.waitForSelector('[data-model="ready"]');
     await openTrain(page);
     await upload(page);
-    await page.click('[data-action="train"]');
+    await page.click('.train-view [data-action="train"]');
     await page.waitForSelector('.train-view[data-train-status="done"] .train-results', { timeout: 120000 });
     await page.click('[data-action="use-model"]');
     await page.waitForSelector('.model-in-use[data-model-in-use="custom"]');
