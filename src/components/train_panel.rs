@@ -323,7 +323,7 @@ fn TrainResults(
                                         let tone = if i == j { "--ok" } else { "--err" };
                                         let bg = format!("color-mix(in srgb, var({tone}) {:.0}%, var(--surface))", share * 35.0);
                                         view! {
-                                            <td class="cell" class:diag=i == j class:zero=n == 0 style:background-color=bg title=format!("{:.0}% of this row", share * 100.0)>{n.to_string()}</td>
+                                            <td class="cell" class:hit=i == j class:zero=n == 0 style:background-color=bg title=format!("{:.0}% of this row", share * 100.0)>{n.to_string()}</td>
                                         }
                                     }).collect_view()}
                                 </tr>
