@@ -2,11 +2,27 @@
 // training and cancel it (the shipped model stays in use), train to the end, read the held-out
 // metrics and confusion matrix, use the model, and route a refund prompt by a policy rule on
 // the custom label. The downloaded model file is checked (magic, size), and screenshots are
-// taken at 1280 and 375 px in light and dark.
+// taken at 1280 and 375 px in light and dark, each checked with axe-core (no serious or
+// critical violation).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch, openPage, screenshot } from './browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const AXE_SOURCE = fs.readFileSync(path.join(here, '../../tools/node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical axe-core violations on the page, as lines (injected as a11y.test.mjs does). */
+async function axeSerious(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -171,6 +187,7 @@ test('training on an uploaded 3-label set: progress, cancel, train, metrics, use
   await page.waitForSelector('.model-in-use[data-model-in-use="custom"]');
   assert.match(await page.textContent('.model-in-use'), /your model “support” \(other, refund, shipping\)/);
   await screenshot(page, 'train-1280-light');
+  assert.deepEqual(await axeSerious(page), []);
 
   await page.click('.tab[data-view="policies"]');
   await page.click('button:has-text("New policy")');
@@ -215,6 +232,7 @@ test('Train view screenshots at 375 px and in dark mode, with a trained model', 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow} px`);
     await screenshot(page, name);
+    assert.deepEqual(await axeSerious(page), [], name);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   }
