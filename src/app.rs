@@ -5,7 +5,7 @@ use crate::components::{
     batch_view::BatchView, catalog_view::CatalogView, conversation_view::ConversationView,
     decision_cards::DecisionCards, export_panel::ExportPanel, live_run::LivePanel,
     policies::PolicyEditor, policy_picker::PolicyPicker, prompt_editor::PromptEditor,
-    share_bar::ShareBar, signals_panel::SignalsPanel,
+    share_bar::ShareBar, signals_panel::SignalsPanel, train_panel::TrainPanel,
 };
 use crate::embed::{Embed, EmbedApp};
 use crate::engine::{Load, Playground};
@@ -157,6 +157,7 @@ pub fn App() -> impl IntoView {
                     <LivePanel />
                 </div>
                 <div class="view" hidden=move || view() != View::Export><ExportPanel /></div>
+                <div class="view" hidden=move || view() != View::Train><TrainPanel /></div>
             </main>
             <footer class="footer">
                 "Estimates from "<button class="link" on:click=move |_| pg.view.set(View::Catalog)>"the model catalog"</button>
@@ -197,7 +198,11 @@ fn LoadStatus() -> impl IntoView {
     let model = move || {
         match pg.load_model.get() {
         Load::Loading => view! { <span class="load loading" data-model="loading">"Loading classifier…"</span> }.into_any(),
-        Load::Ready(what) => view! { <span class="load ready" data-model="ready" title=what>"Classifier ready"</span> }.into_any(),
+        Load::Ready(what) => match pg.custom_classifier.get() {
+            // Said on every view: decisions and batch runs use your own model.
+            Some(c) => view! { <button class="link load ready" data-model="ready" data-custom-model=c.name.clone() on:click=move |_| pg.view.set(View::Train)>{format!("Your classifier “{}” in use", c.name)}</button> }.into_any(),
+            None => view! { <span class="load ready" data-model="ready" title=what>"Classifier ready"</span> }.into_any(),
+        },
         Load::Failed(e) => view! { <span class="load failed" data-model="failed" title=e.clone()>"Classifier unavailable — using cheap signals only"</span> }.into_any(),
     }
     };

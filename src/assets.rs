@@ -111,7 +111,7 @@ pub fn load_all(pg: Playground) {
                             t1 - t0,
                             t2 - t1
                         )));
-                        pg.classifier.set(Some(Shared::new(m)));
+                        pg.shipped_classifier.set(Some(Shared::new(m)));
                     }
                     Err(e) => pg.load_model.set(Load::Failed(format!("{MODEL_URL}: {e}"))),
                 }

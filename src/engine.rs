@@ -156,8 +156,17 @@ pub struct Playground {
     pub presets: RwSignal<Vec<PolicyDoc>>,
     /// The shipped catalog from `public/catalog.json`.
     pub base_catalog: RwSignal<Option<Shared<Catalog>>>,
-    /// The task classifier from `public/model/`.
-    pub classifier: RwSignal<Option<Shared<Model>>>,
+    /// The shipped task classifier from `public/model/`.
+    pub shipped_classifier: RwSignal<Option<Shared<Model>>>,
+    /// A classifier trained on your own labels in the Train view, when "Use this model" chose it
+    /// (this tab's memory only).
+    pub custom_classifier: RwSignal<Option<crate::state::train::CustomModel>>,
+    /// The classifier every decision and batch run uses: the custom one when chosen, else the
+    /// shipped one.
+    pub classifier: Memo<Option<Shared<Model>>>,
+    /// The custom classifier's labels (policies are checked against them), `None` for the
+    /// shipped one.
+    pub custom_labels: Memo<Option<Vec<String>>>,
     /// Loading state of catalog, policies and classifier model.
     pub load_catalog: RwSignal<Load>,
     /// Loading state of the presets.
@@ -231,7 +240,15 @@ impl Playground {
         let workspace = RwSignal::new(workspace);
         let presets = RwSignal::new(Vec::<PolicyDoc>::new());
         let base_catalog = RwSignal::new(None::<Shared<Catalog>>);
-        let classifier = RwSignal::new(None::<Shared<Model>>);
+        let shipped_classifier = RwSignal::new(None::<Shared<Model>>);
+        let custom_classifier = RwSignal::new(None::<crate::state::train::CustomModel>);
+        let classifier = Memo::new(move |_| match custom_classifier.get() {
+            Some(c) => Some(c.model),
+            None => shipped_classifier.get(),
+        });
+        let custom_labels = Memo::new(move |_| {
+            custom_classifier.with(|c| c.as_ref().map(|c| c.model.labels().to_vec()))
+        });
 
         let edited_catalog = Memo::new(move |_| {
             let base = base_catalog.get()?;
@@ -265,7 +282,13 @@ impl Playground {
             let Some(cat) = catalog.get() else {
                 return Shared::new(Vec::new());
             };
-            Shared::new(docs.get().into_iter().map(|d| compile(d, &cat)).collect())
+            let labels = custom_labels.get();
+            Shared::new(
+                docs.get()
+                    .into_iter()
+                    .map(|d| compile(d, &cat, labels.as_deref()))
+                    .collect(),
+            )
         });
         let input = Memo::new(move |_| Shared::new(prompt.with(|p| read_prompt_box(p))));
         let analysis = Memo::new(move |_| {
@@ -371,7 +394,10 @@ impl Playground {
             workspace,
             presets,
             base_catalog,
+            shipped_classifier,
+            custom_classifier,
             classifier,
+            custom_labels,
             load_catalog: RwSignal::new(Load::Loading),
             load_policies: RwSignal::new(Load::Loading),
             load_model,
@@ -493,9 +519,9 @@ impl Playground {
     }
 }
 
-/// Parses and checks one policy document.
-pub fn compile(doc: PolicyDoc, catalog: &Catalog) -> Compiled {
-    match Policy::load(&doc.source, catalog) {
+/// Parses and checks one policy document; `labels`: the custom classifier's, when one is in use.
+pub fn compile(doc: PolicyDoc, catalog: &Catalog, labels: Option<&[String]>) -> Compiled {
+    match Policy::load_with_labels(&doc.source, catalog, labels) {
         Ok((policy, warnings)) => Compiled {
             id: doc.id,
             builtin: doc.builtin,

@@ -178,7 +178,7 @@ thread_local! {
 
 /// Lets the browser handle input and paint: a message-channel task (no 4 ms timer clamp),
 /// else a zero timeout.
-async fn yield_now() {
+pub(crate) async fn yield_now() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let posted = CHANNEL.with(|c| match c {
             Some((p1, p2, post)) => {

@@ -96,6 +96,8 @@ fn DecisionBody(id: String, dec: Decision, description: String, why: String) -> 
     let rule = dec.rule.clone().unwrap_or_else(|| "—".into());
     let fallbacks = dec.fallbacks.clone();
     let trace = dec.trace.clone();
+    // A label of your own classifier: say what the quality estimate means for it.
+    let custom_note = routeplay_core::policy::custom_task_note(&dec.task);
     view! {
         <article class="card decision" class:provisional=provisional data-policy=data_id data-model=data_model data-provisional=move || provisional().to_string()>
             <header>
@@ -114,10 +116,11 @@ fn DecisionBody(id: String, dec: Decision, description: String, why: String) -> 
                 <div><dt>"Est. quality"</dt><dd data-field="quality">{est.map(|e| format!("{:.0}/100", e.quality)).unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
             <p class="muted small">
-                {format!("{:.0} in / {:.0} out tokens (est.) · task {}", dec.input_tokens, dec.output_tokens, dec.task.replace('_', " "))}
+                {format!("{:.0} in / {:.0} out tokens (est.) · task {}", dec.input_tokens, dec.output_tokens, if custom_note.is_some() { dec.task.clone() } else { dec.task.replace('_', " ") })}
                 {move || uncertain().then_some(" (uncertain)")}
                 {format!(" · complexity {:.2}", dec.complexity)}
             </p>
+            {custom_note.map(|n| view! { <p class="muted small" data-field="custom-task">{n}</p> })}
             <div class="fallbacks">
                 <span class="muted small">"Fallbacks: "</span>
                 {if fallbacks.is_empty() {

@@ -13,3 +13,4 @@ pub mod policy_picker;
 pub mod prompt_editor;
 pub mod share_bar;
 pub mod signals_panel;
+pub mod train_panel;

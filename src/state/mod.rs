@@ -5,6 +5,7 @@ pub mod conversation;
 pub mod live;
 pub mod share;
 pub mod storage;
+pub mod train;
 pub mod workspace;
 
 pub use share::ShareState;

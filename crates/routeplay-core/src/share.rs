@@ -44,17 +44,20 @@ pub enum View {
     Live,
     /// Export to gateways, import from them.
     Export,
+    /// Train a classifier on your own labels.
+    Train,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Prompt,
         View::Batch,
         View::Policies,
         View::Catalog,
         View::Live,
         View::Export,
+        View::Train,
     ];
 
     /// The tab label.
@@ -66,6 +69,7 @@ impl View {
             View::Catalog => "Catalog",
             View::Live => "Live run",
             View::Export => "Export",
+            View::Train => "Train",
         }
     }
 }

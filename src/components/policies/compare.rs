@@ -167,6 +167,7 @@ pub fn BeforeAfter() -> impl IntoView {
                 return;
             }
         };
+        let labels = pg.custom_labels.get_untracked();
         let compile_doc = |id: &str, source: &str| -> Option<Policy> {
             compile(
                 PolicyDoc {
@@ -175,6 +176,7 @@ pub fn BeforeAfter() -> impl IntoView {
                     builtin: false,
                 },
                 &cat,
+                labels.as_deref(),
             )
             .policy
         };

@@ -19,15 +19,19 @@
 //! Modules: [`features`] (hashed n-grams and structure), [`model`] (file format, prediction),
 //! [`train`](mod@train) (deterministic SGD), [`clean`] (label rules for the shared datasets),
 //! [`augment`] (instruction/passage recombination), [`metrics`] (F1, confusion, AUC),
-//! [`loso`] (leave-one-source-out evaluation), [`calibrate`] (temperature scaling, ECE).
+//! [`loso`] (leave-one-source-out evaluation), [`calibrate`] (temperature scaling, ECE),
+//! [`labelled`] (an uploaded set of your own labels) and [`stepwise`] (training on it in small
+//! steps, as the page does).
 
 pub mod augment;
 pub mod calibrate;
 pub mod clean;
 pub mod features;
+pub mod labelled;
 pub mod loso;
 pub mod metrics;
 pub mod model;
+pub mod stepwise;
 pub mod train;
 
 pub use clean::Row;

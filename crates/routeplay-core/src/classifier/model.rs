@@ -338,6 +338,37 @@ impl Model {
         1 << self.log2_buckets
     }
 
+    /// This model with `other`'s complexity head (its weight column, scale and bias): a model
+    /// trained on your own labels keeps the shipped complexity signal. `None` when `other` has
+    /// no complexity head or hashes features differently (bucket count, group weights).
+    pub fn with_complexity_of(&self, other: &Model) -> Option<Model> {
+        if !other.has_complexity
+            || other.log2_buckets != self.log2_buckets
+            || other.group_weights != self.group_weights
+        {
+            return None;
+        }
+        let (l, lo) = (self.labels.len(), other.labels.len());
+        let mut weights = self.weights.clone();
+        for b in 0..self.buckets() {
+            weights[b * (l + 1) + l] = other.weights[b * (lo + 1) + lo];
+        }
+        let mut scales = self.scales.clone();
+        scales[l] = other.scales[lo];
+        let mut biases = self.biases.clone();
+        biases[l] = other.biases[lo];
+        Model::from_parts(
+            self.labels.clone(),
+            self.log2_buckets,
+            true,
+            scales,
+            biases,
+            self.group_weights,
+            weights,
+        )
+        .ok()
+    }
+
     /// Scores `text` without allocating: writes one probability per label into `probs`
     /// (which must hold at least `labels().len()` values; extra entries are untouched) and
     /// returns the complexity in [0, 1].

@@ -142,6 +142,19 @@ fn limits(f: &Filters) -> Vec<String> {
     out
 }
 
+/// What a decision's estimates mean when the task is a label of your own model (not one of the
+/// catalog's task types): quality is each model's mean over its rated task types and the
+/// expected answer length is the generic one. `None` for a catalog task type or `unknown`.
+pub fn custom_task_note(task: &str) -> Option<String> {
+    if task == "unknown" || crate::catalog::TASK_TYPES.contains(&task) {
+        return None;
+    }
+    Some(format!(
+        "\"{task}\" is a label of your own classifier, not a catalog task type: each model's quality here is its mean over the {} rated task types, and the answer length is the generic estimate.",
+        crate::catalog::TASK_TYPES.len()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::catalog::Catalog;

@@ -239,6 +239,7 @@ impl MetaSchema {
 pub(crate) fn compile(
     src: &str,
     meta: &MetaSchema,
+    labels: Option<&[String]>,
 ) -> Result<(Condition, Vec<CondIssue>), Vec<CondIssue>> {
     let n_chars = src.chars().count();
     let all = 0..n_chars.max(1);
@@ -316,6 +317,7 @@ pub(crate) fn compile(
     let mut checker = Checker {
         program: &program,
         meta,
+        labels,
         scope: Vec::new(),
         issues: Vec::new(),
         n_chars,
@@ -629,6 +631,8 @@ fn explain_parse_error(msg: &str) -> (String, Option<String>) {
 struct Checker<'a> {
     program: &'a Program,
     meta: &'a MetaSchema,
+    /// The classifier's own labels, when not the shipped task types.
+    labels: Option<&'a [String]>,
     scope: Vec<String>,
     issues: Vec<CondIssue>,
     n_chars: usize,
@@ -766,12 +770,26 @@ impl Checker<'_> {
                         }
                     }
                     Ty::Map(v) => {
-                        if is_scores(&sel.operand) && !TASK_TYPES.contains(&sel.field.as_str()) {
-                            let near =
-                                crate::catalog::closest(&sel.field, TASK_TYPES.iter().copied());
-                            let help = match near {
-                                Some(s) => format!("did you mean `scores.{s}`?"),
-                                None => format!("task types: {}", TASK_TYPES.join(", ")),
+                        // `scores` always has the shipped task types (0 under a custom
+                        // model) and, under a custom model, its labels too.
+                        let custom = self.labels.unwrap_or_default();
+                        if is_scores(&sel.operand)
+                            && !TASK_TYPES.contains(&sel.field.as_str())
+                            && !custom.contains(&sel.field)
+                        {
+                            let near = crate::catalog::closest(
+                                &sel.field,
+                                TASK_TYPES
+                                    .iter()
+                                    .copied()
+                                    .chain(custom.iter().map(String::as_str)),
+                            );
+                            let help = match (near, self.labels) {
+                                (Some(s), _) => format!("did you mean `scores.{s}`?"),
+                                (None, Some(l)) => {
+                                    format!("labels of the classifier in use: {}", l.join(", "))
+                                }
+                                (None, None) => format!("task types: {}", TASK_TYPES.join(", ")),
                             };
                             let chars = self.full_span(e);
                             self.issues.push(
@@ -1102,17 +1120,28 @@ impl Checker<'_> {
             {
                 if let Expr::Literal(LiteralValue::String(s)) = &b.expr {
                     let s = s.inner();
-                    if s != "unknown" && !TASK_TYPES.contains(&s) {
-                        let near = crate::catalog::closest(s, TASK_TYPES.iter().copied());
-                        let help = match near {
-                            Some(t) => format!("did you mean \"{t}\"?"),
-                            None => format!("task types: {}", TASK_TYPES.join(", ")),
+                    let known: Vec<&str> = match self.labels {
+                        Some(l) => l.iter().map(String::as_str).collect(),
+                        None => TASK_TYPES.to_vec(),
+                    };
+                    if s != "unknown" && !known.contains(&s) {
+                        let near = crate::catalog::closest(s, known.iter().copied());
+                        let help = match (near, self.labels) {
+                            (Some(t), _) => format!("did you mean \"{t}\"?"),
+                            (None, Some(_)) => {
+                                format!("labels of the classifier in use: {}", known.join(", "))
+                            }
+                            (None, None) => format!("task types: {}", TASK_TYPES.join(", ")),
+                        };
+                        let message = match self.labels {
+                            Some(_) => format!("\"{s}\" is not a label of the classifier in use (your own model), so this never matches"),
+                            None => format!("\"{s}\" is not a task type, so this never matches"),
                         };
                         let chars = self.span(b);
                         self.issues.push(CondIssue {
                             chars,
                             code: "unknown-task",
-                            message: format!("\"{s}\" is not a task type, so this never matches"),
+                            message,
                             help: Some(help),
                             warning: true,
                             suggest: near.map(|t| (s.to_string(), t.to_string())),
@@ -1581,7 +1610,7 @@ mod tests {
     }
 
     fn errs(src: &str) -> Vec<CondIssue> {
-        match compile(src, &schema()) {
+        match compile(src, &schema(), None) {
             Ok((_, w)) => w,
             Err(e) => e,
         }
@@ -1601,7 +1630,7 @@ mod tests {
             "complexity > 1",
             "double(tokens) / 1000.0 > 0.5",
         ] {
-            let r = compile(src, &schema());
+            let r = compile(src, &schema(), None);
             assert!(r.is_ok(), "{src}: {:?}", r.err());
         }
     }
@@ -1629,12 +1658,12 @@ mod tests {
 
     #[test]
     fn warns_on_unknown_task_literal_and_folds_constants() {
-        let (_, w) = compile("task == \"cod\"", &schema()).unwrap();
+        let (_, w) = compile("task == \"cod\"", &schema(), None).unwrap();
         assert_eq!(w[0].code, "unknown-task");
         assert_eq!(w[0].chars.start, 8);
-        let (c, _) = compile("true", &schema()).unwrap();
+        let (c, _) = compile("true", &schema(), None).unwrap();
         assert_eq!(c.constant, Some(true));
-        let (c, _) = compile("1 > 2", &schema()).unwrap();
+        let (c, _) = compile("1 > 2", &schema(), None).unwrap();
         assert_eq!(c.constant, Some(false));
     }
 

@@ -80,6 +80,7 @@ pub use decide::{
     RuleTrace,
 };
 pub use diag::{char_offset, Diagnostic, Fix, Severity};
+pub use explain::custom_task_note;
 pub use expr::{
     heuristic_complexity, split_key, ConversationFacts, Facts, Metadata, Variable, FUNCTIONS,
     MAX_CONDITION_BYTES, MAX_CONDITION_DEPTH, MAX_CONDITION_NESTING, MAX_TOOL_NAMES,
@@ -383,6 +384,16 @@ impl Policy {
     /// and returned by [`Policy::check`] too. On failure, every diagnostic found (errors and
     /// warnings) in file order.
     pub fn parse(source: &str) -> Result<Policy, Vec<Diagnostic>> {
+        Policy::parse_with_labels(source, None)
+    }
+
+    /// [`Policy::parse`] for a classifier with its own labels (a model trained on your labels):
+    /// `task == "refund"` and `scores.refund` are checked against `labels` instead of the
+    /// shipped task types. `None`: the shipped task types.
+    pub fn parse_with_labels(
+        source: &str,
+        labels: Option<&[String]>,
+    ) -> Result<Policy, Vec<Diagnostic>> {
         let idx = LineIndex::new(source);
         if source.len() > MAX_POLICY_BYTES {
             return Err(vec![idx.diag(
@@ -426,6 +437,7 @@ impl Policy {
             source,
             idx: &idx,
             diags: &mut diags,
+            labels,
         };
         let policy = b.build(raw);
         diags.sort_by_key(|d| (d.line, d.column));
@@ -444,7 +456,17 @@ impl Policy {
         source: &str,
         catalog: &Catalog,
     ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let policy = Policy::parse(source)?;
+        Policy::load_with_labels(source, catalog, None)
+    }
+
+    /// [`Policy::load`] with the labels of the classifier in use (see
+    /// [`Policy::parse_with_labels`]).
+    pub fn load_with_labels(
+        source: &str,
+        catalog: &Catalog,
+        labels: Option<&[String]>,
+    ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let policy = Policy::parse_with_labels(source, labels)?;
         let diags = policy.check(catalog);
         if diags.iter().any(|d| d.is_error()) {
             Err(diags)
@@ -565,6 +587,8 @@ struct Builder<'a> {
     source: &'a str,
     idx: &'a LineIndex<'a>,
     diags: &'a mut Vec<Diagnostic>,
+    /// The classifier's own labels, when not the shipped task types.
+    labels: Option<&'a [String]>,
 }
 
 impl Builder<'_> {
@@ -941,7 +965,7 @@ impl Builder<'_> {
                     };
                     start + byte_at(chars.start)..start + byte_at(chars.end.max(chars.start))
                 };
-                match expr::compile(text, meta) {
+                match expr::compile(text, meta, self.labels) {
                     Ok((cond, warnings)) => {
                         for wi in warnings {
                             let sp = to_bytes(&wi.chars);

@@ -1070,3 +1070,50 @@ fn conversation_variables_default_to_a_one_turn_conversation() {
         d.trace[0].reason
     );
 }
+
+/// A model trained on your own labels: its labels pass the checker and reach `task` and
+/// `scores`; quality falls back to each model's mean over the rated task types.
+#[test]
+fn custom_classifier_labels_reach_conditions_and_the_checker() {
+    let src = r#"
+name = "support"
+[[rule]]
+name = "refunds"
+when = 'task == "refund" && scores.refund > 0.5'
+model = "gpt-5-mini"
+[default]
+model = "gpt-4.1"
+"#;
+    let cat = catalog();
+    let shipped = Policy::load(src, &cat).unwrap_err();
+    assert!(
+        shipped
+            .iter()
+            .any(|d| d.message.contains("`refund` is not a task type")),
+        "{shipped:?}"
+    );
+    let labels = vec!["other".to_string(), "refund".into(), "shipping".into()];
+    let (p, warnings) = Policy::load_with_labels(src, &cat, Some(&labels)).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let d = p.decide(&facts("I want my money back", Some(("refund", 0.3))), &cat);
+    assert_eq!(d.rule.as_deref(), Some("refunds"));
+    assert_eq!(d.task, "refund");
+    let q = d.estimate.as_ref().unwrap().quality;
+    assert_eq!(q, cat.get("gpt-5-mini").unwrap().mean_quality());
+    assert!(custom_task_note(&d.task)
+        .unwrap()
+        .contains("mean over the 11"));
+    assert_eq!(custom_task_note("code"), None);
+    // A shipped task type under the custom model never matches: a warning says so.
+    let (_, w) = Policy::load_with_labels(
+        &src.replace("\"refund\" &&", "\"code\" &&"),
+        &cat,
+        Some(&labels),
+    )
+    .unwrap();
+    assert!(
+        w[0].message
+            .contains("not a label of the classifier in use"),
+        "{w:?}"
+    );
+}
