@@ -153,4 +153,47 @@ fn main() {
             detect_language(&text).map_or("none".to_string(), |l| l.code)
         );
     }
+
+    // A bounded prefix (a lever of issue 14): how many detected languages would change, and
+    // what it saves, over a prompt set (target/bench/prompts-10k.jsonl when `./x bench` wrote
+    // it, else the sample set).
+    let file = std::fs::read_to_string("../../target/bench/prompts-10k.jsonl").ok();
+    let set = parse_prompt_set(file.as_deref().unwrap_or(SAMPLES));
+    let texts: Vec<&str> = set.prompts.iter().map(|(_, r)| r.text.as_str()).collect();
+    let full: Vec<Option<String>> = texts
+        .iter()
+        .map(|t| detect_language(t).map(|l| l.code))
+        .collect();
+    let t = Instant::now();
+    for t in &texts {
+        black_box(detect_language(t));
+    }
+    println!(
+        "language detection over {} prompts ({}): {:.1} µs a prompt with the {}-byte sample",
+        texts.len(),
+        if file.is_some() { "target/bench/prompts-10k.jsonl" } else { "the sample set" },
+        t.elapsed().as_secs_f64() * 1e6 / texts.len() as f64,
+        routeplay_core::signals::LANGUAGE_SAMPLE_BYTES
+    );
+    for max in [256usize, 512, 1024, 2048] {
+        let cut = |t: &str| {
+            let mut end = max.min(t.len());
+            while !t.is_char_boundary(end) {
+                end -= 1;
+            }
+            t[..end].to_string()
+        };
+        let cuts: Vec<String> = texts.iter().map(|t| cut(t)).collect();
+        let t = Instant::now();
+        let got: Vec<Option<String>> = cuts
+            .iter()
+            .map(|t| detect_language(t).map(|l| l.code))
+            .collect();
+        let us = t.elapsed().as_secs_f64() * 1e6 / texts.len() as f64;
+        let changed = got.iter().zip(&full).filter(|(a, b)| a != b).count();
+        println!(
+            "  on the first {max} bytes only: {us:.1} µs a prompt; {changed} of {} detected languages would change",
+            texts.len()
+        );
+    }
 }
