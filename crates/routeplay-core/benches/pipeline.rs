@@ -98,7 +98,9 @@ fn main() {
             black_box(policy.decide_lean(&facts, &catalog, &mut fb));
         }
     };
-    println!("one 1 KB prompt (8 sample-set prompts in turn; on-CPU µs, mean of 7 rounds), cost-saver:");
+    println!(
+        "one 1 KB prompt (8 sample-set prompts in turn; on-CPU µs, mean of 7 rounds), cost-saver:"
+    );
     for (language, trace, what) in [
         (
             true,
@@ -171,7 +173,11 @@ fn main() {
     println!(
         "language detection over {} prompts ({}): {:.1} µs a prompt with the {}-byte sample",
         texts.len(),
-        if file.is_some() { "target/bench/prompts-10k.jsonl" } else { "the sample set" },
+        if file.is_some() {
+            "target/bench/prompts-10k.jsonl"
+        } else {
+            "the sample set"
+        },
         t.elapsed().as_secs_f64() * 1e6 / texts.len() as f64,
         routeplay_core::signals::LANGUAGE_SAMPLE_BYTES
     );
