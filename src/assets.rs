@@ -54,8 +54,8 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     resp.binary().await.map_err(|e| format!("{url}: {e}"))
 }
 
-/// Starts loading catalog, presets and classifier; each updates its own `Load` state, so the
-/// page works (with cheap signals) before the model arrives.
+/// Starts loading catalog and presets, then the classifier; each updates its own `Load`
+/// state, so the page works (with cheap signals) before the model arrives.
 pub fn load_all(pg: Playground) {
     spawn_local(async move {
         match fetch_text(CATALOG_URL)
@@ -74,16 +74,25 @@ pub fn load_all(pg: Playground) {
         let result: Result<Vec<PolicyDoc>, String> = async {
             let index: PolicyIndex = serde_json::from_str(&fetch_text(POLICY_INDEX_URL).await?)
                 .map_err(|e| format!("{POLICY_INDEX_URL}: {e}"))?;
-            let mut docs = Vec::new();
-            for p in index.policies {
-                let source = fetch_text(&format!("public/policies/{}", p.file)).await?;
-                docs.push(PolicyDoc {
-                    id: p.id,
-                    source,
-                    builtin: true,
-                });
-            }
-            Ok(docs)
+            // All at once: one after the other, the presets' round trips added up before the
+            // first decision.
+            let sources =
+                futures::future::join_all(index.policies.iter().map(|p| async move {
+                    fetch_text(&format!("public/policies/{}", p.file)).await
+                }))
+                .await;
+            index
+                .policies
+                .into_iter()
+                .zip(sources)
+                .map(|(p, source)| {
+                    Ok(PolicyDoc {
+                        id: p.id,
+                        source: source?,
+                        builtin: true,
+                    })
+                })
+                .collect()
         }
         .await;
         match result {
@@ -97,26 +106,41 @@ pub fn load_all(pg: Playground) {
             Err(e) => pg.load_policies.set(Load::Failed(e)),
         }
     });
-    spawn_local(async move {
-        let t0 = now_ms();
-        match fetch_bytes(MODEL_URL).await {
-            Ok(bytes) => {
-                let t1 = now_ms();
-                match Model::from_bytes(&bytes) {
-                    Ok(m) => {
-                        let t2 = now_ms();
-                        pg.load_model.set(Load::Ready(format!(
-                            "{} KB, fetched in {:.0} ms, decoded in {:.1} ms",
-                            bytes.len() / 1024,
-                            t1 - t0,
-                            t2 - t1
-                        )));
-                        pg.shipped_classifier.set(Some(Shared::new(m)));
-                    }
-                    Err(e) => pg.load_model.set(Load::Failed(format!("{MODEL_URL}: {e}"))),
-                }
-            }
-            Err(e) => pg.load_model.set(Load::Failed(e)),
+    // The classifier is not needed for the first decision (cheap-signal decisions show first,
+    // marked provisional, and are re-decided when it arrives): fetch it once the catalog and
+    // the presets are in, so that its bytes and its decoding do not delay them.
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        let waiting = matches!(pg.load_catalog.get(), Load::Loading)
+            || matches!(pg.load_policies.get(), Load::Loading);
+        if waiting || started.get_value() {
+            return;
         }
+        started.set_value(true);
+        spawn_local(load_model(pg));
     });
+}
+
+/// Fetches and decodes the classifier; `pg.load_model` says how it went.
+async fn load_model(pg: Playground) {
+    let t0 = now_ms();
+    match fetch_bytes(MODEL_URL).await {
+        Ok(bytes) => {
+            let t1 = now_ms();
+            match Model::from_bytes(&bytes) {
+                Ok(m) => {
+                    let t2 = now_ms();
+                    pg.load_model.set(Load::Ready(format!(
+                        "{} KB, fetched in {:.0} ms, decoded in {:.1} ms",
+                        bytes.len() / 1024,
+                        t1 - t0,
+                        t2 - t1
+                    )));
+                    pg.shipped_classifier.set(Some(Shared::new(m)));
+                }
+                Err(e) => pg.load_model.set(Load::Failed(format!("{MODEL_URL}: {e}"))),
+            }
+        }
+        Err(e) => pg.load_model.set(Load::Failed(e)),
+    }
 }
