@@ -2,10 +2,10 @@
 
 use crate::assets;
 use crate::components::{
-    batch_view::BatchView, catalog_view::CatalogView, decision_cards::DecisionCards,
-    export_panel::ExportPanel, live_run::LivePanel, policies::PolicyEditor,
-    policy_picker::PolicyPicker, prompt_editor::PromptEditor, share_bar::ShareBar,
-    signals_panel::SignalsPanel,
+    audit::AuditView, batch_view::BatchView, catalog_view::CatalogView,
+    decision_cards::DecisionCards, export_panel::ExportPanel, live_run::LivePanel,
+    policies::PolicyEditor, policy_picker::PolicyPicker, prompt_editor::PromptEditor,
+    share_bar::ShareBar, signals_panel::SignalsPanel,
 };
 use crate::embed::{Embed, EmbedApp};
 use crate::engine::{Load, Playground};
@@ -156,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <LivePanel />
                 </div>
                 <div class="view" hidden=move || view() != View::Export><ExportPanel /></div>
+                <div class="view" hidden=move || view() != View::Audit><AuditView /></div>
             </main>
             <footer class="footer">
                 "Estimates from "<button class="link" on:click=move |_| pg.view.set(View::Catalog)>"the model catalog"</button>

@@ -178,7 +178,7 @@ thread_local! {
 
 /// Lets the browser handle input and paint: a message-channel task (no 4 ms timer clamp),
 /// else a zero timeout.
-async fn yield_now() {
+pub(crate) async fn yield_now() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let posted = CHANNEL.with(|c| match c {
             Some((p1, p2, post)) => {
@@ -1150,7 +1150,7 @@ fn row_traces(
 
 /// One policy's decision of a prompt: the model, the rule, and every rule's outcome with the
 /// candidates of the rule that decided.
-fn trace_column(tag: &'static str, d: Option<Decision>) -> impl IntoView {
+pub(crate) fn trace_column(tag: &'static str, d: Option<Decision>) -> impl IntoView {
     let Some(d) = d else {
         return view! { <section class="trace-col" data-trace=tag.to_lowercase()><p class="muted">"No decision for this prompt."</p></section> }.into_any();
     };
