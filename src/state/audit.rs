@@ -37,7 +37,8 @@ impl Default for AuditInputs {
 }
 
 impl AuditInputs {
-    /// The inputs a link (or embed) carries, the defaults filling what it leaves out.
+    /// The inputs a link (or embed) carries, the defaults filling what it leaves out (no house,
+    /// no policy). A link without a reference means none: the user chose "No other policy".
     pub fn from_share(a: Option<&AuditShare>) -> AuditInputs {
         let d = AuditInputs::default();
         let Some(a) = a else { return d };
@@ -52,14 +53,14 @@ impl AuditInputs {
             } else {
                 a.policy.clone()
             },
-            reference: a.reference.clone().or(d.reference),
+            reference: a.reference.clone(),
         }
     }
 
-    /// What a link carries: `None` while everything is the default (old-style links stay
-    /// as they were).
+    /// What a link carries: always the three inputs, so a link opens the same audit even
+    /// where the defaults differ.
     pub fn to_share(&self) -> Option<AuditShare> {
-        (self != &AuditInputs::default()).then(|| AuditShare {
+        Some(AuditShare {
             house: self.house.clone(),
             policy: self.policy.clone(),
             reference: self.reference.clone(),
@@ -170,7 +171,7 @@ mod tests {
     #[test]
     fn inputs_travel_in_links_and_defaults_fill_the_rest() {
         let d = AuditInputs::default();
-        assert_eq!(d.to_share(), None, "the defaults add nothing to a link");
+        assert_eq!(AuditInputs::from_share(d.to_share().as_ref()), d);
         assert_eq!(AuditInputs::from_share(None), d);
         let mine = AuditInputs {
             house: vec!["amazon".into()],
@@ -178,11 +179,8 @@ mod tests {
             reference: None,
         };
         let shared = mine.to_share().unwrap();
-        // reference None in a link means the default reference.
-        let back = AuditInputs::from_share(Some(&shared));
-        assert_eq!(back.house, mine.house);
-        assert_eq!(back.policy, mine.policy);
-        assert_eq!(back.reference.as_deref(), Some(DEFAULT_REFERENCE));
+        // No reference travels as none: the round trip is exact.
+        assert_eq!(AuditInputs::from_share(Some(&shared)), mine);
         let partial = AuditShare {
             house: vec![],
             policy: "cost-saver".into(),

@@ -329,7 +329,7 @@ pub fn AuditView() -> impl IntoView {
                     <span class="muted small">"Who gets the traffic: how much a policy steers to one house’s models, and what it costs"</span>
                 </div>
                 <Inputs />
-                <p class="small audit-set" data-field="audit-set">
+                <p class="small audit-set" data-field="audit-set" data-prompts=move || set.with(|s| s.as_ref().map(|s| s.set.prompts.len().to_string()).unwrap_or_default())>
                     {move || match (set.get(), set_error.get()) {
                         (_, Some(e)) => view! { <span class="error" role="alert">{e}</span> }.into_any(),
                         (Some(s), None) => view! {

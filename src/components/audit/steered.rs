@@ -78,7 +78,8 @@ pub fn SteeredTable(results: Shared<Results>, which: usize) -> impl IntoView {
                 });
                 let given_up = s.quality_given_up;
                 view! {
-                    <tr data-steered-row=i.to_string() class:open=is_open data-dominated=s.dominated.to_string()>
+                    <tr data-steered-row=i.to_string() class:open=is_open data-dominated=s.dominated.to_string()
+                        data-policy-cost=s.policy.cost_usd.to_string() data-reference-cost=s.reference.cost_usd.to_string() data-given-up=given_up.to_string()>
                         <td class="num muted">{(i + 1).to_string()}</td>
                         <td class="prompt-cell" title=s.excerpt.clone()><span>{s.excerpt.clone()}</span></td>
                         <td>{s.task.replace('_', " ")}</td>
