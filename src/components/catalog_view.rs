@@ -43,7 +43,7 @@ fn sources(m: &Model) -> Vec<(String, String)> {
     };
     let all = Field::ALL
         .iter()
-        .map(|f| (f.label(), f.of(m).clone()))
+        .filter_map(|f| f.of(m).map(|fig| (f.label(), fig.clone())))
         .chain([("quality", quality)]);
     for (label, f) in all {
         let text = provenance(&f);
@@ -149,13 +149,33 @@ pub fn CatalogView() -> impl IntoView {
         }
     };
 
+    // The provider filter ("" = every provider): the catalog has dozens of models.
+    let provider = RwSignal::new(String::new());
+    let provider_options = move || {
+        let cat = pg.catalog.get()?;
+        let total = cat.models.len();
+        let opts = cat
+            .providers()
+            .into_iter()
+            .map(|(p, n)| {
+                let label = format!("{p} ({})", plural(n, "model"));
+                view! { <option value=p.to_string()>{label}</option> }
+            })
+            .collect_view();
+        Some(view! {
+            <option value="">{format!("All providers ({})", plural(total, "model"))}</option>
+            {opts}
+        })
+    };
     let rows = move || {
         let (Some(cat), Some((edits, base))) = (pg.catalog.get(), state.get()) else {
-            return view! { <tr><td colspan="9" class="muted">"Loading catalog…"</td></tr> }
+            return view! { <tr><td colspan="10" class="muted">"Loading catalog…"</td></tr> }
                 .into_any();
         };
+        let only = provider.get();
         cat.models
             .iter()
+            .filter(|m| only.is_empty() || m.provider == only)
             .map(|m| {
                 let origin = edits.origin(&base, &m.id);
                 model_row(pg, m, origin, &edits, &base, report, with_undo)
@@ -226,12 +246,20 @@ pub fn CatalogView() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-error">{e}</p> })}
             {move || upload_error.get().map(|e| view! { <p class="diag error" role="alert" id="catalog-upload-error">{e}</p> })}
             {move || pg.catalog_error.get().map(|e| view! { <p class="diag error" role="alert">"Your catalog edits are not used: "{e}</p> })}
-            <p class="muted small">"Prices in USD per 1M tokens. Under each figure: its source and date, or “estimate”; each model’s Sources list says where every figure comes from. Edited figures are marked and say what the shipped figure was. Edits apply to every decision at once and travel with share links."</p>
+            <p class="muted small">"Prices in USD per 1M tokens; “cached input” is the price of a prompt-cache hit, where the provider publishes one. Under each figure: its source and date, or “estimate”; each model’s Sources list says where every figure comes from. Edited figures are marked and say what the shipped figure was. Edits apply to every decision at once and travel with share links."</p>
+            <div class="row wrap catalog-filter">
+                <label for="catalog-provider">"Show "</label>
+                <select id="catalog-provider" prop:value=move || provider.get()
+                    on:change=move |ev| provider.set(event_target_value(&ev))>
+                    {provider_options}
+                </select>
+                <span class="muted small">"Cloud platforms (bedrock, azure, vertex) host their own makers’ models beside partners’; each hosted model is its own row with the platform’s price."</span>
+            </div>
             <p class="scroll-cue small" aria-hidden="true">"Scroll the table sideways for more columns →"</p>
             <div class="table-wrap catalog-wrap" tabindex="0" role="region" aria-label="Model catalog table">
                 <table class="catalog-table">
                     <thead><tr>
-                        <th scope="col">"Model"</th><th scope="col">"Input $"</th><th scope="col">"Output $"</th>
+                        <th scope="col">"Model"</th><th scope="col">"Input $"</th><th scope="col">"Cached input $"</th><th scope="col">"Output $"</th>
                         <th scope="col">"Context (tokens)"</th><th scope="col">"First token (ms)"</th><th scope="col">"Speed (tokens/s)"</th>
                         <th scope="col">"Quality"</th><th scope="col">"Capabilities"</th><th scope="col">"Actions"</th>
                     </tr></thead>
@@ -261,29 +289,40 @@ fn model_row(
 ) -> impl IntoView {
     let id = m.id.clone();
     let figure_cell = |field: Field| {
-        let f = field.of(m).clone();
+        let f = field.of(m).cloned();
         let was = edits.was(base, &id, field).cloned();
+        // A cached input price given where the shipped catalog has none: edited, was "none".
+        let added_here = was.is_none() && edits.is_edited(&id, field);
         let own = matches!(origin, Origin::Added | Origin::Replaced);
         let id2 = id.clone();
         let label = format!("{} {}", id, field.label());
         let step = match field {
-            Field::InputPrice | Field::OutputPrice => "0.01",
+            Field::InputPrice | Field::CachedInputPrice | Field::OutputPrice => "0.01",
             Field::ContextWindow => "1000",
             _ => "1",
         };
-        let note = match (&was, own) {
-            (Some(w), _) => view! {
+        let note = match (&was, &f, own) {
+            (Some(w), _, _) => view! {
                 <div class="src edited-note" data-edited=field_key(field)>
                     <span class="edit-mark">"edited by you"</span>{format!(" — was {} ({})", field.show(w.value), short(w))}
                 </div>
             }
             .into_any(),
-            (None, true) => view! { <div class="src"><span class="edit-mark">"yours"</span>{format!(" — {}", short(&f))}</div> }.into_any(),
-            (None, false) => view! { <div class="src">{short(&f)}</div> }.into_any(),
+            (None, Some(_), false) if added_here => view! {
+                <div class="src edited-note" data-edited=field_key(field)>
+                    <span class="edit-mark">"edited by you"</span>" — was none (no cache discount published)"
+                </div>
+            }
+            .into_any(),
+            (None, Some(f), true) => view! { <div class="src"><span class="edit-mark">"yours"</span>{format!(" — {}", short(f))}</div> }.into_any(),
+            (None, Some(f), false) => view! { <div class="src">{short(f)}</div> }.into_any(),
+            (None, None, _) => view! { <div class="src">"none published: cached tokens cost the input price"</div> }.into_any(),
         };
+        let edited = was.is_some() || added_here;
+        let value = f.as_ref().map(|f| f.value.to_string()).unwrap_or_default();
         view! {
-            <td class="fig" class:edited=was.is_some() data-field=field_key(field)>
-                <input type="number" min="0" step=step class="num" aria-label=label prop:value=f.value.to_string()
+            <td class="fig" class:edited=edited data-field=field_key(field)>
+                <input type="number" min="0" step=step class="num" aria-label=label placeholder="none" prop:value=value
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         let id = id2.clone();
@@ -296,7 +335,7 @@ fn model_row(
         }
     };
     let cells = Field::ALL.map(figure_cell);
-    let [input, output, context, ttft, tps] = cells;
+    let [input, cached, output, context, ttft, tps] = cells;
     let quality = TASK_TYPES
         .iter()
         .map(|t| {
@@ -355,7 +394,7 @@ fn model_row(
                     </ul>
                 </details>
             </th>
-            {input}{output}{context}{ttft}{tps}
+            {input}{cached}{output}{context}{ttft}{tps}
             <td class="fig" class:edited=quality_edited>
                 <details class="quality-details">
                     <summary>{format!("{:.0} mean", m.mean_quality())}{quality_edited.then_some(" · edited")}</summary>
@@ -383,6 +422,7 @@ fn model_row(
 fn field_key(f: Field) -> &'static str {
     match f {
         Field::InputPrice => "input_price",
+        Field::CachedInputPrice => "cached_input_price",
         Field::OutputPrice => "output_price",
         Field::ContextWindow => "context_window",
         Field::TtftMs => "ttft_ms",

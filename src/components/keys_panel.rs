@@ -153,11 +153,11 @@ pub fn KeysPanel() -> impl IntoView {
                 </button>
                 {NOT_CALLABLE
                     .iter()
-                    .map(|(name, why)| {
+                    .map(|n| {
                         view! {
                             <p>
-                                <strong>{*name}": "</strong>
-                                {*why}
+                                <strong>{n.name}": "</strong>
+                                {n.why}
                             </p>
                         }
                     })

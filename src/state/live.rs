@@ -4,7 +4,7 @@
 
 use crate::providers::keys::{base_url_in, bound_key_in, Slots};
 use routeplay_core::policy::Decision;
-use routeplay_providers::presets::preset;
+use routeplay_providers::presets::{not_callable, preset};
 
 /// Where the routed model came from: the first selected policy that has a decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +171,13 @@ pub enum Readiness {
         /// The model that would run.
         model: String,
     },
+    /// A cloud platform (Bedrock, Azure, Vertex AI) that a web page cannot call.
+    NotCallable {
+        /// The platform's display name.
+        provider: String,
+        /// Why, and what to do instead.
+        why: String,
+    },
     /// Routeplay does not know how to call this provider from the page.
     UnknownProvider {
         /// The provider id as written.
@@ -198,6 +205,9 @@ impl Readiness {
             Readiness::NeedsEndpoint { provider, model } => Some(format!(
                 "Enter the {provider} endpoint in “Keys and endpoints” above to run {model}."
             )),
+            Readiness::NotCallable { provider, why } => Some(format!(
+                "Routeplay cannot call {provider} from a web page: {why}"
+            )),
             Readiness::UnknownProvider { provider } => Some(format!(
                 "Routeplay cannot call “{provider}” from this page: change the routed line to a provider listed in “Keys and endpoints”, or use a custom OpenAI-compatible endpoint."
             )),
@@ -207,6 +217,12 @@ impl Readiness {
 
 /// Whether `provider`'s `model` can run with these keys and endpoints.
 pub fn readiness(slots: &Slots, provider: &str, model: &str) -> Readiness {
+    if let Some(n) = not_callable(provider) {
+        return Readiness::NotCallable {
+            provider: n.name.to_string(),
+            why: n.why.to_string(),
+        };
+    }
     let Some(p) = preset(provider) else {
         return Readiness::UnknownProvider {
             provider: provider.to_string(),
@@ -341,6 +357,22 @@ mod tests {
             run_readiness(&s, "hi", Some(("anthropic", "claude-haiku-4-5"))),
             Readiness::Ready
         );
+        // Cloud platforms cannot be called from the page, with or without keys: the sentence
+        // names the platform and the way around it.
+        for (id, name) in [
+            ("bedrock", "AWS Bedrock"),
+            ("azure", "Azure AI Foundry"),
+            ("vertex", "Google Vertex AI"),
+        ] {
+            let r = run_readiness(&s, "hi", Some((id, "m")));
+            assert!(matches!(r, Readiness::NotCallable { .. }), "{id}: {r:?}");
+            let text = r.sentence().unwrap();
+            assert!(
+                text.starts_with(&format!("Routeplay cannot call {name}")),
+                "{text}"
+            );
+            assert!(text.contains("Custom OpenAI-compatible"), "{text}");
+        }
         // Local servers need no key; the custom endpoint needs an address first.
         assert_eq!(
             run_readiness(&s, "hi", Some(("ollama", "llama3"))),

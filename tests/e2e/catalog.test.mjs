@@ -180,3 +180,39 @@ test('a workspace stored with a whole edited catalog (the previous format) still
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the cloud platforms are providers of their own: filtered, priced with a cached-input column, house models beside partners', async () => {
+  for (const [colorScheme, viewport, tag] of [['light', { width: 1280, height: 900 }, 'desktop'], ['dark', { width: 375, height: 800 }, 'phone-dark']]) {
+    const page = await openPage(browser, { colorScheme, viewport });
+    await page.click('.tab[data-view="catalog"]');
+    await page.waitForSelector('tr[data-model="bedrock/nova-lite"]');
+    const all = await page.locator('.catalog-table tbody tr').count();
+    assert.equal(all, 48);
+    assert.match(await page.textContent('#catalog-provider option[value=""]'), /^All providers \(48 models\)$/);
+    // The filter names every provider with its count; Bedrock hosts Amazon's Nova beside others.
+    assert.match(await page.textContent('#catalog-provider option[value="bedrock"]'), /^bedrock \(9 models\)$/);
+    await page.selectOption('#catalog-provider', 'bedrock');
+    await page.waitForFunction(() => document.querySelectorAll('.catalog-table tbody tr').length === 9);
+    const rows = await page.$$eval('.catalog-table tbody tr', (trs) => trs.map((tr) => tr.dataset.model));
+    assert.ok(rows.every((id) => id.startsWith('bedrock/')), rows.join(', '));
+    assert.match(await page.textContent('tr[data-model="bedrock/nova-pro"] .model-cell'), /bedrock · by amazon/);
+    assert.match(await page.textContent('tr[data-model="bedrock/claude-haiku-4.5"] .model-cell'), /bedrock · by anthropic/);
+    // Cached input: a published figure with its source, or "none published".
+    const cached = (id) => page.locator(`tr[data-model="${id}"] td[data-field="cached_input_price"]`);
+    assert.equal(await cached('bedrock/nova-pro').locator('input').inputValue(), '0.2');
+    assert.match(await cached('bedrock/nova-pro').locator('.src').textContent(), /Nova Pro cached input/);
+    assert.equal(await cached('bedrock/llama-3.3-70b').locator('input').inputValue(), '');
+    assert.match(await cached('bedrock/llama-3.3-70b').locator('.src').textContent(), /none published: cached tokens cost the input price/);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+    await screenshot(page, `catalog-platforms-${tag}`);
+    // A cached price given where none is published is an edit, marked "was none".
+    await edit(page, 'bedrock/llama-3.3-70b cached input price', 0.36);
+    await page.waitForSelector('tr[data-model="bedrock/llama-3.3-70b"] td.edited[data-field="cached_input_price"]');
+    assert.match(await cached('bedrock/llama-3.3-70b').locator('.edited-note').textContent(), /was none/);
+    assert.deepEqual((await stored(page)).catalog_edits.changed['bedrock/llama-3.3-70b'].figures, { cached_input_price: 0.36 });
+    await page.selectOption('#catalog-provider', '');
+    await page.waitForFunction(() => document.querySelectorAll('.catalog-table tbody tr').length === 48);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});

@@ -600,6 +600,30 @@ test('a key with a character a header cannot carry: refused when pasted, and a s
 
 // ---- What the panel says before running (issue 15) ----
 
+test('a routed model on a cloud platform (Bedrock, Azure, Vertex AI) is not offered a broken live call: the panel says why', async () => {
+  await fetch(`${fpA.url}/__reset`, { method: 'POST' });
+  await fetch(`${fpB.url}/__reset`, { method: 'POST' });
+  const page = await openPage(browser);
+  for (const [provider, model, name] of [
+    ['bedrock', 'amazon.nova-lite-v1:0', 'AWS Bedrock'],
+    ['azure', 'gpt-5.4', 'Azure AI Foundry'],
+    ['vertex', 'gemini-2.5-pro', 'Google Vertex AI'],
+  ]) {
+    await setup(page, { list: `routed ${provider} ${model}\n` });
+    const run = page.locator('.live-run-routed');
+    await page.waitForFunction((n) => document.querySelector('#live-blocked')?.textContent.includes(n), name);
+    assert.equal(await run.isDisabled(), true, `${provider}: Run disabled`);
+    const text = await page.textContent('#live-blocked');
+    assert.ok(text.startsWith(`Routeplay cannot call ${name}`), text);
+    assert.match(text, /Custom OpenAI-compatible/);
+  }
+  // The keys panel lists the three platforms as not callable from a web page.
+  const notCallable = await page.textContent('.live-not-callable');
+  for (const name of ['AWS Bedrock', 'Azure AI Foundry', 'Google Vertex AI']) assert.ok(notCallable.includes(name), name);
+  await screenshot(page, 'live-platform-not-callable');
+  assert.equal(fpA.log.filter((e) => e.method === 'POST').length + fpB.log.filter((e) => e.method === 'POST').length, 0, 'nothing was sent');
+});
+
 test('Run is disabled without a key for the routed provider, with a sentence saying what to do', async () => {
   await fetch(`${fpB.url}/__reset`, { method: 'POST' });
   const page = await openPage(browser);

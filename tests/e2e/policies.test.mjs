@@ -60,7 +60,7 @@ test('a new policy is listed under the name in its source, and typing a new name
   assert.match(await editor.inputValue(), /^name = "router-v2"$/m);
   assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('code')), true);
   assert.equal(await page.textContent('#pedit-title'), 'router-v2');
-  assert.deepEqual((await ids(page)).filter((id) => !['cost-saver', 'quality-first', 'latency-first', 'balanced', 'task-specialist', 'house-first'].includes(id)), ['my-policy', 'router-v2']);
+  assert.deepEqual((await ids(page)).filter((id) => !['cost-saver', 'quality-first', 'latency-first', 'balanced', 'task-specialist', 'house-first', 'bedrock-prompt-router', 'azure-router-balanced', 'azure-router-quality', 'azure-router-cost'].includes(id)), ['my-policy', 'router-v2']);
   // The selection followed the rename: the Prompt view shows its card under the new name.
   const ws = await stored(page);
   assert.ok(ws.selected.includes('router-v2') && !ws.selected.includes('my-policy-2'), JSON.stringify(ws.selected));

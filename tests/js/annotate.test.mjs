@@ -17,7 +17,7 @@ if (!existsSync(modPath)) {
 }
 const { Router, presetNames, preset } = createRequire(import.meta.url)(modPath);
 
-const PRESETS = ["cost-saver", "quality-first", "latency-first", "balanced", "task-specialist", "house-first"];
+const PRESETS = ["cost-saver", "quality-first", "latency-first", "balanced", "task-specialist", "house-first", "bedrock-prompt-router", "azure-router-balanced", "azure-router-quality", "azure-router-cost"];
 const SAMPLES = path.join(root, "public/samples/prompts.jsonl");
 const records = readFileSync(SAMPLES, "utf8")
   .split("\n")
@@ -37,7 +37,7 @@ function cliLines(policyFile, prompts = SAMPLES) {
   return out.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 }
 
-test("the module ships the six presets, identical to public/policies", () => {
+test("the module ships the ten presets, identical to public/policies", () => {
   assert.deepEqual(presetNames(), PRESETS);
   for (const p of PRESETS) {
     assert.equal(preset(p), readFileSync(path.join(root, `public/policies/${p}.toml`), "utf8"));

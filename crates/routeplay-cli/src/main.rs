@@ -56,6 +56,8 @@ enum Command {
     Annotate(commands::annotate::Args),
     /// Import a Portkey or LiteLLM config as a Routeplay policy, with a fidelity report.
     Import(commands::import::Args),
+    /// Audit a policy's neutrality towards a house (makers/providers): steered prompts, premium, quality given up.
+    Audit(commands::audit::Args),
     // New subcommands: add a variant here and an arm in `run` below.
 }
 
@@ -127,6 +129,7 @@ fn run(cli: Cli) -> CmdResult {
         Command::Export(args) => commands::export::run(args),
         Command::Annotate(args) => commands::annotate::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::Audit(args) => commands::audit::run(args),
     }
 }
 

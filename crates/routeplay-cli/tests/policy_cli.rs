@@ -98,6 +98,12 @@ fn broken_policies_give_the_right_diagnostic_with_line_and_column() {
             ":8:13:",
             "warning[repeated-arm]: model `gpt-5.4` already has a split arm (line 7)",
         ),
+        (
+            "broken-quality-band.toml",
+            1,
+            ":7:16:",
+            "error[quality-band]: `quality_band` only goes with objective = \"cheapest\"",
+        ),
     ];
     for (file, want_code, pos, msg) in cases {
         let (code, out, err) = run(&["check", &data(file)]);

@@ -14,6 +14,7 @@
 //! - [`export`]: a policy as Portkey, LiteLLM, vLLM-SR, Bifrost and OpenRouter configs, with a fidelity report.
 //! - [`import`]: Portkey and LiteLLM configs as Routeplay policies, with a report.
 //! - [`simulate`]: a prompt set under several policies: totals, shares, diff, rule coverage.
+//! - [`audit`]: neutrality audit of a policy for a house: steered prompts, premium, quality given up.
 //!
 //! The crate has no web, clock, file or network dependencies: it compiles unchanged for the
 //! host and for `wasm32-unknown-unknown`. Callers measure time and do I/O themselves.

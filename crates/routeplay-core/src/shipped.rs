@@ -6,7 +6,7 @@
 pub const CATALOG: &str = include_str!("../../../public/catalog.json");
 
 /// The preset policies (`public/policies/*.toml`), as (name, TOML source).
-pub const PRESETS: [(&str, &str); 6] = [
+pub const PRESETS: [(&str, &str); 10] = [
     (
         "cost-saver",
         include_str!("../../../public/policies/cost-saver.toml"),
@@ -30,6 +30,22 @@ pub const PRESETS: [(&str, &str); 6] = [
     (
         "house-first",
         include_str!("../../../public/policies/house-first.toml"),
+    ),
+    (
+        "bedrock-prompt-router",
+        include_str!("../../../public/policies/bedrock-prompt-router.toml"),
+    ),
+    (
+        "azure-router-balanced",
+        include_str!("../../../public/policies/azure-router-balanced.toml"),
+    ),
+    (
+        "azure-router-quality",
+        include_str!("../../../public/policies/azure-router-quality.toml"),
+    ),
+    (
+        "azure-router-cost",
+        include_str!("../../../public/policies/azure-router-cost.toml"),
     ),
 ];
 

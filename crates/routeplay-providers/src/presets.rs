@@ -51,11 +51,37 @@ pub const PRESETS: &[Preset] = &[
     Preset { id: "custom", name: "Custom OpenAI-compatible", format: WireFormat::OpenAiChat, base_url: "", key_required: false, stream_usage_option: false, note: "Any OpenAI-compatible gateway or local proxy (also the way to reach Azure OpenAI or AWS Bedrock). The page's Content-Security-Policy allows addresses on this computer; a remote gateway must be added to its connect-src by whoever hosts the page." },
 ];
 
+/// A provider a web page cannot call directly: cloud platforms that need request signing or
+/// cloud credentials, or do not answer browser (CORS) requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotCallable {
+    /// The catalog's provider id (`bedrock`, `azure`, `vertex`).
+    pub id: &'static str,
+    /// Name shown to users.
+    pub name: &'static str,
+    /// Why, and what to do instead.
+    pub why: &'static str,
+}
+
 /// Providers a web page cannot call directly, with the explanation shown to users.
-pub const NOT_CALLABLE: &[(&str, &str)] = &[
-    ("Azure OpenAI", "Azure OpenAI does not answer browser (CORS) requests in practice. Run an OpenAI-compatible gateway or a small proxy on this computer (e.g. LiteLLM on 127.0.0.1) and enter its address in the “Custom OpenAI-compatible” card above."),
-    ("AWS Bedrock", "Bedrock needs AWS request signing, has no documented browser (CORS) support and streams a binary event format. Use an OpenAI-compatible gateway or a local proxy and enter its address in the “Custom OpenAI-compatible” card above."),
+pub const NOT_CALLABLE: &[NotCallable] = &[
+    NotCallable { id: "azure", name: "Azure AI Foundry (Azure OpenAI)", why: "Azure does not answer browser (CORS) requests in practice. Run an OpenAI-compatible gateway or a small proxy on this computer (e.g. LiteLLM on 127.0.0.1) and enter its address in the “Custom OpenAI-compatible” card above." },
+    NotCallable { id: "bedrock", name: "AWS Bedrock", why: "Bedrock needs AWS request signing, has no documented browser (CORS) support and streams a binary event format. Use an OpenAI-compatible gateway or a local proxy and enter its address in the “Custom OpenAI-compatible” card above." },
+    NotCallable { id: "vertex", name: "Google Vertex AI", why: "Vertex AI needs a short-lived Google Cloud OAuth access token (a service account or gcloud login), which a web page should not hold. Use an OpenAI-compatible gateway or a local proxy (e.g. LiteLLM with vertex_ai/ models) and enter its address in the “Custom OpenAI-compatible” card above." },
 ];
+
+/// The platform behind a catalog provider id the page cannot call (`bedrock`, `azure`,
+/// `vertex`, and common spellings such as `aws-bedrock`, `azure-openai`, `vertex-ai`).
+pub fn not_callable(id: &str) -> Option<&'static NotCallable> {
+    let id = id.trim().to_ascii_lowercase();
+    let id = match id.as_str() {
+        "aws-bedrock" | "aws_bedrock" | "amazon-bedrock" => "bedrock",
+        "azure-openai" | "azure_openai" | "azure-ai" | "azure_ai" | "azure-foundry" => "azure",
+        "vertex-ai" | "vertex_ai" | "google-vertex" | "vertexai" => "vertex",
+        other => other,
+    };
+    NOT_CALLABLE.iter().find(|n| n.id == id)
+}
 
 /// Find a preset by id; catalog aliases (`google` → `gemini`, `x-ai` → `xai`, …) are accepted.
 pub fn preset(id: &str) -> Option<&'static Preset> {
@@ -80,6 +106,19 @@ mod tests {
     fn lookups_and_defaults_are_valid() {
         assert_eq!(preset("Google").unwrap().id, "gemini");
         assert!(preset("nope").is_none());
+        // Cloud platforms are named as not callable, never offered as a preset.
+        for id in [
+            "bedrock",
+            "Azure",
+            "vertex-ai",
+            "aws-bedrock",
+            "azure_openai",
+        ] {
+            assert!(preset(id).is_none(), "{id}");
+            assert!(not_callable(id).is_some(), "{id}");
+        }
+        assert_eq!(not_callable("vertex").unwrap().name, "Google Vertex AI");
+        assert!(not_callable("openai").is_none());
         for p in PRESETS.iter().filter(|p| !p.base_url.is_empty()) {
             crate::hosts::key_origin_for(p.base_url).unwrap();
         }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod annotate;
+pub mod audit;
 pub mod check;
 pub mod classify;
 pub mod diff;

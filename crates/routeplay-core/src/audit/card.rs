@@ -102,7 +102,7 @@ fn ci(s: &Stat, f: impl Fn(f64) -> String) -> String {
     if s.low == s.high {
         f(s.value)
     } else {
-        format!("{} ({}–{})", f(s.value), f(s.low), f(s.high))
+        format!("{} [{}, {}]", f(s.value), f(s.low), f(s.high))
     }
 }
 
@@ -189,9 +189,9 @@ impl AuditReport {
         let _ = writeln!(s, "**{}**\n", self.headline);
         let _ = writeln!(
             s,
-            "{} audited; intervals are {lvl} bootstrap intervals ({} resamples, seed {}).\n",
+            "{} audited; [low, high] are {lvl} bootstrap intervals ({} resamples, seed {}).\n",
             plural(self.prompts, "prompt"),
-            self.options.resamples,
+            crate::format::thousands(self.options.resamples),
             self.options.seed
         );
         let _ = writeln!(
@@ -226,7 +226,7 @@ impl AuditReport {
             pct(&m.reference_house.of_spend)
         }));
         s.push_str(&row("steered prompts", &|m| {
-            format!("{} ({})", m.steered, pct(&m.steered_share))
+            format!("{}: {}", m.steered, pct(&m.steered_share))
         }));
         s.push_str(&row("dominated (reference as good, no dearer)", &|m| {
             m.dominated.to_string()
@@ -234,7 +234,7 @@ impl AuditReport {
         s.push_str(&row(
             "premium on steered prompts",
             &|m| match &m.premium_pct {
-                Some(p) => format!("{} ({})", usd(m.premium_usd), pct(p)),
+                Some(p) => format!("{}: {}", usd(m.premium_usd), pct(p)),
                 None => usd(m.premium_usd),
             },
         ));

@@ -101,7 +101,7 @@ pub struct Pick {
     pub provider: String,
     /// The rule that chose it.
     pub rule: String,
-    /// Estimated USD for the prompt.
+    /// Estimated USD for the prompt, at the audited policy's expected answer length.
     pub cost_usd: f64,
     /// Catalog quality for the prompt's task.
     pub quality: f64,
@@ -352,17 +352,32 @@ impl AuditRun {
             })
             .collect();
         let decisions: Vec<_> = (0..n).filter_map(|i| sim.decisions(i)).collect();
+        // Every cost is estimated with the audited policy's expected answer length, so a
+        // reference that assumes another length (`output_tokens`) is priced on the same
+        // tokens.
+        let tokens: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let text = self.runner.prompt(i).map(|p| p.text.as_str()).unwrap_or("");
+                let input = crate::signals::estimate_tokens(text) as f64;
+                let task = sim.task(i).unwrap_or("unknown");
+                let output = policies[0]
+                    .output_tokens
+                    .unwrap_or_else(|| crate::policy::expected_output_tokens(task, input));
+                (input, output)
+            })
+            .collect();
         let pick = |i: usize, p: usize| -> Option<Pick> {
             let c = decisions.get(i)?.choices.get(p)?;
             let id = c.model.as_ref()?;
             let m = catalog.get(id)?;
             let e = c.estimate?;
+            let (input, output) = tokens[i];
             Some(Pick {
                 model: id.clone(),
                 maker: m.maker.clone(),
                 provider: m.provider.clone(),
                 rule: c.rule.clone().unwrap_or_default(),
-                cost_usd: e.cost_usd,
+                cost_usd: m.cost(input, output),
                 quality: e.quality,
                 outcome: outcomes[i]
                     .and_then(|o| o.get(id).copied())
@@ -535,7 +550,12 @@ pub fn headline(
     let cost = match m.premium_pct {
         Some(p) if p.value > 0.0005 => format!("customers pay {} more", percent(p.value)),
         Some(p) if p.value < -0.0005 => format!("customers pay {} less", percent(-p.value)),
-        _ => "customers pay the same".to_string(),
+        Some(_) => "customers pay the same".to_string(),
+        // The reference spent nothing on these prompts (free models): no percentage.
+        None if m.premium_usd > 0.0 => {
+            format!("customers pay {} more", crate::format::usd(m.premium_usd))
+        }
+        None => "customers pay the same".to_string(),
     };
     let quality = match m.quality_given_up {
         Some(q) if q.value > 0.05 => format!("for {:.1} points less quality", q.value),

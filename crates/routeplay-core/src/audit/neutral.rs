@@ -6,17 +6,24 @@
 //! 1. **House-first rules are removed.** A rule other than `[default]` whose own models are
 //!    the house's only — its own `allow_makers` / `allow_providers` lists name house members and
 //!    nothing else, or its `candidates` (or `model`, or every `split` arm) are house models
-//!    only — exists to send the prompts it matches to the house. It is removed whole, so those
-//!    prompts are routed by the rules after it: the author's own statement of how to route
-//!    when the house is not preferred.
+//!    only — *and* that either has no objective (`model`, `split`) or has a quality floor or a
+//!    cost cap (`min_quality`, `max_cost`: "the house when it is good enough, else the rules
+//!    after me") exists to send the prompts it matches to the house. It is removed whole, so
+//!    those prompts are routed by the rules after it: the author's own statement of how to
+//!    route when the house is not preferred. A house-restricted rule with an objective and no
+//!    floor or cap always chooses when it matches: it is a routing rule over a house pool (a
+//!    platform router over its own model family), kept with its restriction lifted (2, 4).
 //! 2. **Allow lists that name the house are dropped** (the whole list: a list that names the
 //!    house among others was drawn up with the house in it), in every remaining rule, whether
 //!    the rule sets it or inherits it from `[constraints]`.
 //! 3. **House names are taken out of deny lists** (the neutral policy treats the house like
 //!    anyone else); other names in deny lists stay (`deny_providers = ["local"]` has its own
 //!    reasons).
-//! 4. **House-only candidate lists are dropped** in the rules kept (the default rule): the rule
-//!    ranks every catalog model that passes its other filters, by the same objective.
+//! 4. **House-only candidate lists are dropped** in the rules kept: the rule ranks every
+//!    catalog model that passes its other filters, by the same objective. When the candidates
+//!    are served on providers outside the house (Nova on Bedrock, for the house Amazon) and the
+//!    rule names no providers, it gets `allow_providers` = those providers: the neutral rule
+//!    ranks every model *there* (the platform is not the house, so its restriction stays).
 //!
 //! Everything else is kept as written: conditions, objectives and weights, quality floors,
 //! cost and price caps, required capabilities, context checks, fallbacks, metadata, mixed
@@ -158,7 +165,12 @@ pub fn neutral(policy: &Policy, house: &House, catalog: &Catalog) -> Result<Neut
         let restricted_by_own_list = (only_makers && own_has("allow_makers"))
             || (only_providers && own_has("allow_providers"));
         let house_only_action = action_house_only(&rule.action, house, catalog);
-        if !rule.is_default && (restricted_by_own_list || house_only_action) {
+        let is_pick = matches!(rule.action, Action::Pick { .. });
+        let falls_through = f.min_quality.is_some() || f.max_cost.is_some();
+        if !rule.is_default
+            && (restricted_by_own_list || house_only_action)
+            && (!is_pick || falls_through)
+        {
             let why = if house_only_action {
                 match &rule.action {
                     Action::Model { model } => format!("model = {}", q(model)),
@@ -178,10 +190,17 @@ pub fn neutral(policy: &Policy, house: &House, catalog: &Catalog) -> Result<Neut
                 rule: rule.name.clone(),
                 line: rule.line,
                 kind: RemovalKind::Rule,
-                what: format!(
-                    "rule `{}` ({why}) can only choose {label}'s models: a house-first rule, removed; the prompts it took go to the rules after it",
-                    rule.name
-                ),
+                what: if is_pick {
+                    format!(
+                        "rule `{}` ({why}) chooses {label}'s models when one clears its floor or cap, else lets the prompt through: a house-first rule, removed; the prompts it took go to the rules after it",
+                        rule.name
+                    )
+                } else {
+                    format!(
+                        "rule `{}` ({why}) can only choose {label}'s models and has no objective to keep: a house-first rule, removed; the prompts it took go to the rules after it",
+                        rule.name
+                    )
+                },
             });
             continue;
         }
@@ -192,7 +211,7 @@ pub fn neutral(policy: &Policy, house: &House, catalog: &Catalog) -> Result<Neut
                     rule: rule.name.clone(),
                     line: rule.line,
                     kind,
-                    what,
+                    what: format!("rule `{}`: {what}", rule.name),
                 });
             } else if !constraint_noted.contains(&key) {
                 constraint_noted.push(key);
@@ -262,12 +281,36 @@ pub fn neutral(policy: &Policy, house: &House, catalog: &Catalog) -> Result<Neut
             match &mut r.action {
                 Action::Pick { candidates, .. } => {
                     if let Some(c) = candidates.take() {
+                        // The platforms the candidates are served on stay, unless they are
+                        // the house's own (or the rule already says which providers).
+                        let mut on: Vec<String> = Vec::new();
+                        for id in &c {
+                            if let Some(m) = catalog.get(id) {
+                                if !on.contains(&m.provider) {
+                                    on.push(m.provider.clone());
+                                }
+                            }
+                        }
+                        let keep_providers = !on.is_empty()
+                            && r.filters.allow_providers.is_empty()
+                            && !on.iter().any(|p| house.has_provider(p));
+                        let then = if keep_providers {
+                            let t = format!(
+                                "replaced by allow_providers = {} (where they are served): the rule ranks every model there",
+                                list_text(&on)
+                            );
+                            r.filters.allow_providers = on;
+                            t
+                        } else {
+                            "dropped: the rule ranks every model".to_string()
+                        };
                         removed.push(Removal {
                             rule: rule.name.clone(),
                             line: rule.line,
                             kind: RemovalKind::Candidates,
                             what: format!(
-                                "candidates = {}: {label}'s models only; dropped (the rule ranks every model)",
+                                "rule `{}`: candidates = {}: {label}'s models only; {then}",
+                                rule.name,
                                 list_text(&c)
                             ),
                         });
@@ -285,7 +328,7 @@ pub fn neutral(policy: &Policy, house: &House, catalog: &Catalog) -> Result<Neut
         }
         rules.push(r);
     }
-    let toml = write_policy(policy, &rules, &label, &removed);
+    let toml = write_policy(policy, &rules, &label, &removed, &kept);
     match Policy::load(&toml, catalog) {
         Ok((p, _warnings)) => Ok(Neutral {
             policy: p,
@@ -318,17 +361,31 @@ fn toml_value(v: &serde_json::Value) -> String {
     }
 }
 
+/// Text safe in a TOML comment: line breaks (and other control characters) become spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// The neutral name of `policy` for a house labelled `label`.
 pub fn neutral_name(policy: &str, label: &str) -> String {
     format!("{policy} (neutral for {label})")
 }
 
-fn write_policy(policy: &Policy, rules: &[Rule], label: &str, removed: &[Removal]) -> String {
+fn write_policy(
+    policy: &Policy,
+    rules: &[Rule],
+    label: &str,
+    removed: &[Removal],
+    kept: &[String],
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "# The neutral counterfactual of `{}` for the house {label}, written by the audit:",
-        policy.name
+        "# The neutral counterfactual of `{}` for the house {}, written by the audit:",
+        one_line(&policy.name),
+        one_line(label)
     );
     let _ = writeln!(
         s,
@@ -341,7 +398,10 @@ fn write_policy(policy: &Policy, rules: &[Rule], label: &str, removed: &[Removal
         );
     }
     for r in removed {
-        let _ = writeln!(s, "# removed: {}", r.what.replace('\n', " "));
+        let _ = writeln!(s, "# removed: {}", one_line(&r.what));
+    }
+    for k in kept {
+        let _ = writeln!(s, "# kept: {}", one_line(k));
     }
     let _ = writeln!(s, "name = {}", q(&neutral_name(&policy.name, label)));
     if !policy.description.is_empty() {

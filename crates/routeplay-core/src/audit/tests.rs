@@ -23,6 +23,10 @@ pub(super) fn test_catalog() -> Catalog {
         model("rival-cheap", "rival", "rival", 1.0, 90.0, 70.0),
         model("rival-pro", "rival", "cloud", 10.0, 95.0, 95.0),
         model("acme-on-cloud", "acme", "cloud", 3.0, 10.0, 10.0),
+        model("rival-free", "rival", "local", 0.0, 50.0, 50.0).replace(
+            r#""input_price": {"value": 1,"#,
+            r#""input_price": {"value": 0,"#,
+        ),
     ];
     Catalog::from_json(&format!(r#"{{"models": [{}]}}"#, models.join(","))).unwrap()
 }
@@ -192,4 +196,94 @@ fn bootstrap_intervals_are_the_same_for_a_seed_and_differ_for_another() {
     assert_eq!(pa.value, pc.value);
     assert!(pa.low < pa.value && pa.value < pa.high);
     assert!((pa.low, pa.high) != (pc.low, pc.high), "{pa:?} {pc:?}");
+}
+
+#[test]
+fn realised_outcomes_measure_quality_given_up_and_name_unknown_models() {
+    // qa0: both models scored (rival-cheap 80 vs acme-big 70: 10 given up); qa1: only the
+    // house model scored (left out, counted as missing); a model outside the catalog is
+    // named and ignored.
+    let text = test_set()
+        .replacen(
+            "\"label\": \"qa\"}",
+            "\"label\": \"qa\", \"outcomes\": {\"acme-big\": 70, \"rival-cheap\": 80, \"ghost-model\": 99}}",
+            1,
+        )
+        .replacen(
+            "country 1?\", \"label\": \"qa\"}",
+            "country 1?\", \"label\": \"qa\", \"outcomes\": {\"acme-big\": 60}}",
+            1,
+        );
+    let r = run_set(&text, AuditOptions::default(), vec![]);
+    assert_eq!(r.outcome_prompts, 2);
+    assert_eq!(r.unknown_outcome_models, ["ghost-model"]);
+    let real = r.comparisons[0].overall.realised.clone().unwrap();
+    assert_eq!(real.prompts, 2);
+    assert_eq!((real.steered_with_outcomes, real.steered_missing), (1, 1));
+    assert!(close(real.quality_given_up.unwrap().value, 10.0));
+    assert_eq!((real.policy_prompts, real.reference_prompts), (2, 1));
+    assert!(close(real.policy_mean, 65.0) && close(real.reference_mean, 80.0));
+    let qa0 = &r.comparisons[0].steered_prompts[0];
+    assert_eq!(qa0.realised_given_up, Some(10.0));
+    // Without outcomes there is no realised section at all.
+    assert!(run(AuditOptions::default(), vec![]).comparisons[0]
+        .overall
+        .realised
+        .is_none());
+}
+
+#[test]
+fn a_picked_reference_is_compared_too_and_the_card_carries_both() {
+    let catalog = test_catalog();
+    // Always the best model: rival-pro for qa and code alike.
+    let best = Policy::load(
+        "name = \"best\"\n[default]\nobjective = \"best_quality\"\n",
+        &catalog,
+    )
+    .unwrap()
+    .0;
+    let r = run(AuditOptions::default(), vec![best]);
+    assert_eq!(r.comparisons.len(), 2);
+    let c = &r.comparisons[1];
+    assert_eq!(
+        (c.kind, c.reference.as_str()),
+        (ReferenceKind::Picked, "best")
+    );
+    // All 6 short prompts go to acme-big under the policy and to rival-pro under `best`.
+    assert_eq!(c.overall.steered, 6);
+    assert_eq!(c.overall.dominated, 0);
+    assert!(close(c.overall.quality_given_up.unwrap().value, 10.0));
+    assert!(
+        c.headline.contains("(acme-first vs. best)"),
+        "{}",
+        c.headline
+    );
+    let md = r.card_markdown();
+    assert!(md.contains("| measure | vs. neutral | vs. best |"), "{md}");
+    let card: serde_json::Value = serde_json::from_str(&r.card_json()).unwrap();
+    assert_eq!(card["comparisons"].as_array().unwrap().len(), 2);
+    assert_eq!(card["headline"].as_str().unwrap(), r.headline);
+}
+
+#[test]
+fn headline_against_a_free_reference_gives_the_premium_in_dollars() {
+    let catalog = test_catalog();
+    assert_eq!(catalog.get("rival-free").unwrap().input_price.value, 0.0);
+    let free = Policy::load(
+        "name = \"free\"\n[default]\nmodel = \"rival-free\"\n",
+        &catalog,
+    )
+    .unwrap()
+    .0;
+    let r = run(AuditOptions::default(), vec![free]);
+    let c = &r.comparisons[1];
+    assert_eq!(c.overall.steered, 6);
+    assert!(c.overall.premium_pct.is_none());
+    // The house model (85 for qa and code) against the free one (50): 35 points more.
+    let want = format!(
+        "customers pay {} more with 35.0 points more quality (acme-first vs. free)",
+        crate::format::usd(c.overall.premium_usd)
+    );
+    assert!(c.overall.premium_usd > 0.0);
+    assert!(c.headline.ends_with(&want), "{}", c.headline);
 }

@@ -22,6 +22,8 @@ pub const EDITED_SOURCE: &str = "edited in Routeplay";
 pub enum Field {
     /// USD per 1M input tokens.
     InputPrice,
+    /// USD per 1M cached input tokens (optional: absent means no cache discount).
+    CachedInputPrice,
     /// USD per 1M output tokens.
     OutputPrice,
     /// Context window in tokens.
@@ -34,8 +36,9 @@ pub enum Field {
 
 impl Field {
     /// Every editable figure, in table order.
-    pub const ALL: [Field; 5] = [
+    pub const ALL: [Field; 6] = [
         Field::InputPrice,
+        Field::CachedInputPrice,
         Field::OutputPrice,
         Field::ContextWindow,
         Field::TtftMs,
@@ -46,6 +49,7 @@ impl Field {
     pub fn label(self) -> &'static str {
         match self {
             Field::InputPrice => "input price",
+            Field::CachedInputPrice => "cached input price",
             Field::OutputPrice => "output price",
             Field::ContextWindow => "context window",
             Field::TtftMs => "time to first token",
@@ -53,20 +57,28 @@ impl Field {
         }
     }
 
-    /// The figure of `m`.
-    pub fn of(self, m: &Model) -> &Figure {
+    /// The figure of `m`; `None` for a cached input price the catalog does not give.
+    pub fn of(self, m: &Model) -> Option<&Figure> {
         match self {
-            Field::InputPrice => &m.input_price,
-            Field::OutputPrice => &m.output_price,
-            Field::ContextWindow => &m.context_window,
-            Field::TtftMs => &m.ttft_ms,
-            Field::OutputTps => &m.output_tps,
+            Field::InputPrice => Some(&m.input_price),
+            Field::CachedInputPrice => m.cached_input_price.as_ref(),
+            Field::OutputPrice => Some(&m.output_price),
+            Field::ContextWindow => Some(&m.context_window),
+            Field::TtftMs => Some(&m.ttft_ms),
+            Field::OutputTps => Some(&m.output_tps),
         }
     }
 
+    /// The figure of `m` to write; an absent cached input price is created (as an edit).
     fn of_mut(self, m: &mut Model) -> &mut Figure {
         match self {
             Field::InputPrice => &mut m.input_price,
+            Field::CachedInputPrice => m.cached_input_price.get_or_insert_with(|| Figure {
+                value: 0.0,
+                source: EDITED_SOURCE.into(),
+                date: String::new(),
+                estimate: true,
+            }),
             Field::OutputPrice => &mut m.output_price,
             Field::ContextWindow => &mut m.context_window,
             Field::TtftMs => &mut m.ttft_ms,
@@ -77,7 +89,9 @@ impl Field {
     /// A value as the catalog shows it: `$3.00`, `128k tokens`, `900 ms`, `60 tokens/s`.
     pub fn show(self, v: f64) -> String {
         match self {
-            Field::InputPrice | Field::OutputPrice => format!("${v:.2}"),
+            Field::InputPrice | Field::CachedInputPrice | Field::OutputPrice => {
+                format!("${v:.2}")
+            }
             Field::ContextWindow if v >= 1000.0 => format!("{}k tokens", (v / 1000.0).round()),
             Field::ContextWindow => format!("{v:.0} tokens"),
             Field::TtftMs => format!("{v:.0} ms"),
@@ -91,10 +105,14 @@ impl Field {
             return Err(format!("the {} must be a number", self.label()));
         }
         match self {
-            Field::InputPrice | Field::OutputPrice | Field::TtftMs if v < 0.0 => Err(format!(
-                "the {} cannot be negative (0 is allowed)",
-                self.label()
-            )),
+            Field::InputPrice | Field::CachedInputPrice | Field::OutputPrice | Field::TtftMs
+                if v < 0.0 =>
+            {
+                Err(format!(
+                    "the {} cannot be negative (0 is allowed)",
+                    self.label()
+                ))
+            }
             Field::ContextWindow if v < 1.0 || v.fract() != 0.0 => {
                 Err("the context window must be a whole number of tokens, at least 1".to_string())
             }
@@ -296,7 +314,15 @@ impl CatalogEdits {
             .get(id)
             .filter(|e| e.figures.contains_key(&field))
             .and_then(|_| shipped.get(id))
-            .map(|m| field.of(m))
+            .and_then(|m| field.of(m))
+    }
+
+    /// Whether the user edited `field` of shipped model `id` (also a cached input price the
+    /// shipped catalog does not give, where [`CatalogEdits::was`] has nothing to show).
+    pub fn is_edited(&self, id: &str, field: Field) -> bool {
+        self.changed
+            .get(id)
+            .is_some_and(|e| e.figures.contains_key(&field))
     }
 
     /// The shipped score, when the user edited the quality of shipped model `id` for `task`.
@@ -329,7 +355,7 @@ impl CatalogEdits {
             .get(id)
             .ok_or_else(|| format!("there is no model `{id}` to edit"))?;
         let e = self.changed.entry(id.to_string()).or_default();
-        if field.of(s).value == value {
+        if field.of(s).map(|f| f.value) == Some(value) {
             e.figures.remove(&field);
         } else {
             e.figures.insert(field, value);
@@ -437,6 +463,7 @@ impl CatalogEdits {
             maker: if maker.is_empty() { provider } else { maker }.to_string(),
             api_model: None,
             input_price: fig(input),
+            cached_input_price: None,
             output_price: fig(output),
             context_window: fig(context),
             ttft_ms: fig(ttft),
@@ -536,10 +563,17 @@ fn edit_between(s: &Model, e: &Model) -> Option<ModelEdit> {
         return None;
     }
     for f in Field::ALL {
-        let (a, b) = (f.of(s), f.of(e));
-        if a == b {
-            continue;
-        }
+        let (a, b) = match (f.of(s), f.of(e)) {
+            (a, b) if a == b => continue,
+            (Some(a), Some(b)) => (a, b),
+            // A cached price the user gave where none was shipped is an edit.
+            (None, Some(b)) if b.source == EDITED_SOURCE => {
+                me.figures.insert(f, b.value);
+                continue;
+            }
+            // A cached price added with its own source, or one taken away: not an edit.
+            _ => return None,
+        };
         let only_value = a.source == b.source && a.date == b.date && a.estimate == b.estimate;
         if !(only_value || b.source == EDITED_SOURCE) {
             return None;
@@ -726,5 +760,45 @@ mod tests {
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains("\"input_price\":1.0"), "{json}");
         assert_eq!(serde_json::from_str::<CatalogEdits>(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn a_cached_input_price_can_be_given_edited_and_diffed() {
+        let s = shipped();
+        let none = s
+            .models
+            .iter()
+            .find(|m| m.cached_input_price.is_none())
+            .expect("a shipped model without a cached price")
+            .id
+            .clone();
+        let mut e = CatalogEdits::default();
+        e.set_figure(&s, &none, Field::CachedInputPrice, 0.25)
+            .unwrap();
+        assert!(e.is_edited(&none, Field::CachedInputPrice));
+        // Nothing was shipped, so there is no shipped figure to show.
+        assert_eq!(e.was(&s, &none, Field::CachedInputPrice), None);
+        let (c, _) = e.apply(&s).unwrap();
+        let f = c.get(&none).unwrap().cached_input_price.clone().unwrap();
+        assert_eq!(
+            (f.value, f.source.as_str(), f.estimate),
+            (0.25, EDITED_SOURCE, true)
+        );
+        assert_eq!(CatalogEdits::diff(&s, &c), e);
+        assert!(e
+            .set_figure(&s, &none, Field::CachedInputPrice, -0.1)
+            .unwrap_err()
+            .contains("cached input price cannot be negative"));
+        // A shipped cached price edited and set back drops the edit.
+        if let Some(m) = s.models.iter().find(|m| m.cached_input_price.is_some()) {
+            let was = m.cached_input_price.clone().unwrap();
+            let mut e = CatalogEdits::default();
+            e.set_figure(&s, &m.id, Field::CachedInputPrice, was.value + 1.0)
+                .unwrap();
+            assert_eq!(e.was(&s, &m.id, Field::CachedInputPrice), Some(&was));
+            e.set_figure(&s, &m.id, Field::CachedInputPrice, was.value)
+                .unwrap();
+            assert!(e.is_empty());
+        }
     }
 }

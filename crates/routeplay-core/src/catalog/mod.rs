@@ -10,6 +10,8 @@ mod edits;
 pub use edits::{parse_quality, CatalogEdits, Field, ModelEdit, NewModel, Origin, EDITED_SOURCE};
 
 use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use std::collections::BTreeSet;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -114,6 +116,11 @@ pub struct Model {
     pub api_model: Option<String>,
     /// USD per 1M input tokens.
     pub input_price: Figure,
+    /// USD per 1M cached input tokens (a prompt-cache hit: OpenAI cached input, Anthropic cache
+    /// reads, Gemini context caching, DeepSeek cache hits). Absent when the provider publishes no
+    /// cache discount: cached tokens then cost the full input price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_price: Option<Figure>,
     /// USD per 1M output tokens.
     pub output_price: Figure,
     /// Context window in tokens.
@@ -162,6 +169,30 @@ impl Model {
     /// Estimated cost in USD of one request.
     pub fn cost(&self, input_tokens: f64, output_tokens: f64) -> f64 {
         (input_tokens * self.input_price.value + output_tokens * self.output_price.value) / 1e6
+    }
+
+    /// USD per 1M cached input tokens: the published cached-input price, or the input price
+    /// when none is published (no cache discount).
+    pub fn cached_input_per_mtok(&self) -> f64 {
+        self.cached_input_price
+            .as_ref()
+            .map_or(self.input_price.value, |f| f.value)
+    }
+
+    /// Estimated cost in USD of one request of which `cached_tokens` of the `input_tokens` are a
+    /// prompt-cache hit (billed at [`Model::cached_input_per_mtok`]); `cached_tokens` is capped
+    /// at `input_tokens`. Cache writes are billed as plain input.
+    pub fn cost_with_cache(
+        &self,
+        input_tokens: f64,
+        cached_tokens: f64,
+        output_tokens: f64,
+    ) -> f64 {
+        let cached = cached_tokens.clamp(0.0, input_tokens.max(0.0));
+        ((input_tokens - cached) * self.input_price.value
+            + cached * self.cached_input_per_mtok()
+            + output_tokens * self.output_price.value)
+            / 1e6
     }
 
     /// Estimated latency in milliseconds until the whole answer is out.
@@ -243,12 +274,14 @@ impl Catalog {
                 return Err(err(format!("model id `{}` appears twice", m.id)));
             }
             for (what, f) in [
-                ("input_price", &m.input_price),
-                ("output_price", &m.output_price),
-                ("context_window", &m.context_window),
-                ("ttft_ms", &m.ttft_ms),
-                ("output_tps", &m.output_tps),
+                ("input_price", Some(&m.input_price)),
+                ("cached_input_price", m.cached_input_price.as_ref()),
+                ("output_price", Some(&m.output_price)),
+                ("context_window", Some(&m.context_window)),
+                ("ttft_ms", Some(&m.ttft_ms)),
+                ("output_tps", Some(&m.output_tps)),
             ] {
+                let Some(f) = f else { continue };
                 if !f.value.is_finite() || f.value < 0.0 {
                     return Err(err(format!(
                         "model `{}`: {what} must be a non-negative number",
@@ -296,6 +329,19 @@ impl Catalog {
     /// Ids of the models, in catalog order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.models.iter().map(|m| m.id.as_str())
+    }
+
+    /// The providers serving the catalog's models, in catalog order of first appearance, with
+    /// how many models each serves (for the catalog view's provider filter).
+    pub fn providers(&self) -> Vec<(&str, usize)> {
+        let mut out: Vec<(&str, usize)> = Vec::new();
+        for m in &self.models {
+            match out.iter_mut().find(|(p, _)| *p == m.provider) {
+                Some((_, n)) => *n += 1,
+                None => out.push((m.provider.as_str(), 1)),
+            }
+        }
+        out
     }
 
     /// Replaces a model's figures after an edit in place; re-validates the catalog.
@@ -375,5 +421,103 @@ mod tests {
         let raw: Catalog = serde_json::from_str(&format!("{{\"models\": [{m}]}}")).unwrap();
         assert_eq!(raw.position("a"), Some(0));
         assert_eq!(one.get("a").unwrap().quality_for("unknown"), 50.0);
+    }
+
+    #[test]
+    fn the_shipped_catalog_has_the_cloud_platforms_beside_the_makers_apis() {
+        let c = Catalog::from_json(crate::shipped::CATALOG).unwrap();
+        let providers = c.providers();
+        let count = |p: &str| providers.iter().find(|x| x.0 == p).map_or(0, |x| x.1);
+        assert_eq!(providers.iter().map(|p| p.1).sum::<usize>(), c.models.len());
+        assert_eq!(c.models.len(), 48);
+        assert_eq!(
+            (count("bedrock"), count("azure"), count("vertex")),
+            (9, 10, 6)
+        );
+        // Each platform hosts its house's models beside other makers'.
+        let makers = |p: &str| -> BTreeSet<&str> {
+            c.models
+                .iter()
+                .filter(|m| m.provider == p)
+                .map(|m| m.maker.as_str())
+                .collect()
+        };
+        assert!(makers("bedrock")
+            .is_superset(&["amazon", "anthropic", "meta", "mistral", "deepseek"].into()));
+        assert!(makers("azure")
+            .is_superset(&["microsoft", "openai", "meta", "mistral", "deepseek", "xai"].into()));
+        assert!(makers("vertex").is_superset(&["google", "anthropic", "meta"].into()));
+        for m in c
+            .models
+            .iter()
+            .filter(|m| ["bedrock", "azure", "vertex"].contains(&m.provider.as_str()))
+        {
+            assert!(m.id.starts_with(&format!("{}/", m.provider)), "{}", m.id);
+            // Every figure is sourced and dated; an estimate says so in its source.
+            let figs = [
+                Some(&m.input_price),
+                m.cached_input_price.as_ref(),
+                Some(&m.output_price),
+            ];
+            for f in figs.into_iter().flatten() {
+                assert!(
+                    !f.source.is_empty() && !f.date.is_empty(),
+                    "{}: {f:?}",
+                    m.id
+                );
+                assert_eq!(
+                    f.estimate,
+                    f.source.starts_with("estimate"),
+                    "{}: {f:?}",
+                    m.id
+                );
+            }
+            if let Some(cached) = &m.cached_input_price {
+                assert!(
+                    cached.value < m.input_price.value,
+                    "{}: a cache hit costs less",
+                    m.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cached_input_price_is_optional_checked_and_billed() {
+        let base = r#""id":"a","provider":"p","maker":"m",
+            "input_price":{"value":2,"source":"s","date":"d"},
+            "output_price":{"value":8,"source":"s","date":"d"},
+            "context_window":{"value":1000,"source":"s","date":"d"},
+            "ttft_ms":{"value":100,"source":"s","date":"d"},
+            "output_tps":{"value":100,"source":"s","date":"d"},
+            "quality":{"scores":{"qa":50},"source":"s","date":"d"}"#;
+        let plain = Catalog::from_json(&format!("{{\"models\": [{{{base}}}]}}")).unwrap();
+        let m = plain.get("a").unwrap();
+        assert_eq!(m.cached_input_price, None);
+        // No published discount: cached tokens cost the full input price.
+        assert_eq!(m.cached_input_per_mtok(), 2.0);
+        assert_eq!(m.cost_with_cache(1e6, 5e5, 0.0), m.cost(1e6, 0.0));
+        // Absent stays absent in the JSON written back.
+        assert!(!plain.to_json().contains("cached_input_price"));
+
+        let cached = format!(
+            r#"{{"models": [{{{base}, "cached_input_price":{{"value":0.5,"source":"page","date":"2026-09"}}}}]}}"#
+        );
+        let c = Catalog::from_json(&cached).unwrap();
+        let m = c.get("a").unwrap();
+        assert_eq!(m.cached_input_price.as_ref().unwrap().source, "page");
+        // 600k uncached at $2 + 400k cached at $0.50 + 1M output at $8.
+        assert!((m.cost_with_cache(1e6, 4e5, 1e6) - (1.2 + 0.2 + 8.0)).abs() < 1e-12);
+        // More cached tokens than input tokens are capped at the input.
+        assert!((m.cost_with_cache(1e6, 2e6, 0.0) - 0.5).abs() < 1e-12);
+        assert!(c.to_json().contains("\"cached_input_price\""));
+
+        let bad = cached.replace("0.5", "-1");
+        let e = Catalog::from_json(&bad).unwrap_err();
+        assert!(
+            e.message
+                .contains("cached_input_price must be a non-negative number"),
+            "{e}"
+        );
     }
 }

@@ -16,6 +16,11 @@ fn prefix(p: &str) -> &'static str {
         "groq" => "groq",
         "deepseek" => "deepseek",
         "xai" => "xai",
+        // Cloud platforms: LiteLLM's own provider routes (AWS, Azure AI Foundry and Google Cloud
+        // credentials come from the environment LiteLLM runs in).
+        "bedrock" => "bedrock",
+        "azure" => "azure_ai",
+        "vertex" => "vertex_ai",
         _ => "openai",
     }
 }

@@ -86,6 +86,8 @@ pub struct LoweredRule {
     /// The task types a prompt can have when the condition holds (all, unless the condition
     /// requires `task` to be among some).
     pub reachable: Vec<String>,
+    /// The rule's `quality_band`, resolved into the picks at export time.
+    pub quality_band: Option<f64>,
 }
 
 impl LoweredRule {
@@ -201,6 +203,7 @@ pub fn lower(policy: &Policy, catalog: &Catalog) -> Vec<LoweredRule> {
                 when: rule.when.clone(),
                 split,
                 picks,
+                quality_band: rule.filters.quality_band,
             }
         })
         .collect()

@@ -431,6 +431,11 @@ pub(crate) fn pick_fidelity(
             none.join(", ")
         ));
     }
+    if let Some(band) = r.quality_band {
+        notes.push(format!(
+            "quality_band = {band} is resolved at export time: per task type, the cheapest model within {band} points of the best catalog quality; the gateway has no quality scores, so export again when the catalog changes"
+        ));
+    }
     let groups = r.groups();
     if groups.len() > 1 && r.split.is_none() {
         notes.push(format!(

@@ -12,7 +12,12 @@ fn slug(ctx: &Ctx, id: &str) -> Option<String> {
     if m.local {
         return None;
     }
-    let api = ctx.api_model(id);
+    // A cloud platform's model (`bedrock/claude-haiku-4.5`): OpenRouter serves the model from
+    // its own providers, named by the catalog id's model part, not the platform's model id.
+    let api = match m.provider.as_str() {
+        "bedrock" | "azure" | "vertex" => id.to_string(),
+        _ => ctx.api_model(id),
+    };
     let name = api.rsplit('/').next().unwrap_or(&api).to_string();
     Some(format!("{}/{}", m.maker, name))
 }

@@ -21,6 +21,9 @@ fn provider(p: &str) -> &'static str {
         "groq" => "groq",
         "deepseek" => "deepseek",
         "xai" => "x-ai",
+        "bedrock" => "bedrock",
+        "azure" => "azure-ai",
+        "vertex" => "vertex-ai",
         _ => "openai",
     }
 }

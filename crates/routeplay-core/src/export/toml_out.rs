@@ -112,6 +112,7 @@ pub fn filters_body(s: &mut String, f: &Filters) {
         ("max_output_price", f.max_output_price),
         ("min_quality", f.min_quality),
         ("max_cost", f.max_cost),
+        ("quality_band", f.quality_band),
     ] {
         if let Some(x) = v {
             let _ = writeln!(s, "{key} = {}", num(x));

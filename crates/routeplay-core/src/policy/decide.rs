@@ -126,6 +126,8 @@ enum Excl {
     ContextWindow(f64),
     Quality(f64),
     Cost(f64),
+    /// Below the quality band: (band, best eligible quality).
+    QualityBand(f64, f64),
 }
 
 fn describe(
@@ -164,6 +166,10 @@ fn describe(
         Excl::Cost(cap) => format!(
             "estimated ${:.5} exceeds max_cost ${cap}",
             est.map(|e| e.cost_usd).unwrap_or(0.0)
+        ),
+        Excl::QualityBand(band, best) => format!(
+            "quality {:.0} is more than {band} points below the best eligible ({best:.0}): outside quality_band",
+            est.map(|e| e.quality).unwrap_or(0.0)
         ),
     }
 }
@@ -589,6 +595,9 @@ impl Policy {
                             named = 0;
                         }
                     }
+                    if let Some(band) = rule.filters.quality_band {
+                        band_filter(&mut cands, band);
+                    }
                     rank(&mut cands, *objective);
                 }
             }
@@ -715,12 +724,33 @@ fn unknown_name(rule: &Rule, i: usize) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// `quality_band`: the eligible candidates more than `band` points below the best eligible
+/// quality are excluded (before ranking, so the cheapest of the rest wins).
+fn band_filter(cands: &mut [Cand], band: f64) {
+    let best = cands
+        .iter()
+        .filter(|c| c.excl.is_none())
+        .filter_map(|c| c.est.map(|e| e.quality))
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !best.is_finite() {
+        return;
+    }
+    for c in cands.iter_mut().filter(|c| c.excl.is_none()) {
+        if c.est.is_some_and(|e| e.quality < best - band) {
+            c.excl = Some(Excl::QualityBand(band, best));
+        }
+    }
+}
+
 fn how(rule: &Rule) -> String {
     match &rule.action {
         Action::Model { .. } => "fixed model".into(),
         Action::Split { .. } => "weighted split (deterministic per prompt)".into(),
         Action::Pick { objective, .. } => match objective {
-            Objective::Cheapest => "cheapest eligible".into(),
+            Objective::Cheapest => match rule.filters.quality_band {
+                Some(b) => format!("cheapest eligible within {b} quality points of the best"),
+                None => "cheapest eligible".into(),
+            },
             Objective::BestQuality => "best quality eligible".into(),
             Objective::Fastest => "fastest eligible".into(),
             Objective::Weighted {

@@ -84,7 +84,12 @@ fn how(action: &Action, filters: &Filters, model: &str) -> String {
             objective,
         } => {
             let what = match objective {
-                Objective::Cheapest => "cheapest eligible model".to_string(),
+                Objective::Cheapest => match filters.quality_band {
+                    Some(b) => format!(
+                        "cheapest eligible model within {b} quality points of the best"
+                    ),
+                    None => "cheapest eligible model".to_string(),
+                },
                 Objective::BestQuality => "best-quality eligible model".to_string(),
                 Objective::Fastest => "fastest eligible model".to_string(),
                 Objective::Weighted {

@@ -55,7 +55,10 @@
 //! `deny_makers`, `max_input_price`, `max_output_price` (USD per 1M tokens), `require`
 //! (`reasoning`, `tools`, `vision`), `min_quality` (0-100, for the prompt's task), `max_cost`
 //! (USD per request), `context_fit` (default true: the prompt plus the expected answer must fit
-//! the context window).
+//! the context window). With `objective = "cheapest"` a rule may add `quality_band = N` (points,
+//! 0-100): only candidates within N points of the best eligible quality for the prompt's task
+//! stay eligible, and the cheapest of them wins ("the cheapest model within N points of the
+//! best", the way platform routers describe their cost modes).
 //!
 //! A rule that matches but leaves no eligible model falls through to the next rule; the trace
 //! says so.
@@ -162,6 +165,9 @@ pub struct Filters {
     pub max_cost: Option<f64>,
     /// Whether the prompt plus expected answer must fit the context window.
     pub context_fit: bool,
+    /// With objective `cheapest`: only candidates within this many quality points (0-100) of
+    /// the best eligible candidate for the prompt's task stay eligible.
+    pub quality_band: Option<f64>,
 }
 
 /// One rule of a policy.
@@ -297,6 +303,7 @@ struct RawRule {
     min_quality: Option<Spanned<f64>>,
     max_cost: Option<Spanned<f64>>,
     context_fit: Option<bool>,
+    quality_band: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -776,6 +783,7 @@ impl Builder<'_> {
                 .context_fit
                 .or(c.and_then(|c| c.context_fit))
                 .unwrap_or(true),
+            quality_band: r.quality_band.as_ref().map(|b| *b.get_ref()),
         };
         for (name, v) in [
             ("max_input_price", &r.max_input_price),
@@ -1105,6 +1113,32 @@ impl Builder<'_> {
                 model: String::new(),
             }
         };
+        if let Some(band) = &r.quality_band {
+            let objective = r.objective.as_ref().map(|o| o.get_ref().as_str());
+            if objective != Some("cheapest") {
+                let what = match objective {
+                    Some(o) => format!("objective = \"{o}\""),
+                    None if r.model.is_some() => "a fixed model".into(),
+                    None if r.split.is_some() => "a split".into(),
+                    None => "no objective".into(),
+                };
+                self.error(
+                    "quality-band",
+                    band.span(),
+                    format!("`quality_band` only goes with objective = \"cheapest\"; rule `{name}` has {what}"),
+                    Some("quality_band = N keeps the candidates within N points of the best eligible quality and picks the cheapest of them: set objective = \"cheapest\", or drop quality_band".into()),
+                );
+                self.fix_last(band.span(), None, reference::Section::Fields);
+            } else if !(band.get_ref().is_finite() && (0.0..=100.0).contains(band.get_ref())) {
+                self.error(
+                    "quality-band",
+                    band.span(),
+                    format!("quality_band is a number of quality points from 0 to 100, not {}", band.get_ref()),
+                    Some("e.g. quality_band = 2 (the cheapest model within 2 points of the best); 0 keeps only the best".into()),
+                );
+                self.fix_last(band.span(), None, reference::Section::Fields);
+            }
+        }
         spans.models.extend(spanned_strings(&r.fallbacks));
         for l in [&r.allow_providers, &r.deny_providers] {
             spans.providers.extend(spanned_strings(l));

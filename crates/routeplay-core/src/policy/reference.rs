@@ -72,7 +72,7 @@ pub fn signals() -> &'static [Variable] {
 
 /// The objectives of `objective = "..."`.
 pub const OBJECTIVES: [Entry; 4] = [
-    Entry { name: "cheapest", kind: "objective", doc: "the lowest estimated cost; pair it with min_quality for a floor" },
+    Entry { name: "cheapest", kind: "objective", doc: "the lowest estimated cost; pair it with min_quality for a floor, or quality_band = N for the cheapest within N points of the best eligible quality" },
     Entry { name: "best_quality", kind: "objective", doc: "the highest catalog quality for the prompt's task; pair it with max_cost for a cap" },
     Entry { name: "fastest", kind: "objective", doc: "the lowest estimated time to the whole answer (time to first token + output at typical speed)" },
     Entry { name: "weighted", kind: "objective", doc: "the best score quality·wq − cost·wc − latency·wl, each scaled 0..1 over the eligible candidates; set weights = { quality, cost, latency }" },
@@ -99,7 +99,7 @@ pub const POLICY_FIELDS: [Entry; 7] = [
 ];
 
 /// The fields of a `[[rule]]` or `[default]` besides the filters.
-pub const RULE_FIELDS: [Entry; 9] = [
+pub const RULE_FIELDS: [Entry; 10] = [
     Entry {
         name: "name",
         kind: "string",
@@ -135,6 +135,11 @@ pub const RULE_FIELDS: [Entry; 9] = [
         name: "weights",
         kind: "{ quality, cost, latency }",
         doc: "weights of the weighted objective",
+    },
+    Entry {
+        name: "quality_band",
+        kind: "0..100 points",
+        doc: "with objective = \"cheapest\": only candidates within this many points of the best eligible quality for the task stay eligible, so the cheapest of those wins",
     },
     Entry {
         name: "fallbacks",

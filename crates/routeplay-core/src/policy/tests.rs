@@ -150,6 +150,161 @@ fn rule_with_no_eligible_model_is_an_error() {
 }
 
 #[test]
+fn quality_band_is_checked_with_a_span_and_help() {
+    // Only with objective = "cheapest".
+    let src = "[[rule]]\nname = \"b\"\nwhen = 'true'\nobjective = \"fastest\"\nquality_band = 2\n\n[default]\nmodel = \"gpt-5-mini\"\n";
+    let d = assert_diag(src, "quality-band", Severity::Error, 5, 16);
+    assert!(
+        d.message.contains("rule `b` has objective = \"fastest\""),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("objective = \"cheapest\""),
+        "{d:?}"
+    );
+    let src = "[default]\nmodel = \"gpt-5-mini\"\nquality_band = 2\n";
+    let d = assert_diag(src, "quality-band", Severity::Error, 3, 16);
+    assert!(d.message.contains("has a fixed model"), "{}", d.message);
+    // A band is a number of points from 0 to 100.
+    let src = "[default]\nobjective = \"cheapest\"\nquality_band = 120\n";
+    let d = assert_diag(src, "quality-band", Severity::Error, 3, 16);
+    assert!(
+        d.message.contains("from 0 to 100, not 120"),
+        "{}",
+        d.message
+    );
+    // Not a [constraints] filter: the parser names the fields that are.
+    let src = "[constraints]\nquality_band = 2\n[default]\nobjective = \"cheapest\"\n";
+    assert!(diags(src).iter().any(|d| d.is_error()), "{:?}", diags(src));
+    // Fine with cheapest.
+    let src = "[default]\nobjective = \"cheapest\"\nquality_band = 2\n";
+    assert!(diags(src).is_empty(), "{:?}", diags(src));
+}
+
+#[test]
+fn quality_band_picks_the_cheapest_within_n_points_of_the_best() {
+    let cat = catalog();
+    let f = facts(
+        "Summarise this report in three bullet points.",
+        Some(("summarization", 0.2)),
+    );
+    let q = |id: &str| cat.get(id).unwrap().quality_for("summarization");
+    // Three candidates: the best (gpt-5.4, 89), one 9 points below (mistral-large-3, 81),
+    // one far below (mistral-small-4, 67).
+    assert_eq!(
+        (q("gpt-5.4"), q("mistral-large-3"), q("mistral-small-4")),
+        (89.0, 81.0, 67.0)
+    );
+    let band = |n: f64| {
+        let src = format!("[default]\ncandidates = [\"gpt-5.4\", \"mistral-large-3\", \"mistral-small-4\"]\nobjective = \"cheapest\"\nquality_band = {n}\nfallback_count = 2\n");
+        Policy::load(&src, &cat).unwrap().0.decide(&f, &cat)
+    };
+    // A band of 7 keeps only the best; 8 admits mistral-large-3 (cheaper: "within" counts
+    // the edge); 30 admits all.
+    let d = band(7.0);
+    assert_eq!(d.model.as_deref(), Some("gpt-5.4"));
+    assert!(
+        d.fallbacks.is_empty(),
+        "out-of-band models are not fallbacks: {:?}",
+        d.fallbacks
+    );
+    let excluded: Vec<_> = d.trace[0]
+        .candidates
+        .iter()
+        .filter_map(|c| c.excluded.clone())
+        .collect();
+    assert_eq!(excluded.len(), 2, "{excluded:?}");
+    assert!(
+        excluded[0]
+            .contains("more than 7 points below the best eligible (89): outside quality_band"),
+        "{excluded:?}"
+    );
+    assert!(
+        d.trace[0]
+            .reason
+            .contains("cheapest eligible within 7 quality points of the best"),
+        "{}",
+        d.trace[0].reason
+    );
+    assert_eq!(band(8.0).model.as_deref(), Some("mistral-large-3"));
+    assert_eq!(band(30.0).model.as_deref(), Some("mistral-small-4"));
+    // The best is the best *eligible* one: a floor or a filter applies first.
+    let src = "[default]\ncandidates = [\"gpt-5.4\", \"mistral-large-3\", \"mistral-small-4\"]\nobjective = \"cheapest\"\nquality_band = 15\ndeny_providers = [\"openai\"]\n";
+    let (p, _) = Policy::load(src, &cat).unwrap();
+    let d = p.decide(&f, &cat);
+    assert_eq!(d.model.as_deref(), Some("mistral-small-4"));
+    // The one-line why says it.
+    let src = "[default]\ncandidates = [\"gpt-5.4\", \"mistral-large-3\"]\nobjective = \"cheapest\"\nquality_band = 10\n";
+    let (p, _) = Policy::load(src, &cat).unwrap();
+    let why = p.decide(&f, &cat).why(&p);
+    assert!(
+        why.contains(
+            "cheapest eligible model within 10 quality points of the best of 2 candidates"
+        ),
+        "{why}"
+    );
+}
+
+#[test]
+fn platform_router_presets_route_as_their_headers_say() {
+    let cat = catalog();
+    let bedrock = preset("bedrock-prompt-router");
+    let azure_b = preset("azure-router-balanced");
+    let azure_q = preset("azure-router-quality");
+    let azure_c = preset("azure-router-cost");
+    for task in crate::catalog::TASK_TYPES {
+        for complexity in [0.2, 0.9] {
+            let f = facts("Some prompt text for the router.", Some((task, complexity)));
+            let lite = cat.get("bedrock/nova-lite").unwrap().quality_for(task);
+            let pro = cat.get("bedrock/nova-pro").unwrap().quality_for(task);
+            let band = if complexity >= 0.6 { 5.0 } else { 10.0 };
+            let want = if pro - lite > band {
+                "bedrock/nova-pro"
+            } else {
+                "bedrock/nova-lite"
+            };
+            assert_eq!(
+                bedrock.decide(&f, &cat).model.as_deref(),
+                Some(want),
+                "{task} {complexity}"
+            );
+            // Azure: every pick is an azure entry; Quality is the best, Balanced and Cost
+            // within 2 and 6 points of it, Cost never dearer than Balanced.
+            let pick = |p: &Policy| {
+                let d = p.decide(&f, &cat);
+                let m = cat.get(d.model.as_deref().unwrap()).unwrap().clone();
+                (m, d.estimate.unwrap().cost_usd)
+            };
+            let ((b, b_cost), (q, _), (c, c_cost)) =
+                (pick(&azure_b), pick(&azure_q), pick(&azure_c));
+            for m in [&b, &q, &c] {
+                assert_eq!(m.provider, "azure", "{task}: {}", m.id);
+            }
+            let best = q.quality_for(task);
+            assert!(cat
+                .models
+                .iter()
+                .filter(|m| m.provider == "azure")
+                .all(|m| m.quality_for(task) <= best));
+            assert!(
+                b.quality_for(task) >= best - 2.0 && c.quality_for(task) >= best - 6.0,
+                "{task}"
+            );
+            assert!(
+                c_cost <= b_cost + 1e-12,
+                "{task}: cost {} vs balanced {}",
+                c.id,
+                b.id
+            );
+        }
+    }
+}
+
+#[test]
 fn missing_default_and_default_with_condition() {
     let src = "[[rule]]\nwhen = 'has_code'\nmodel = \"gpt-5-mini\"\n";
     assert_diag(src, "no-default", Severity::Error, 3, 21);
