@@ -37,8 +37,8 @@ impl Default for AuditInputs {
 }
 
 impl AuditInputs {
-    /// The inputs a link (or embed) carries, the defaults filling what it leaves out (no house,
-    /// no policy). A link without a reference means none: the user chose "No other policy".
+    /// The inputs a link (or embed) carries, the defaults filling what it leaves out. A
+    /// reference that is an empty id means none (the user chose "No other policy").
     pub fn from_share(a: Option<&AuditShare>) -> AuditInputs {
         let d = AuditInputs::default();
         let Some(a) = a else { return d };
@@ -53,7 +53,11 @@ impl AuditInputs {
             } else {
                 a.policy.clone()
             },
-            reference: a.reference.clone(),
+            reference: match a.reference.as_deref() {
+                None => d.reference,
+                Some("") => None,
+                Some(id) => Some(id.to_string()),
+            },
         }
     }
 
@@ -63,7 +67,7 @@ impl AuditInputs {
         Some(AuditShare {
             house: self.house.clone(),
             policy: self.policy.clone(),
-            reference: self.reference.clone(),
+            reference: Some(self.reference.clone().unwrap_or_default()),
         })
     }
 
@@ -179,8 +183,18 @@ mod tests {
             reference: None,
         };
         let shared = mine.to_share().unwrap();
-        // No reference travels as none: the round trip is exact.
+        // No reference travels as an empty id: the round trip is exact.
+        assert_eq!(shared.reference.as_deref(), Some(""));
         assert_eq!(AuditInputs::from_share(Some(&shared)), mine);
+        // A link or an embed that names no reference gets the default one.
+        let house_only = AuditShare {
+            house: vec!["amazon".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            AuditInputs::from_share(Some(&house_only)).reference.as_deref(),
+            Some(DEFAULT_REFERENCE)
+        );
         let partial = AuditShare {
             house: vec![],
             policy: "cost-saver".into(),

@@ -115,7 +115,8 @@ pub struct AuditShare {
     /// The audited policy's id (empty: the view's default).
     #[serde(default)]
     pub policy: String,
-    /// The policy compared besides the neutral counterfactual, if any.
+    /// The policy compared besides the neutral counterfactual: `None` for the view's default,
+    /// an empty id for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
