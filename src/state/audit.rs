@@ -192,7 +192,9 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            AuditInputs::from_share(Some(&house_only)).reference.as_deref(),
+            AuditInputs::from_share(Some(&house_only))
+                .reference
+                .as_deref(),
             Some(DEFAULT_REFERENCE)
         );
         let partial = AuditShare {

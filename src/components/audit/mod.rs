@@ -420,9 +420,13 @@ fn Inputs() -> impl IntoView {
                 <label for="audit-house-preset">"House"</label>
                 <select id="audit-house-preset" data-pick="house" prop:value=current_preset on:change=on_preset>
                     <option value="" disabled=true>"Custom (typed below)"</option>
-                    {move || presets.get().into_iter().map(|p| view! {
-                        <option value=p.id.clone()>{format!("{} ({}, {})", p.label, p.kind, plural(p.models, "model"))}</option>
-                    }).collect_view()}
+                    {move || {
+                        let current = current_preset();
+                        presets.get().into_iter().map(|p| {
+                            let on = p.id == current;
+                            view! { <option value=p.id.clone() selected=on>{format!("{} ({}, {})", p.label, p.kind, plural(p.models, "model"))}</option> }
+                        }).collect_view()
+                    }}
                 </select>
                 <label class="small muted" for="audit-house-spec">"Makers and providers, comma-separated (maker:NAME or provider:NAME where a name is both)"</label>
                 <input id="audit-house-spec" class="mono" data-field="house-spec" spellcheck="false"
@@ -435,8 +439,10 @@ fn Inputs() -> impl IntoView {
                 <label for="audit-policy">"Policy audited"</label>
                 <select id="audit-policy" data-pick="audit-policy" prop:value=move || pg.audit.with(|a| a.policy.clone())
                     on:change=move |ev| pg.audit.update(|a| a.policy = event_target_value(&ev))>
-                    {move || ids(false).into_iter().map(|(id, ok)| view! {
-                        <option value=id.clone() disabled=!ok>{if ok { id.clone() } else { format!("{id} (has errors)") }}</option>
+                    {move || ids(false).into_iter().map(|(id, ok)| {
+                        // Selected by the option itself: the select's value is set before its options exist.
+                        let on = pg.audit.with(|a| a.policy == id);
+                        view! { <option value=id.clone() disabled=!ok selected=on>{if ok { id.clone() } else { format!("{id} (has errors)") }}</option> }
                     }).collect_view()}
                 </select>
                 <p class="muted small">"Compared with its neutral counterfactual: the same policy with every preference for the house removed."</p>
@@ -449,8 +455,9 @@ fn Inputs() -> impl IntoView {
                         pg.audit.update(|a| a.reference = (!v.is_empty()).then_some(v));
                     }>
                     <option value="">"No other policy"</option>
-                    {move || ids(false).into_iter().map(|(id, ok)| view! {
-                        <option value=id.clone() disabled=!ok>{if ok { id.clone() } else { format!("{id} (has errors)") }}</option>
+                    {move || ids(false).into_iter().map(|(id, ok)| {
+                        let on = pg.audit.with(|a| a.reference.as_deref() == Some(id.as_str()));
+                        view! { <option value=id.clone() disabled=!ok selected=on>{if ok { id.clone() } else { format!("{id} (has errors)") }}</option> }
                     }).collect_view()}
                 </select>
                 <p class="muted small">"A second reference you pick, e.g. a policy you trust."</p>
