@@ -128,7 +128,7 @@ pub fn SteeredTable(results: Shared<Results>, which: usize) -> impl IntoView {
                     let start = page.get() * PAGE;
                     format!("Rows {}–{} of {}", thousands(start + 1), thousands((start + PAGE).min(total)), thousands(total))
                 }}</span>
-                <button data-action="steered-next" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
+                <button data-action="steered-next" disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>"Next →"</button>
             </div>
         })}
     }
