@@ -60,13 +60,14 @@ async function steeredRows(page) {
 
 /** The CLI's audit of the same inputs, when the binary is built (`cargo build -p routeplay-cli`). */
 function cliAudit() {
-  const bin = ['release', 'debug'].map((p) => path.join(root, 'target', p, 'routeplay')).find((b) => fs.existsSync(b));
+  // The newest build that has the audit command (an older release build may not).
+  const bin = ['debug', 'release'].map((p) => path.join(root, 'target', p, 'routeplay'))
+    .filter((b) => fs.existsSync(b))
+    .find((b) => /\baudit\b/.test(execFileSync(b, ['--help'], { encoding: 'utf8' })));
   if (!bin) return null;
-  const help = execFileSync(bin, ['--help'], { encoding: 'utf8' });
-  if (!/\baudit\b/.test(help)) return null;
   const out = execFileSync(bin, ['audit', '--house', 'google', '--policy', 'public/policies/house-first.toml',
     '--reference', 'public/policies/balanced.toml', '--json', 'public/samples/prompts.jsonl'], { cwd: root, encoding: 'utf8' });
-  return JSON.parse(out);
+  return JSON.parse(out).audit;
 }
 
 test('house-first vs balanced for Google: the headline equals the figures of the steered prompts listed (and the CLI’s)', async () => {
