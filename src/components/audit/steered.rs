@@ -90,7 +90,7 @@ pub fn SteeredTable(results: Shared<Results>, which: usize) -> impl IntoView {
                         <td>{s.dominated.then(|| view! { <span class="badge warn" title="The other choice was at least as good and no more expensive">"dominated"</span> })}</td>
                         <td class="trace-cell">
                             <button class="trace-btn" data-action="audit-traces" aria-expanded=is_open.to_string()
-                                aria-label=format!("{} both decisions of prompt {}", if is_open { "Hide" } else { "Show" }, i + 1)
+                                aria-label=format!("{} of prompt {}", if is_open { "Hide traces" } else { "Traces" }, i + 1)
                                 on:click=toggle>{if is_open { "Hide" } else { "Traces" }}</button>
                         </td>
                     </tr>
