@@ -2,10 +2,11 @@
 
 use crate::assets;
 use crate::components::{
-    batch_view::BatchView, catalog_view::CatalogView, conversation_view::ConversationView,
-    decision_cards::DecisionCards, export_panel::ExportPanel, live_run::LivePanel,
-    policies::PolicyEditor, policy_picker::PolicyPicker, prompt_editor::PromptEditor,
-    share_bar::ShareBar, signals_panel::SignalsPanel, train_panel::TrainPanel,
+    audit::AuditView, batch_view::BatchView, catalog_view::CatalogView,
+    conversation_view::ConversationView, decision_cards::DecisionCards, export_panel::ExportPanel,
+    live_run::LivePanel, policies::PolicyEditor, policy_picker::PolicyPicker,
+    prompt_editor::PromptEditor, share_bar::ShareBar, signals_panel::SignalsPanel,
+    train_panel::TrainPanel,
 };
 use crate::embed::{Embed, EmbedApp};
 use crate::engine::{Load, Playground};
@@ -158,6 +159,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="view" hidden=move || view() != View::Export><ExportPanel /></div>
                 <div class="view" hidden=move || view() != View::Train><TrainPanel /></div>
+                <div class="view" hidden=move || view() != View::Audit><AuditView /></div>
             </main>
             <footer class="footer">
                 "Estimates from "<button class="link" on:click=move |_| pg.view.set(View::Catalog)>"the model catalog"</button>

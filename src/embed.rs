@@ -5,6 +5,7 @@
 //! write to storage (theme switch, keys) are not part of this layout.
 
 use crate::app::{NoticeList, DEFAULT_SELECTION};
+use crate::components::audit::AuditView;
 use crate::components::decision_cards::DecisionCards;
 use crate::components::prompt_editor::{ExampleChips, EXAMPLES};
 use crate::components::signals_panel::SignalsPanel;
@@ -232,6 +233,8 @@ pub fn EmbedApp() -> impl IntoView {
         }
     });
     let read_only = move || embed.options.with(|o| o.read_only);
+    // An embed shows the prompt, or the Audit view (`view=audit`, or a link made there).
+    let audit = move || pg.view.get() == crate::state::View::Audit;
     let examples = move || embed.options.with(|o| o.show_examples());
     let ready = move || {
         !matches!(pg.load_catalog.get(), Load::Loading)
@@ -241,6 +244,7 @@ pub fn EmbedApp() -> impl IntoView {
     let link = Memo::new(move |_| {
         pg.prompt.track();
         pg.workspace.track();
+        pg.audit.track();
         open_link(pg)
     });
     let status = move || {
@@ -288,7 +292,7 @@ pub fn EmbedApp() -> impl IntoView {
         })
     };
     view! {
-        <div class="app embed" node_ref=root data-ready=move || ready().to_string() data-view="prompt"
+        <div class="app embed" node_ref=root data-ready=move || ready().to_string() data-view=move || if audit() { "audit" } else { "prompt" }
             data-readonly=move || read_only().to_string()>
             <header class="embed-bar">
                 <h1 class="brand"><span class="logo" aria-hidden="true">"◆"</span>" Routeplay"</h1>
@@ -302,6 +306,7 @@ pub fn EmbedApp() -> impl IntoView {
                 {move || missing().map(|m| view! { <div class="notice warning" role="alert" data-field="missing-policies"><span>{m}</span></div> })}
             </div>
             <main class="embed-main">
+            <Show when=audit fallback=move || view! {
             <section class="embed-prompt" aria-label="Prompt">
                 <label for="prompt" class="embed-label">{move || if read_only() { "Prompt (read-only)" } else { "Prompt" }}</label>
                 <textarea
@@ -323,6 +328,9 @@ pub fn EmbedApp() -> impl IntoView {
                 <summary>"Signals"<span class="muted small" data-field="signals-summary">{summary}</span></summary>
                 <SignalsPanel />
             </details>
+            }>
+                <AuditView />
+            </Show>
             </main>
         </div>
     }

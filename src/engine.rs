@@ -7,6 +7,7 @@
 use crate::state::conversation::{
     read_prompt_box, route_conversation, ConversationRoutes, PromptInput,
 };
+use crate::state::audit::AuditInputs;
 use crate::state::{share::BatchSource, Notice, PolicyDoc, ShareState, View, Workspace};
 use leptos::prelude::*;
 use routeplay_core::catalog::Catalog;
@@ -184,6 +185,8 @@ pub struct Playground {
     pub diff_pair: RwSignal<(usize, usize)>,
     /// The policies the Prompt set view runs, when chosen there (`None`: the Prompt view's).
     pub batch_selected: RwSignal<Option<Vec<String>>>,
+    /// The Audit view's house, policy and reference.
+    pub audit: RwSignal<AuditInputs>,
     /// The catalog in use: the user's edited one when valid, else the shipped one.
     pub catalog: Memo<Option<Shared<Catalog>>>,
     /// Why the user's edited catalog is not used, if it is invalid.
@@ -406,6 +409,7 @@ impl Playground {
             reloads: RwSignal::new(0),
             diff_pair: RwSignal::new((0, 1)),
             batch_selected: RwSignal::new(None),
+            audit: RwSignal::new(AuditInputs::default()),
             catalog,
             catalog_error,
             metadata,
@@ -424,11 +428,15 @@ impl Playground {
     pub fn share_state(&self) -> ShareState {
         let ws = self.workspace.get_untracked();
         let batch_selected = self.batch_selected.get_untracked();
+        let audit = self.audit.get_untracked();
+        let audit_ids = audit.policy_ids();
         let policies = ws
             .policies
             .iter()
             .filter(|p| {
-                ws.is_selected(&p.id) || batch_selected.as_ref().is_some_and(|b| b.contains(&p.id))
+                ws.is_selected(&p.id)
+                    || batch_selected.as_ref().is_some_and(|b| b.contains(&p.id))
+                    || audit_ids.contains(&p.id)
             })
             .cloned()
             .collect();
@@ -449,6 +457,7 @@ impl Playground {
             diff: Some(self.diff_pair.get_untracked()),
             batch_selected,
             catalog,
+            audit: audit.to_share(),
             ..Default::default()
         }
     }
@@ -498,20 +507,29 @@ impl Playground {
         // The set's own policies go through the same import, so a shared policy renamed on
         // arrival is renamed in both lists.
         let n_sel = s.selected.len();
+        let mut audit = AuditInputs::from_share(s.audit.as_ref());
+        let n_set = s.batch_selected.as_ref().map_or(0, Vec::len);
         let mut ids = s.selected;
         ids.extend(s.batch_selected.iter().flatten().cloned());
+        let audit_ids = audit.policy_ids();
+        ids.extend(audit_ids.iter().cloned());
         let imported = self.workspace.try_update(|w| {
             if !s.metadata_json.is_empty() {
                 w.metadata_json = s.metadata_json;
             }
             let mut n = w.import_shared(s.policies, ids, &presets);
-            let batch_ids = w.selected.split_off(n_sel.min(w.selected.len()));
+            let mut batch_ids = w.selected.split_off(n_sel.min(w.selected.len()));
+            // The audit's ids, as imported (a shared policy renamed on arrival is followed).
+            let audit_now = batch_ids.split_off(n_set.min(batch_ids.len()));
             if let Some(base) = &base {
                 n.extend(w.import_shared_catalog(base, catalog, s.catalog_omitted));
             }
-            (n, batch_ids)
+            (n, batch_ids, audit_now)
         });
-        let (n, batch_ids) = imported.unwrap_or_default();
+        let (n, batch_ids, audit_now) = imported.unwrap_or_default();
+        let renamed: Vec<(String, String)> = audit_ids.into_iter().zip(audit_now).collect();
+        audit.follow_renames(&renamed);
+        self.audit.set(audit);
         self.batch_selected
             .set(s.batch_selected.is_some().then_some(batch_ids));
         notices.extend(n);

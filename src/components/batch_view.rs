@@ -1152,7 +1152,7 @@ fn row_traces(
 
 /// One policy's decision of a prompt: the model, the rule, and every rule's outcome with the
 /// candidates of the rule that decided.
-fn trace_column(tag: &'static str, d: Option<Decision>) -> impl IntoView {
+pub(crate) fn trace_column(tag: &'static str, d: Option<Decision>) -> impl IntoView {
     let Some(d) = d else {
         return view! { <section class="trace-col" data-trace=tag.to_lowercase()><p class="muted">"No decision for this prompt."</p></section> }.into_any();
     };

@@ -39,7 +39,7 @@ pub fn DecisionCards() -> impl IntoView {
 }
 
 /// Draws `` `name` `` spans of a core sentence as code.
-fn code_spans(text: &str) -> impl IntoView {
+pub(crate) fn code_spans(text: &str) -> impl IntoView {
     text.split('`')
         .enumerate()
         .map(|(i, part)| {

@@ -1,5 +1,6 @@
 //! One component per panel.
 
+pub mod audit;
 pub mod batch_view;
 pub mod catalog_view;
 pub mod charts;

@@ -1,6 +1,7 @@
 //! The playground's domain model: plain data with methods (no signals inside), persisted and
 //! shared by the Leptos shell. Components hold it in signals and call these methods.
 
+pub mod audit;
 pub mod conversation;
 pub mod live;
 pub mod share;

@@ -1,7 +1,7 @@
 // Accessibility: axe-core (tools/node_modules/axe-core, pinned in tools/package.json) over every
 // view — Prompt (a trace open), Prompt set (the sample set loaded and run), the share popover,
 // Policies, Catalog, Live run (before a key, and with a finished run from the fake provider on
-// 127.0.0.1), Export, and the embed
+// 127.0.0.1), Export, Audit (a steered prompt's traces open), and the embed
 // (#embed) — in light and dark, at 1280 and 375 px. Any serious or critical violation fails the
 // test; every violation is printed with its rule, impact and target selectors.
 //
@@ -94,6 +94,13 @@ const VIEWS = [
     await page.waitForSelector('.live-card[data-status="done"]', { timeout: 20000 });
   }],
   ['export', (page) => showView(page, 'export')],
+  // The Audit view with a steered prompt's two traces open.
+  ['audit', async (page) => {
+    await showView(page, 'audit');
+    await page.waitForSelector('[data-audit-ready="true"]', { timeout: 60000 });
+    await page.locator('[data-action="audit-traces"]').first().click();
+    await page.waitForSelector('tr.trace-row .trace-col');
+  }],
 ];
 
 /** Runs axe on every view at one width and theme; returns { view: violations }. */
@@ -167,7 +174,7 @@ for (const width of [1280, 375]) {
   for (const theme of ['light', 'dark']) {
     test(`no serious or critical axe violations in any view at ${width} px, ${theme}`, async () => {
       const found = await checkAll(width, theme);
-      assert.deepEqual(Object.keys(found), ['prompt', 'batch', 'share', 'policies', 'catalog', 'live-nokey', 'live', 'export', 'embed']);
+      assert.deepEqual(Object.keys(found), ['prompt', 'batch', 'share', 'policies', 'catalog', 'live-nokey', 'live', 'export', 'audit', 'embed']);
       const bad = report(width, theme, found);
       assert.equal(bad.length, 0, `serious or critical violations at ${width} px, ${theme}:\n${bad.join('\n')}`);
     });

@@ -54,7 +54,7 @@ test('a catalog edit travels with the share link: a fresh context gets the same 
   const after = await card(page, 'cost-saver');
   const link = await share(page);
   const state = stateOf(link);
-  assert.equal(state.v, 2);
+  assert.equal(state.v, 3);
   assert.deepEqual(state.catalog.changed[model].figures, { input_price: 500 });
   assert.ok(link.length < 4000, `a price edit is a short link (${link.length} characters)`);
 

@@ -10,13 +10,17 @@
 //! | `prompt=Plan%20a%20trip` | the prompt, percent-encoded (`+` is a space) |
 //! | `examples=off` | hide the "Try:" example buttons |
 //! | `readonly` | the prompt cannot be edited (implies `examples=off`) |
+//! | `view=audit` | the Audit view instead of the prompt (`view=prompt`, the default) |
+//! | `house=google,provider:bedrock` | the audit's house: maker or provider names (`maker:` / `provider:` where one name is both) |
+//! | `policy=house-first` | the audited policy (an id) |
+//! | `reference=balanced` | the policy compared besides the neutral counterfactual (an id) |
 //! | `s=…` | a share link's state ([`share`]); the options above override its prompt and policies |
 //!
 //! Flags take `on`/`off`, `true`/`false`, `yes`/`no` or `1`/`0`; a bare flag (`readonly`) is on.
 //! Nothing here fails: a part that cannot be understood is skipped and explained in
 //! [`EmbedOptions::warnings`], and the rest still applies.
 
-use crate::share::{self, ShareState, View};
+use crate::share::{self, AuditShare, ShareState, View};
 
 /// The longest prompt an embed option may carry (raw, before percent-decoding): the share
 /// link's own limit.
@@ -25,6 +29,8 @@ pub const MAX_PROMPT: usize = share::MAX_FRAGMENT;
 pub const MAX_ID: usize = 64;
 /// The most policies `policies=` may name (more would not fit an embed side by side anyway).
 pub const MAX_POLICIES: usize = 8;
+/// The most names `house=` may list.
+pub const MAX_HOUSE: usize = 8;
 
 /// The colour theme an embed asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +64,16 @@ pub struct EmbedOptions {
     pub examples: bool,
     /// The prompt cannot be edited.
     pub read_only: bool,
+    /// The view shown: [`View::Prompt`] or [`View::Audit`] (`None`: the link's when it is the
+    /// Audit view, else the prompt).
+    pub view: Option<View>,
+    /// The audit's house: maker or provider names, with an optional `maker:` / `provider:`
+    /// prefix (`None`: the link's or the view's default).
+    pub house: Option<Vec<String>>,
+    /// The audited policy's id (`None`: the link's or the view's default).
+    pub policy: Option<String>,
+    /// The audit's reference policy id (`None`: the link's or the view's default).
+    pub reference: Option<String>,
     /// Parts that were not understood, each as a sentence for the page to show.
     pub warnings: Vec<String>,
 }
@@ -70,6 +86,10 @@ impl Default for EmbedOptions {
             prompt: None,
             examples: true,
             read_only: false,
+            view: None,
+            house: None,
+            policy: None,
+            reference: None,
             warnings: Vec::new(),
         }
     }
@@ -118,8 +138,33 @@ pub fn parse(fragment: &str) -> Option<EmbedOptions> {
                     shorten(part)
                 )),
             },
+            "view" => match value {
+                Some("prompt") => o.view = Some(View::Prompt),
+                Some("audit") => o.view = Some(View::Audit),
+                _ => o.warnings.push(format!(
+                    "The embed option “{}” was ignored: view is prompt or audit.",
+                    shorten(part)
+                )),
+            },
+            "house" => o.house = house(value.unwrap_or(""), &mut o.warnings),
+            "policy" | "reference" => {
+                let id = value.map(|v| decode(v).unwrap_or_else(|_| v.to_string()));
+                match id.map(|i| i.trim().to_string()) {
+                    Some(id) if valid_id(&id) => {
+                        if key == "policy" {
+                            o.policy = Some(id);
+                        } else {
+                            o.reference = Some(id);
+                        }
+                    }
+                    _ => o.warnings.push(format!(
+                        "The embed option “{}” was ignored: it names no policy id (letters, digits, -, _ and . only).",
+                        shorten(part)
+                    )),
+                }
+            }
             _ => o.warnings.push(format!(
-                "The embed option “{}” is not known and was ignored (known: policies, theme, prompt, examples, readonly).",
+                "The embed option “{}” is not known and was ignored (known: policies, theme, prompt, examples, readonly, view, house, policy, reference).",
                 shorten(part)
             )),
         }
@@ -134,8 +179,8 @@ impl EmbedOptions {
     }
 
     /// The state the embed opens with: the share link's (`shared`) or `defaults`, with the
-    /// prompt and policies these options name, always on the prompt view (the only view an
-    /// embed shows).
+    /// prompt, policies and audit inputs these options name, on one of the two views an embed
+    /// shows: the `view=` option's, else the Audit view when the link is on it, else the prompt.
     pub fn initial_state(&self, shared: Option<ShareState>, defaults: ShareState) -> ShareState {
         let mut s = shared.unwrap_or(defaults);
         if let Some(p) = &self.prompt {
@@ -144,7 +189,23 @@ impl EmbedOptions {
         if let Some(ids) = &self.policies {
             s.selected = ids.clone();
         }
-        s.view = View::Prompt;
+        if self.house.is_some() || self.policy.is_some() || self.reference.is_some() {
+            let a = s.audit.get_or_insert_with(AuditShare::default);
+            if let Some(h) = &self.house {
+                a.house = h.clone();
+            }
+            if let Some(p) = &self.policy {
+                a.policy = p.clone();
+            }
+            if let Some(r) = &self.reference {
+                a.reference = Some(r.clone());
+            }
+        }
+        s.view = match (self.view, s.view) {
+            (Some(v), _) => v,
+            (None, View::Audit) => View::Audit,
+            _ => View::Prompt,
+        };
         s
     }
 
@@ -167,6 +228,21 @@ impl EmbedOptions {
         if self.read_only {
             parts.push("readonly".into());
         }
+        if let Some(v) = self.view {
+            parts.push(format!(
+                "view={}",
+                if v == View::Audit { "audit" } else { "prompt" }
+            ));
+        }
+        if let Some(h) = &self.house {
+            parts.push(format!("house={}", h.join(",")));
+        }
+        if let Some(p) = &self.policy {
+            parts.push(format!("policy={p}"));
+        }
+        if let Some(r) = &self.reference {
+            parts.push(format!("reference={r}"));
+        }
         parts.join("&")
     }
 }
@@ -187,6 +263,50 @@ pub fn valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Whether `name` can name a house member: a maker or provider name (as [`valid_id`]),
+/// optionally prefixed `maker:` or `provider:`.
+pub fn valid_house_name(name: &str) -> bool {
+    let bare = name
+        .strip_prefix("maker:")
+        .or_else(|| name.strip_prefix("provider:"))
+        .unwrap_or(name);
+    valid_id(bare)
+}
+
+fn house(value: &str, warnings: &mut Vec<String>) -> Option<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for raw in value.split(',') {
+        let name = decode(raw)
+            .unwrap_or_else(|_| raw.to_string())
+            .trim()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        if !valid_house_name(&name) {
+            warnings.push(format!(
+                "The embed option “house” names “{}”, which is not a maker or provider name; it was skipped.",
+                shorten(&name)
+            ));
+        } else if names.len() == MAX_HOUSE {
+            warnings.push(format!(
+                "The embed option “house” names more than {MAX_HOUSE} makers or providers; the first {MAX_HOUSE} are used."
+            ));
+            break;
+        } else if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        warnings.push(
+            "The embed option “house” names no maker or provider; the audit's default house is used."
+                .into(),
+        );
+        return None;
+    }
+    Some(names)
 }
 
 fn policies(value: &str, warnings: &mut Vec<String>) -> Option<Vec<String>> {
@@ -314,7 +434,7 @@ mod tests {
                 prompt: Some("Plan a trip to Oslo ✈".into()),
                 examples: false,
                 read_only: true,
-                warnings: vec![],
+                ..Default::default()
             }
         );
         assert!(!o.show_examples());
@@ -419,6 +539,71 @@ mod tests {
     }
 
     #[test]
+    fn audit_options_open_the_audit_view_with_its_inputs() {
+        let o = parse("#embed&view=audit&house=Google,provider:bedrock,google,,bad%20name&policy=house-first&reference=balanced").unwrap();
+        assert_eq!(o.view, Some(View::Audit));
+        assert_eq!(
+            o.house,
+            Some(vec!["google".into(), "provider:bedrock".into()])
+        );
+        assert_eq!(o.policy.as_deref(), Some("house-first"));
+        assert_eq!(o.reference.as_deref(), Some("balanced"));
+        assert_eq!(o.warnings.len(), 1, "{:?}", o.warnings);
+        assert!(o.warnings[0].contains("“bad name”"), "{:?}", o.warnings);
+        // The options fill the link's audit in, field by field.
+        let shared = ShareState {
+            audit: Some(AuditShare {
+                house: vec!["amazon".into()],
+                policy: "mine".into(),
+                reference: None,
+            }),
+            ..Default::default()
+        };
+        let s = parse("#embed&view=audit&reference=balanced")
+            .unwrap()
+            .initial_state(Some(shared.clone()), defaults());
+        assert_eq!(s.view, View::Audit);
+        assert_eq!(
+            s.audit,
+            Some(AuditShare {
+                house: vec!["amazon".into()],
+                policy: "mine".into(),
+                reference: Some("balanced".into()),
+            })
+        );
+        // A link on the Audit view opens it; view=prompt wins over the link; other views are
+        // shown as the prompt.
+        let on_audit = ShareState {
+            view: View::Audit,
+            ..shared
+        };
+        let plain = parse("#embed").unwrap();
+        assert_eq!(
+            plain.initial_state(Some(on_audit.clone()), defaults()).view,
+            View::Audit
+        );
+        assert_eq!(
+            parse("#embed&view=prompt")
+                .unwrap()
+                .initial_state(Some(on_audit), defaults())
+                .view,
+            View::Prompt
+        );
+        // Bad values are explained and skipped.
+        let o = parse("#embed&view=batch&house=&policy=a%20b&reference").unwrap();
+        assert_eq!(
+            (o.view, &o.house, &o.policy, &o.reference),
+            (None, &None, &None, &None)
+        );
+        let w = o.warnings.join("\n");
+        assert_eq!(o.warnings.len(), 4, "{w}");
+        assert!(w.contains("view is prompt or audit"), "{w}");
+        assert!(w.contains("names no maker or provider"), "{w}");
+        assert!(w.contains("“policy=a%20b” was ignored"), "{w}");
+        assert!(w.contains("“reference” was ignored"), "{w}");
+    }
+
+    #[test]
     fn to_fragment_reads_back() {
         let o = EmbedOptions {
             policies: Some(vec!["cost-saver".into(), "balanced".into()]),
@@ -426,12 +611,25 @@ mod tests {
             prompt: Some("a+b & c=d %20 ✓\n".into()),
             examples: false,
             read_only: true,
-            warnings: vec![],
+            ..Default::default()
         };
         let f = o.to_fragment();
         assert!(
             f.starts_with("embed&policies=cost-saver,balanced&theme=light&prompt=a%2Bb%20%26"),
             "{f}"
+        );
+        assert_eq!(parse(&f), Some(o));
+        let o = EmbedOptions {
+            view: Some(View::Audit),
+            house: Some(vec!["google".into(), "provider:vertex".into()]),
+            policy: Some("house-first".into()),
+            reference: Some("balanced".into()),
+            ..Default::default()
+        };
+        let f = o.to_fragment();
+        assert_eq!(
+            f,
+            "embed&view=audit&house=google,provider:vertex&policy=house-first&reference=balanced"
         );
         assert_eq!(parse(&f), Some(o));
         assert_eq!(EmbedOptions::default().to_fragment(), "embed");
@@ -444,9 +642,29 @@ mod tests {
             proptest::option::of(any::<String>()),
             any::<bool>(),
             any::<bool>(),
+            (
+                proptest::option::of(prop_oneof![Just(View::Prompt), Just(View::Audit)]),
+                proptest::option::of(proptest::collection::btree_set(
+                    "((maker|provider):)?[a-z0-9._-]{1,12}",
+                    1..MAX_HOUSE,
+                )),
+                proptest::option::of("[a-z0-9._-]{1,12}"),
+                proptest::option::of("[a-zA-Z0-9._-]{1,12}"),
+            ),
         )
             .prop_map(
-                |(policies, theme, prompt, examples, read_only)| EmbedOptions {
+                |(
+                    policies,
+                    theme,
+                    prompt,
+                    examples,
+                    read_only,
+                    (view, house, policy, reference),
+                )| EmbedOptions {
+                    view,
+                    house: house.map(|h| h.into_iter().collect()),
+                    policy,
+                    reference,
                     policies: policies.map(|mut v| {
                         let mut seen = Vec::new();
                         v.retain(|id| {

@@ -20,7 +20,12 @@ pub const PREFIX: &str = "s=";
 /// the Prompt set view's own policies ([`ShareState::batch_selected`]) and the note of a prompt
 /// set left out ([`ShareState::batch_omitted`]). Version 1 links read as version 2 links without
 /// them: the shipped catalog, the Prompt view's selection.
-pub const VERSION: u32 = 2;
+///
+/// Version 3 added the Audit view ([`View::Audit`]) and its inputs ([`ShareState::audit`]).
+/// Older links read as version 3 links without them (the Audit view's defaults); a page that
+/// reads only older formats says the link was made by a newer Routeplay instead of failing on
+/// the view's name.
+pub const VERSION: u32 = 3;
 /// The longest encoded state (base64url characters after `s=`), for [`encode`] and [`decode`]
 /// alike. Links this long still open in every major browser; a share link is not a file transfer.
 pub const MAX_FRAGMENT: usize = 64 * 1024;
@@ -44,13 +49,15 @@ pub enum View {
     Live,
     /// Export to gateways, import from them.
     Export,
-    /// Train a classifier on your own labels.
+    /// Train a classifier on your own labels. Since 3.
     Train,
+    /// A neutrality audit: who gets the traffic under a policy. Since 3.
+    Audit,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Prompt,
         View::Batch,
         View::Policies,
@@ -58,6 +65,7 @@ impl View {
         View::Live,
         View::Export,
         View::Train,
+        View::Audit,
     ];
 
     /// The tab label.
@@ -70,6 +78,7 @@ impl View {
             View::Live => "Live run",
             View::Export => "Export",
             View::Train => "Train",
+            View::Audit => "Audit",
         }
     }
 }
@@ -94,6 +103,26 @@ pub enum BatchSource {
     Sample,
     /// Prompts pasted or loaded by the user.
     Text(String),
+}
+
+/// The Audit view's inputs, as a link carries them. Since 3.
+///
+/// Policies travel by id (the user's own policies travel in [`ShareState::policies`]); the
+/// house by the names the embed option `house=` takes ([`crate::embed`]): a maker or provider
+/// name, or `maker:NAME` / `provider:NAME` where one name is both. The prompt set is the Prompt
+/// set view's ([`ShareState::batch`]; none means the sample set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AuditShare {
+    /// The house: maker and provider names, in order.
+    #[serde(default)]
+    pub house: Vec<String>,
+    /// The audited policy's id (empty: the view's default).
+    #[serde(default)]
+    pub policy: String,
+    /// The policy compared besides the neutral counterfactual: `None` for the view's default,
+    /// an empty id for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// Everything a share link carries.
@@ -135,6 +164,9 @@ pub struct ShareState {
     /// catalog. Since 2.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub catalog_omitted: bool,
+    /// The Audit view's house, policy and reference. Since 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditShare>,
 }
 
 /// Why a share link cannot be made or opened.
@@ -417,9 +449,9 @@ mod tests {
 
     #[test]
     fn version_is_checked_before_fields() {
-        let newer = pack(r#"{"v": 3, "prompt": 5, "whatever": []}"#);
+        let newer = pack(r#"{"v": 4, "prompt": 5, "whatever": []}"#);
         let e = decode(&format!("s={newer}")).unwrap_err();
-        assert_eq!(e, ShareError::UnknownVersion { found: 3 });
+        assert_eq!(e, ShareError::UnknownVersion { found: 4 });
         assert!(e.to_string().contains("newer Routeplay"), "{e}");
         let zero = pack(r#"{"v": 0}"#);
         assert!(decode(&format!("s={zero}"))
@@ -463,6 +495,48 @@ mod tests {
         assert_eq!(s.catalog, None);
         assert!(!s.catalog_omitted);
         assert_eq!(s.batch_selected, None);
+    }
+
+    /// A link as version 2 wrote it (before the Audit view): it opens unchanged, without audit
+    /// inputs, and re-encodes as today's version.
+    #[test]
+    fn version_2_links_still_open() {
+        let v2 = pack(
+            r#"{"v":2,"prompt":"Plan a trip","selected":["cost-saver"],"policies":[],"view":"batch","batch":{"kind":"sample"},"metadata_json":"","batch_selected":["balanced"]}"#,
+        );
+        let s = decode(&format!("#s={v2}")).unwrap().unwrap();
+        assert_eq!((s.v, s.view, s.audit.clone()), (2, View::Batch, None));
+        assert_eq!(s.batch_selected, Some(vec!["balanced".to_string()]));
+        let back = decode(&encode(&s).unwrap()).unwrap().unwrap();
+        assert_eq!(back, ShareState { v: VERSION, ..s });
+    }
+
+    #[test]
+    fn the_audit_travels() {
+        let s = ShareState {
+            view: View::Audit,
+            batch: Some(BatchSource::Sample),
+            audit: Some(AuditShare {
+                house: vec!["google".into(), "provider:vertex".into()],
+                policy: "house-first".into(),
+                reference: Some("balanced".into()),
+            }),
+            ..sample()
+        };
+        let back = decode(&encode(&s).unwrap()).unwrap().unwrap();
+        assert_eq!(back, ShareState { v: VERSION, ..s });
+        assert!(View::ALL.contains(&View::Audit));
+        assert_eq!(View::Audit.label(), "Audit");
+        // Only the fields a link names: the rest are defaults.
+        let partial = pack(r#"{"v":3,"view":"audit","audit":{"house":["amazon"]}}"#);
+        let s = decode(&format!("s={partial}")).unwrap().unwrap();
+        assert_eq!(
+            s.audit,
+            Some(AuditShare {
+                house: vec!["amazon".into()],
+                ..Default::default()
+            })
+        );
     }
 
     #[test]
