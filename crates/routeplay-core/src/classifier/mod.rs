@@ -19,11 +19,15 @@
 //! Modules: [`features`] (hashed n-grams and structure), [`model`] (file format, prediction),
 //! [`train`](mod@train) (deterministic SGD), [`clean`] (label rules for the shared datasets),
 //! [`augment`] (instruction/passage recombination), [`metrics`] (F1, confusion, AUC),
-//! [`loso`] (leave-one-source-out evaluation), [`calibrate`] (temperature scaling, ECE).
+//! [`loso`] (leave-one-source-out evaluation), [`calibrate`] (temperature scaling, ECE),
+//! [`difficulty`] (dense difficulty features) and [`complexity`] (the failure target, the
+//! difficulty head, within-task AUC).
 
 pub mod augment;
 pub mod calibrate;
 pub mod clean;
+pub mod complexity;
+pub mod difficulty;
 pub mod features;
 pub mod loso;
 pub mod metrics;

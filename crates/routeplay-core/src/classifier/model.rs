@@ -15,10 +15,17 @@
 //! | (L+1) × 8 | per output (labels, then complexity): f32 scale, f32 bias |
 //! | 3 × 4 | f32 weight of each feature group |
 //! | B × (L+1) | i8 weights, bucket-major |
+//! | *format 2 only:* 2 + 2 + D × 4 | difficulty head: feature version ([`DIFFICULTY_VERSION`]), `D` ([`DIFFICULTY_FEATURES`]), f32 weight per feature |
 //! | 4 | FNV-1a 32-bit checksum of everything before it |
+//!
+//! Format 2 adds the difficulty head (see [`super::complexity`]): the complexity logit is the
+//! complexity column as in format 1 plus the dot product of these weights with
+//! [`super::difficulty::difficulty_features`]. Files without it are written as format 1.
 //!
 //! Loading checks every length and the checksum and returns a [`ModelError`]; it never panics.
 
+pub use super::difficulty::{DIFFICULTY_FEATURES, DIFFICULTY_VERSION};
+use super::difficulty::difficulty_features;
 pub use super::features::FEATURE_VERSION;
 use super::features::{for_each_feature, GROUPS};
 use crate::signals::TaskPrediction;
@@ -27,8 +34,11 @@ use std::fmt;
 
 /// File magic.
 pub const MAGIC: &[u8; 4] = b"RPTC";
-/// Current file format version.
+/// File format version of models without a difficulty head.
 pub const FORMAT_VERSION: u16 = 1;
+/// File format version of models with a difficulty head (complexity from
+/// [`super::difficulty`] features).
+pub const FORMAT_VERSION_DIFFICULTY: u16 = 2;
 /// Most labels a model can have.
 pub const MAX_LABELS: usize = 63;
 /// Largest magnitude of a scale, bias or group weight. Trained models stay far below it
@@ -67,7 +77,7 @@ impl fmt::Display for ModelError {
             }
             ModelError::UnsupportedVersion(v) => write!(
                 f,
-                "model format version {v} is not supported (this build reads {FORMAT_VERSION})"
+                "model format version {v} is not supported (this build reads {FORMAT_VERSION} and {FORMAT_VERSION_DIFFICULTY})"
             ),
             ModelError::UnsupportedFeatures(v) => write!(
                 f,
@@ -102,6 +112,8 @@ pub struct Model {
     weights: Vec<i8>,
     /// The same weights in 16-wide rows, for models with at most 15 labels (derived on load).
     padded16: Option<Vec<[i8; 16]>>,
+    /// Weights of the difficulty features in the complexity logit (format 2).
+    difficulty: Option<[f32; DIFFICULTY_FEATURES]>,
 }
 
 fn fnv1a(bytes: &[u8]) -> u32 {
@@ -165,6 +177,7 @@ impl Model {
             group_weights,
             weights,
             padded16: None,
+            difficulty: None,
         };
         m.validate()?;
         let outputs = m.labels.len() + 1;
@@ -234,7 +247,7 @@ impl Model {
         }
         let mut r = Reader { b: bytes, pos: 4 };
         let version = r.u16()?;
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != FORMAT_VERSION_DIFFICULTY {
             return Err(ModelError::UnsupportedVersion(version));
         }
         let fv = r.u16()?;
@@ -273,6 +286,22 @@ impl Model {
         }
         let n_weights = (1usize << log2_buckets) * outputs;
         let w = r.take(n_weights)?;
+        let difficulty = if version == FORMAT_VERSION_DIFFICULTY {
+            let dv = r.u16()?;
+            let d = r.u16()? as usize;
+            if dv != DIFFICULTY_VERSION || d != DIFFICULTY_FEATURES {
+                return Err(ModelError::Invalid(format!(
+                    "difficulty features version {dv} ({d} features); this build computes version {DIFFICULTY_VERSION} ({DIFFICULTY_FEATURES} features)"
+                )));
+            }
+            let mut dw = [0f32; DIFFICULTY_FEATURES];
+            for x in &mut dw {
+                *x = r.f32()?;
+            }
+            Some(dw)
+        } else {
+            None
+        };
         let body_end = r.pos;
         let sum = r.take(4)?;
         if r.pos != bytes.len() {
@@ -286,7 +315,7 @@ impl Model {
             return Err(ModelError::Checksum);
         }
         let weights = w.iter().map(|&b| b as i8).collect();
-        Model::from_parts(
+        let m = Model::from_parts(
             labels,
             log2_buckets,
             flags & 1 == 1,
@@ -294,14 +323,68 @@ impl Model {
             biases,
             group_weights,
             weights,
-        )
+        )?;
+        match difficulty {
+            Some(dw) => m.set_difficulty(dw),
+            None => Ok(m),
+        }
+    }
+
+    fn set_difficulty(mut self, dw: [f32; DIFFICULTY_FEATURES]) -> Result<Model, ModelError> {
+        if !dw.iter().all(|x| x.is_finite() && x.abs() <= MAX_PARAMETER) {
+            return Err(ModelError::Invalid(format!(
+                "a difficulty weight is not a number within ±{MAX_PARAMETER}"
+            )));
+        }
+        self.difficulty = Some(dw);
+        Ok(self)
+    }
+
+    /// This model with its complexity head replaced by a difficulty head: the complexity
+    /// logit becomes `bias + weights · difficulty_features(text)` (the hashed complexity column
+    /// is zeroed). The task outputs are untouched, so task predictions stay identical.
+    pub fn with_difficulty_head(
+        &self,
+        weights: [f32; DIFFICULTY_FEATURES],
+        bias: f32,
+    ) -> Result<Model, ModelError> {
+        let l = self.labels.len();
+        let outputs = l + 1;
+        let mut weights_i8 = self.weights.clone();
+        for row in weights_i8.chunks_exact_mut(outputs) {
+            row[l] = 0;
+        }
+        let mut scales = self.scales.clone();
+        let mut biases = self.biases.clone();
+        scales[l] = 1.0;
+        biases[l] = bias;
+        Model::from_parts(
+            self.labels.clone(),
+            self.log2_buckets,
+            true,
+            scales,
+            biases,
+            self.group_weights,
+            weights_i8,
+        )?
+        .set_difficulty(weights)
+    }
+
+    /// The difficulty head's weights (format 2 models), in [`super::difficulty::NAMES`] order.
+    pub fn difficulty_weights(&self) -> Option<&[f32; DIFFICULTY_FEATURES]> {
+        self.difficulty.as_ref()
     }
 
     /// Serialises the model in the file format above.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.weights.len() + 256);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let version = if self.difficulty.is_some() {
+            FORMAT_VERSION_DIFFICULTY
+        } else {
+            FORMAT_VERSION
+        };
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
         out.push(self.log2_buckets);
         out.push(self.labels.len() as u8);
@@ -318,6 +401,13 @@ impl Model {
             out.extend_from_slice(&g.to_le_bytes());
         }
         out.extend(self.weights.iter().map(|&w| w as u8));
+        if let Some(dw) = &self.difficulty {
+            out.extend_from_slice(&DIFFICULTY_VERSION.to_le_bytes());
+            out.extend_from_slice(&(DIFFICULTY_FEATURES as u16).to_le_bytes());
+            for x in dw {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
         let sum = fnv1a(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
@@ -399,7 +489,12 @@ impl Model {
             *p /= sum;
         }
         if self.has_complexity {
-            let z = logit(l);
+            let mut z = logit(l);
+            if let Some(dw) = &self.difficulty {
+                let mut f = [0f32; DIFFICULTY_FEATURES];
+                difficulty_features(text, &mut f);
+                z += dw.iter().zip(&f).map(|(w, x)| w * x).sum::<f32>();
+            }
             1.0 / (1.0 + (-z).exp())
         } else {
             0.5

@@ -1,0 +1,561 @@
+//! Complexity that tracks failures: the target ("a weak model fails where a strong one
+//! succeeds"), the difficulty head trained on [`super::difficulty`] features, and the AUC
+//! figures that judge it (overall, per source, within each task so a subject prior cannot
+//! score, and leave-one-source-out).
+//!
+//! # Target
+//!
+//! - Boolean outcomes (RouteLLM GSM8K/MMLU: `gpt-4-1106-preview` and `mixtral-8x7b-instruct`
+//!   correct or not) → [`pair_target`]: *hard* when the strong model is right and the weak one
+//!   wrong (routing to the strong model pays), *easy* when the weak model is right, and no
+//!   target when both fail (no model in the pair helps; often a bad key).
+//! - Win rates against a reference over many models (AlpacaEval) → [`win_rate_gap_targets`]:
+//!   models ranked by their mean win rate over the file; per instruction, the *gap* = mean win
+//!   rate of the strongest `n_strong` models − mean of the weakest `n_weak`; hard when the gap is
+//!   above the median (the weak models lose where the strong ones win).
+//!
+//! # Head
+//!
+//! A linear logit over the [`DIFFICULTY_FEATURES`] dense features, trained with a *pairwise*
+//! logistic loss on (hard, easy) pairs drawn from the same stratum (source × task label): a
+//! feature that is constant within a stratum (the subject) gets no gradient, so the head learns
+//! what makes one prompt harder than another of the same kind. A one-dimensional logistic fit
+//! (rows weighted by source) then maps the score to a probability. See [`fit`].
+
+use super::difficulty::{difficulty_features, DIFFICULTY_FEATURES};
+use super::metrics::roc_auc;
+use super::train::Rng;
+use std::collections::BTreeMap;
+
+/// The strong model of the RouteLLM outcome rows.
+pub const ROUTELLM_STRONG: &str = "gpt-4-1106-preview";
+
+/// Target of a strong/weak pair of boolean outcomes: `Some(true)` (hard) when the strong model
+/// is right and the weak one wrong, `Some(false)` when the weak model is right, `None` when both
+/// are wrong.
+pub fn pair_target(strong_correct: bool, weak_correct: bool) -> Option<bool> {
+    match (strong_correct, weak_correct) {
+        (true, false) => Some(true),
+        (_, true) => Some(false),
+        (false, false) => None,
+    }
+}
+
+/// Target of a row's boolean outcomes (model → correct). With [`ROUTELLM_STRONG`] and exactly
+/// one other model: [`pair_target`]. Otherwise (no known strong model): hard when some models
+/// are right and others wrong, easy when all are right, none when all are wrong. `None` too when
+/// there are fewer than two outcomes.
+pub fn boolean_target(outcomes: &BTreeMap<String, bool>) -> Option<bool> {
+    if outcomes.len() < 2 {
+        return None;
+    }
+    if let (Some(&strong), 2) = (outcomes.get(ROUTELLM_STRONG), outcomes.len()) {
+        let weak = outcomes
+            .iter()
+            .find(|(k, _)| k.as_str() != ROUTELLM_STRONG)
+            .map(|(_, v)| *v)?;
+        return pair_target(strong, weak);
+    }
+    let right = outcomes.values().filter(|v| **v).count();
+    match right {
+        0 => None,
+        n if n == outcomes.len() => Some(false),
+        _ => Some(true),
+    }
+}
+
+/// The AlpacaEval-style target of many rows of win rates, and how it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapTargets {
+    /// The strong models (highest mean win rate first).
+    pub strong: Vec<String>,
+    /// The weak models (weakest last).
+    pub weak: Vec<String>,
+    /// Per row: mean win rate of the strong models minus that of the weak ones (`None` when
+    /// the row has none of either).
+    pub gaps: Vec<Option<f64>>,
+    /// The median gap: rows above it are hard.
+    pub median: f64,
+    /// Per row: the target.
+    pub targets: Vec<Option<bool>>,
+}
+
+/// Targets from per-row win rates (model → win probability against a reference): models are
+/// ranked by their mean win rate over all rows (models in `ignore`, e.g. the reference itself
+/// and sanity baselines, are left out); the top `n_strong` are strong, the bottom `n_weak` weak;
+/// a row is hard when its gap (strong mean − weak mean) is above the median gap.
+pub fn win_rate_gap_targets(
+    rows: &[BTreeMap<String, f64>],
+    n_strong: usize,
+    n_weak: usize,
+    ignore: &[&str],
+) -> GapTargets {
+    let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    for r in rows {
+        for (m, &v) in r {
+            if v.is_finite() && !ignore.contains(&m.as_str()) {
+                let e = sums.entry(m.as_str()).or_default();
+                e.0 += v;
+                e.1 += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(f64, &str)> = sums
+        .iter()
+        .map(|(m, (s, n))| (s / *n as f64, *m))
+        .collect();
+    // Highest mean first; ties by name (deterministic).
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let n_strong = n_strong.min(ranked.len() / 2);
+    let n_weak = n_weak.min(ranked.len() - n_strong);
+    let strong: Vec<String> = ranked[..n_strong]
+        .iter()
+        .map(|x| x.1.to_string())
+        .collect();
+    let weak: Vec<String> = ranked[ranked.len() - n_weak..]
+        .iter()
+        .map(|x| x.1.to_string())
+        .collect();
+    let mean_of = |r: &BTreeMap<String, f64>, set: &[String]| {
+        let v: Vec<f64> = set
+            .iter()
+            .filter_map(|m| r.get(m))
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let gaps: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| Some(mean_of(r, &strong)? - mean_of(r, &weak)?))
+        .collect();
+    let mut sorted: Vec<f64> = gaps.iter().flatten().copied().collect();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    let targets = gaps.iter().map(|g| g.map(|g| g > median)).collect();
+    GapTargets {
+        strong,
+        weak,
+        gaps,
+        median,
+        targets,
+    }
+}
+
+/// One training or evaluation row of the complexity head.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// [`difficulty_features`] of the prompt.
+    pub feats: [f32; DIFFICULTY_FEATURES],
+    /// The target.
+    pub hard: bool,
+    /// Pairs are drawn within a stratum (e.g. `mmlu+routellm/law|qa`).
+    pub stratum: String,
+    /// The source group (e.g. `mmlu`): groups are drawn by sqrt(size), and the probability fit
+    /// weights each group by sqrt(size).
+    pub group: String,
+}
+
+impl Example {
+    /// An example from a prompt's text.
+    pub fn new(text: &str, hard: bool, stratum: String, group: String) -> Example {
+        let mut feats = [0f32; DIFFICULTY_FEATURES];
+        difficulty_features(text, &mut feats);
+        Example {
+            feats,
+            hard,
+            stratum,
+            group,
+        }
+    }
+}
+
+/// Settings of [`fit`]. The default is what the shipped head uses.
+#[derive(Debug, Clone)]
+pub struct ComplexityConfig {
+    /// SGD steps (one (hard, easy) pair each).
+    pub steps: usize,
+    /// Initial learning rate (decays linearly to 10 %).
+    pub lr: f32,
+    /// L2 penalty on the (standardised) weights.
+    pub l2: f32,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Default for ComplexityConfig {
+    fn default() -> Self {
+        ComplexityConfig {
+            steps: 200_000,
+            lr: 0.05,
+            l2: 1e-3,
+            seed: 20_261_201,
+        }
+    }
+}
+
+/// A trained difficulty head: complexity = sigmoid(bias + weights · features).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DenseHead {
+    /// One weight per difficulty feature.
+    pub weights: [f32; DIFFICULTY_FEATURES],
+    /// The bias.
+    pub bias: f32,
+}
+
+impl DenseHead {
+    /// The logit of pre-computed features.
+    pub fn logit(&self, f: &[f32; DIFFICULTY_FEATURES]) -> f32 {
+        self.bias + self.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>()
+    }
+
+    /// The complexity of pre-computed features, in [0, 1].
+    pub fn probability(&self, f: &[f32; DIFFICULTY_FEATURES]) -> f64 {
+        1.0 / (1.0 + (-(self.logit(f) as f64)).exp())
+    }
+}
+
+/// Trains a [`DenseHead`] on `examples` (see the module docs). Needs at least one stratum with
+/// both hard and easy rows.
+pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, String> {
+    let n = examples.len();
+    if n == 0 {
+        return Err("no rows with a complexity target".into());
+    }
+    // Standardise.
+    let mut mean = [0f64; DIFFICULTY_FEATURES];
+    let mut sd = [0f64; DIFFICULTY_FEATURES];
+    for e in examples {
+        for (m, &x) in mean.iter_mut().zip(&e.feats) {
+            *m += x as f64 / n as f64;
+        }
+    }
+    for e in examples {
+        for ((s, &x), m) in sd.iter_mut().zip(&e.feats).zip(&mean) {
+            *s += (x as f64 - m).powi(2) / n as f64;
+        }
+    }
+    let sd: Vec<f64> = sd.iter().map(|v| v.sqrt().max(1e-3)).collect();
+    let z = |e: &Example| -> [f32; DIFFICULTY_FEATURES] {
+        let mut o = [0f32; DIFFICULTY_FEATURES];
+        for j in 0..DIFFICULTY_FEATURES {
+            o[j] = ((e.feats[j] as f64 - mean[j]) / sd[j]) as f32;
+        }
+        o
+    };
+    let zs: Vec<[f32; DIFFICULTY_FEATURES]> = examples.iter().map(z).collect();
+
+    // Strata with both classes, by group.
+    let mut strata: BTreeMap<(&str, &str), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, e) in examples.iter().enumerate() {
+        let s = strata
+            .entry((e.group.as_str(), e.stratum.as_str()))
+            .or_default();
+        if e.hard {
+            s.0.push(i);
+        } else {
+            s.1.push(i);
+        }
+    }
+    let mut groups: BTreeMap<&str, Vec<(Vec<usize>, Vec<usize>)>> = BTreeMap::new();
+    for ((g, _), (p, q)) in strata {
+        if !p.is_empty() && !q.is_empty() {
+            groups.entry(g).or_default().push((p, q));
+        }
+    }
+    if groups.is_empty() {
+        return Err("no stratum has both hard and easy rows".into());
+    }
+    let groups: Vec<Vec<(Vec<usize>, Vec<usize>)>> = groups.into_values().collect();
+    let size = |s: &(Vec<usize>, Vec<usize>)| (s.0.len() + s.1.len()) as f64;
+    let gw: Vec<f64> = groups
+        .iter()
+        .map(|g| g.iter().map(size).sum::<f64>().sqrt())
+        .collect();
+    let pick = |rng: &mut Rng, w: &[f64]| {
+        let mut x = rng.unit() * w.iter().sum::<f64>();
+        let mut i = 0;
+        while i + 1 < w.len() && x >= w[i] {
+            x -= w[i];
+            i += 1;
+        }
+        i
+    };
+    let sw: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|g| g.iter().map(size).collect())
+        .collect();
+
+    // Pairwise logistic SGD, averaged over the second half.
+    let mut rng = Rng::new(cfg.seed);
+    let mut w = [0f32; DIFFICULTY_FEATURES];
+    let mut avg = [0f64; DIFFICULTY_FEATURES];
+    let mut n_avg = 0usize;
+    let mut d = [0f32; DIFFICULTY_FEATURES];
+    for step in 0..cfg.steps {
+        let gi = pick(&mut rng, &gw);
+        let si = pick(&mut rng, &sw[gi]);
+        let (pos, neg) = &groups[gi][si];
+        let a = &zs[pos[rng.below(pos.len())]];
+        let b = &zs[neg[rng.below(neg.len())]];
+        let mut s = 0f32;
+        for j in 0..DIFFICULTY_FEATURES {
+            d[j] = a[j] - b[j];
+            s += w[j] * d[j];
+        }
+        let g = 1.0 / (1.0 + s.exp()); // −∂ log σ(s) / ∂s
+        let lr = cfg.lr * (1.0 - 0.9 * step as f32 / cfg.steps.max(1) as f32);
+        for j in 0..DIFFICULTY_FEATURES {
+            w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+        }
+        if step >= cfg.steps / 2 {
+            for j in 0..DIFFICULTY_FEATURES {
+                avg[j] += w[j] as f64;
+            }
+            n_avg += 1;
+        }
+    }
+    let w: Vec<f64> = avg.iter().map(|x| x / n_avg.max(1) as f64).collect();
+
+    // Probability: logistic fit of (a, b) on the score, rows weighted sqrt(n_g) / n_g per group.
+    let scores: Vec<f64> = zs
+        .iter()
+        .map(|f| f.iter().zip(&w).map(|(x, w)| *x as f64 * w).sum())
+        .collect();
+    let mut group_n: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in examples {
+        *group_n.entry(e.group.as_str()).or_default() += 1;
+    }
+    let weights: Vec<f64> = examples
+        .iter()
+        .map(|e| {
+            let g = group_n[e.group.as_str()] as f64;
+            g.sqrt() / g
+        })
+        .collect();
+    let (a, b) = logistic_1d(&scores, examples.iter().map(|e| e.hard), &weights);
+    let mut weights_out = [0f32; DIFFICULTY_FEATURES];
+    let mut bias = b;
+    for j in 0..DIFFICULTY_FEATURES {
+        weights_out[j] = (a * w[j] / sd[j]) as f32;
+        bias -= a * w[j] * mean[j] / sd[j];
+    }
+    Ok(DenseHead {
+        weights: weights_out,
+        bias: bias as f32,
+    })
+}
+
+/// Weighted logistic regression of `y` on one score by Newton's method: (slope, intercept).
+fn logistic_1d(x: &[f64], y: impl Iterator<Item = bool> + Clone, w: &[f64]) -> (f64, f64) {
+    let (mut a, mut b) = (1.0f64, 0.0f64);
+    for _ in 0..50 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-6, 0.0, 1e-6);
+        for ((&xi, yi), &wi) in x.iter().zip(y.clone()).zip(w) {
+            let p = 1.0 / (1.0 + (-(a * xi + b)).exp());
+            let r = p - if yi { 1.0 } else { 0.0 };
+            ga += wi * r * xi;
+            gb += wi * r;
+            let v = wi * p * (1.0 - p);
+            haa += v * xi * xi;
+            hab += v * xi;
+            hbb += v;
+        }
+        let det = haa * hbb - hab * hab;
+        if det.abs() < 1e-12 {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if da.abs() + db.abs() < 1e-9 {
+            break;
+        }
+    }
+    (a, b)
+}
+
+/// AUC inside each group (e.g. task label), averaged without weights over the groups that have
+/// at least `min_each` positives and `min_each` negatives: (mean, per group (name, rows, AUC)).
+/// A score that only knows the group (a subject prior) gets 0.5 here.
+pub fn within_group_auc(
+    scores: &[f64],
+    positive: &[bool],
+    groups: &[&str],
+    min_each: usize,
+) -> (Option<f64>, Vec<(String, usize, f64)>) {
+    let mut by: BTreeMap<&str, (Vec<f64>, Vec<bool>)> = BTreeMap::new();
+    for ((s, p), g) in scores.iter().zip(positive).zip(groups) {
+        let e = by.entry(g).or_default();
+        e.0.push(*s);
+        e.1.push(*p);
+    }
+    let mut per = Vec::new();
+    for (g, (s, p)) in by {
+        let pos = p.iter().filter(|x| **x).count();
+        if pos < min_each.max(1) || p.len() - pos < min_each.max(1) {
+            continue;
+        }
+        if let Some(a) = roc_auc(&s, &p) {
+            per.push((g.to_string(), s.len(), a));
+        }
+    }
+    let mean = (!per.is_empty()).then(|| per.iter().map(|x| x.2).sum::<f64>() / per.len() as f64);
+    (mean, per)
+}
+
+/// Share of the variance of `scores` explained by `groups` (η²: between-group sum of squares over
+/// the total). 1 when the score only restates the group, 0 when group means are equal.
+pub fn eta_squared(scores: &[f64], groups: &[&str]) -> f64 {
+    let n = scores.len().min(groups.len());
+    if n == 0 {
+        return 0.0;
+    }
+    let mean = scores[..n].iter().sum::<f64>() / n as f64;
+    let mut by: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    for (s, g) in scores[..n].iter().zip(groups) {
+        let e = by.entry(g).or_default();
+        e.0 += s;
+        e.1 += 1;
+    }
+    let total: f64 = scores[..n].iter().map(|s| (s - mean).powi(2)).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let between: f64 = by
+        .values()
+        .map(|(s, c)| *c as f64 * (s / *c as f64 - mean).powi(2))
+        .sum();
+    between / total
+}
+
+/// Leave-one-group-out: for each group, a head trained on the other groups scores the group's
+/// rows. Returns (group, per-row probability for that group's rows, in order of appearance).
+pub fn loso(
+    examples: &[Example],
+    cfg: &ComplexityConfig,
+) -> Result<Vec<(String, Vec<usize>, Vec<f64>)>, String> {
+    let groups: std::collections::BTreeSet<&str> =
+        examples.iter().map(|e| e.group.as_str()).collect();
+    let mut out = Vec::new();
+    for g in groups {
+        let train: Vec<Example> = examples
+            .iter()
+            .filter(|e| e.group != g)
+            .cloned()
+            .collect();
+        let head = fit(&train, cfg)?;
+        let idx: Vec<usize> = (0..examples.len())
+            .filter(|&i| examples[i].group == g)
+            .collect();
+        let scores = idx
+            .iter()
+            .map(|&i| head.probability(&examples[i].feats))
+            .collect();
+        out.push((g.to_string(), idx, scores));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_and_boolean_targets() {
+        assert_eq!(pair_target(true, false), Some(true));
+        assert_eq!(pair_target(true, true), Some(false));
+        assert_eq!(pair_target(false, true), Some(false));
+        assert_eq!(pair_target(false, false), None);
+        let m = |v: &[(&str, bool)]| -> BTreeMap<String, bool> {
+            v.iter().map(|(k, b)| (k.to_string(), *b)).collect()
+        };
+        let routellm = |s, w| m(&[(ROUTELLM_STRONG, s), ("mixtral-8x7b-instruct-v0.1", w)]);
+        assert_eq!(boolean_target(&routellm(true, false)), Some(true));
+        assert_eq!(boolean_target(&routellm(false, true)), Some(false));
+        assert_eq!(boolean_target(&routellm(false, false)), None);
+        // No known strong model: mixed results are hard.
+        assert_eq!(boolean_target(&m(&[("a", true), ("b", false)])), Some(true));
+        assert_eq!(boolean_target(&m(&[("a", true), ("b", true)])), Some(false));
+        assert_eq!(boolean_target(&m(&[("a", false), ("b", false)])), None);
+        assert_eq!(boolean_target(&m(&[("a", true)])), None);
+    }
+
+    #[test]
+    fn gap_targets_rank_models_and_split_at_the_median() {
+        let row = |v: &[(&str, f64)]| -> BTreeMap<String, f64> {
+            v.iter().map(|(k, x)| (k.to_string(), *x)).collect()
+        };
+        // Means: s1 0.8, s2 0.6, w1 0.2, w2 0.1; "ref" is ignored.
+        let rows = vec![
+            row(&[("s1", 1.0), ("s2", 1.0), ("w1", 0.0), ("w2", 0.0), ("ref", 0.5)]),
+            row(&[("s1", 0.6), ("s2", 0.2), ("w1", 0.4), ("w2", 0.2), ("ref", 0.5)]),
+            row(&[("s1", 0.8), ("s2", 0.6), ("w1", 0.2), ("w2", 0.1), ("ref", 0.5)]),
+        ];
+        let t = win_rate_gap_targets(&rows, 1, 1, &["ref"]);
+        assert_eq!(t.strong, vec!["s1"]);
+        assert_eq!(t.weak, vec!["w2"]);
+        let g: Vec<f64> = t.gaps.iter().map(|g| (g.unwrap() * 1e6).round() / 1e6).collect();
+        assert_eq!(g, vec![1.0, 0.4, 0.7]);
+        assert!((t.median - 0.7).abs() < 1e-12, "{}", t.median);
+        assert_eq!(t.targets, vec![Some(true), Some(false), Some(false)]);
+    }
+
+    #[test]
+    fn within_group_auc_is_exact_and_blind_to_group_priors() {
+        // Group a: pos {0.9, 0.3}, neg {0.5, 0.1}: pairs (0.9>0.5, 0.9>0.1, 0.3<0.5, 0.3>0.1)
+        // → 3/4. Group b: pos {0.2}, neg {0.2}: a tie → 0.5.
+        let s = [0.9, 0.3, 0.5, 0.1, 0.2, 0.2];
+        let p = [true, true, false, false, true, false];
+        let g = ["a", "a", "a", "a", "b", "b"];
+        let (mean, per) = within_group_auc(&s, &p, &g, 1);
+        assert_eq!(per, vec![("a".into(), 4, 0.75), ("b".into(), 2, 0.5)]);
+        assert_eq!(mean, Some(0.625));
+        // min_each = 2 drops group b.
+        assert_eq!(within_group_auc(&s, &p, &g, 2).0, Some(0.75));
+        // A pure subject prior: the hard subject (2 of 3 hard) scores 0.9, the easy one (1 of 3)
+        // 0.1. Pooled: 4 of the 9 (hard, easy) pairs won, 4 tied → (4 + 2) / 9 = 2/3.
+        // Within each subject: all tied → exactly 0.5.
+        let prior = [0.9, 0.9, 0.9, 0.1, 0.1, 0.1];
+        let hard = [true, true, false, true, false, false];
+        let subj = ["law", "law", "law", "art", "art", "art"];
+        assert_eq!(roc_auc(&prior, &hard), Some(6.0 / 9.0));
+        assert_eq!(within_group_auc(&prior, &hard, &subj, 1).0, Some(0.5));
+        assert_eq!(within_group_auc(&prior, &hard, &subj, 2).0, None, "no subject has 2 of each");
+    }
+
+    #[test]
+    fn eta_squared_is_exact() {
+        assert_eq!(eta_squared(&[1.0, 1.0, 0.0, 0.0], &["a", "a", "b", "b"]), 1.0);
+        assert_eq!(eta_squared(&[1.0, 0.0, 1.0, 0.0], &["a", "a", "b", "b"]), 0.0);
+        // Means 1.5 and 0.5 around 1: between 4 × 0.25 = 1; total 1+0+1+0... (2,1,1,0): mean 1,
+        // total (1+0+0+1) = 2 → 0.5.
+        assert_eq!(eta_squared(&[2.0, 1.0, 1.0, 0.0], &["a", "a", "b", "b"]), 0.5);
+    }
+
+    #[test]
+    fn fit_learns_a_within_stratum_signal_not_the_stratum() {
+        // Two strata with different lengths; within each, the longer prompts are hard.
+        let mut ex = Vec::new();
+        for i in 0..60 {
+            let long = i % 2 == 0;
+            for (stratum, base) in [("s1", 8), ("s2", 30)] {
+                let words = if long { base * 2 + 20 } else { base } + i % 5;
+                let text = "word ".repeat(words);
+                ex.push(Example::new(&text, long, stratum.into(), stratum.into()));
+            }
+        }
+        let head = fit(&ex, &ComplexityConfig { steps: 5_000, ..Default::default() }).unwrap();
+        let mut f_long = [0f32; DIFFICULTY_FEATURES];
+        let mut f_short = [0f32; DIFFICULTY_FEATURES];
+        difficulty_features(&"word ".repeat(90), &mut f_long);
+        difficulty_features(&"word ".repeat(6), &mut f_short);
+        assert!(head.probability(&f_long) > 0.8, "{}", head.probability(&f_long));
+        assert!(head.probability(&f_short) < 0.2, "{}", head.probability(&f_short));
+        // Deterministic.
+        let again = fit(&ex, &ComplexityConfig { steps: 5_000, ..Default::default() }).unwrap();
+        assert_eq!(head, again);
+        assert!(fit(&[], &ComplexityConfig::default()).is_err());
+    }
+}
