@@ -3,6 +3,7 @@
 pub mod annotate;
 pub mod check;
 pub mod classify;
+pub mod complexity;
 pub mod diff;
 pub mod eval;
 pub mod export;

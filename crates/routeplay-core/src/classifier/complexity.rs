@@ -19,8 +19,11 @@
 //! A linear logit over the [`DIFFICULTY_FEATURES`] dense features, trained with a *pairwise*
 //! logistic loss on (hard, easy) pairs drawn from the same stratum (source × task label): a
 //! feature that is constant within a stratum (the subject) gets no gradient, so the head learns
-//! what makes one prompt harder than another of the same kind. A one-dimensional logistic fit
-//! (rows weighted by source) then maps the score to a probability. See [`fit`].
+//! what makes one prompt harder than another of the same kind. The score is then scaled so that
+//! the output reads as a rank: sigmoid(1.7 × standardised score) ≈ the share of the training
+//! prompts that score lower (0.5 = typical). It is not a calibrated probability of failure: the
+//! signal is weak (see docs/model-card.md), and a calibrated probability would sit in a narrow
+//! band around the base rate where no policy threshold could use it. See [`fit`].
 
 use super::difficulty::{difficulty_features, DIFFICULTY_FEATURES};
 use super::metrics::roc_auc;
@@ -100,18 +103,12 @@ pub fn win_rate_gap_targets(
             }
         }
     }
-    let mut ranked: Vec<(f64, &str)> = sums
-        .iter()
-        .map(|(m, (s, n))| (s / *n as f64, *m))
-        .collect();
+    let mut ranked: Vec<(f64, &str)> = sums.iter().map(|(m, (s, n))| (s / *n as f64, *m)).collect();
     // Highest mean first; ties by name (deterministic).
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let n_strong = n_strong.min(ranked.len() / 2);
     let n_weak = n_weak.min(ranked.len() - n_strong);
-    let strong: Vec<String> = ranked[..n_strong]
-        .iter()
-        .map(|x| x.1.to_string())
-        .collect();
+    let strong: Vec<String> = ranked[..n_strong].iter().map(|x| x.1.to_string()).collect();
     let weak: Vec<String> = ranked[ranked.len() - n_weak..]
         .iter()
         .map(|x| x.1.to_string())
@@ -170,6 +167,12 @@ impl Example {
     }
 }
 
+/// Hard and easy row indices of one stratum.
+type Stratum = (Vec<usize>, Vec<usize>);
+
+/// One leave-one-source-out fold: (group, its row indices, their scores).
+pub type LosoFold = (String, Vec<usize>, Vec<f64>);
+
 /// Settings of [`fit`]. The default is what the shipped head uses.
 #[derive(Debug, Clone)]
 pub struct ComplexityConfig {
@@ -194,7 +197,8 @@ impl Default for ComplexityConfig {
     }
 }
 
-/// A trained difficulty head: complexity = sigmoid(bias + weights · features).
+/// A trained difficulty head: complexity = sigmoid(bias + weights · features), a difficulty rank
+/// in [0, 1].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DenseHead {
     /// One weight per difficulty feature.
@@ -209,7 +213,7 @@ impl DenseHead {
         self.bias + self.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>()
     }
 
-    /// The complexity of pre-computed features, in [0, 1].
+    /// The complexity of pre-computed features, in [0, 1] (0.5 = a typical training prompt).
     pub fn probability(&self, f: &[f32; DIFFICULTY_FEATURES]) -> f64 {
         1.0 / (1.0 + (-(self.logit(f) as f64)).exp())
     }
@@ -246,7 +250,7 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     let zs: Vec<[f32; DIFFICULTY_FEATURES]> = examples.iter().map(z).collect();
 
     // Strata with both classes, by group.
-    let mut strata: BTreeMap<(&str, &str), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut strata: BTreeMap<(&str, &str), Stratum> = BTreeMap::new();
     for (i, e) in examples.iter().enumerate() {
         let s = strata
             .entry((e.group.as_str(), e.stratum.as_str()))
@@ -257,7 +261,7 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
             s.1.push(i);
         }
     }
-    let mut groups: BTreeMap<&str, Vec<(Vec<usize>, Vec<usize>)>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Vec<Stratum>> = BTreeMap::new();
     for ((g, _), (p, q)) in strata {
         if !p.is_empty() && !q.is_empty() {
             groups.entry(g).or_default().push((p, q));
@@ -266,8 +270,8 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     if groups.is_empty() {
         return Err("no stratum has both hard and easy rows".into());
     }
-    let groups: Vec<Vec<(Vec<usize>, Vec<usize>)>> = groups.into_values().collect();
-    let size = |s: &(Vec<usize>, Vec<usize>)| (s.0.len() + s.1.len()) as f64;
+    let groups: Vec<Vec<Stratum>> = groups.into_values().collect();
+    let size = |s: &Stratum| (s.0.len() + s.1.len()) as f64;
     let gw: Vec<f64> = groups
         .iter()
         .map(|g| g.iter().map(size).sum::<f64>().sqrt())
@@ -317,7 +321,9 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     }
     let w: Vec<f64> = avg.iter().map(|x| x / n_avg.max(1) as f64).collect();
 
-    // Probability: logistic fit of (a, b) on the score, rows weighted sqrt(n_g) / n_g per group.
+    // Scale: sigmoid(1.7 (s − μ) / σ) ≈ the normal CDF, so the output reads as the prompt's rank
+    // among the training prompts (0.5 = a typical one), with rows weighted sqrt(n_g) / n_g per
+    // source group so the big MMLU set does not define "typical" alone.
     let scores: Vec<f64> = zs
         .iter()
         .map(|f| f.iter().zip(&w).map(|(x, w)| *x as f64 * w).sum())
@@ -326,14 +332,23 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     for e in examples {
         *group_n.entry(e.group.as_str()).or_default() += 1;
     }
-    let weights: Vec<f64> = examples
+    let rw: Vec<f64> = examples
         .iter()
         .map(|e| {
             let g = group_n[e.group.as_str()] as f64;
             g.sqrt() / g
         })
         .collect();
-    let (a, b) = logistic_1d(&scores, examples.iter().map(|e| e.hard), &weights);
+    let total: f64 = rw.iter().sum();
+    let mu = scores.iter().zip(&rw).map(|(s, w)| s * w).sum::<f64>() / total;
+    let var = scores
+        .iter()
+        .zip(&rw)
+        .map(|(s, w)| w * (s - mu).powi(2))
+        .sum::<f64>()
+        / total;
+    let a = 1.7 / var.sqrt().max(1e-6);
+    let b = -a * mu;
     let mut weights_out = [0f32; DIFFICULTY_FEATURES];
     let mut bias = b;
     for j in 0..DIFFICULTY_FEATURES {
@@ -344,36 +359,6 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
         weights: weights_out,
         bias: bias as f32,
     })
-}
-
-/// Weighted logistic regression of `y` on one score by Newton's method: (slope, intercept).
-fn logistic_1d(x: &[f64], y: impl Iterator<Item = bool> + Clone, w: &[f64]) -> (f64, f64) {
-    let (mut a, mut b) = (1.0f64, 0.0f64);
-    for _ in 0..50 {
-        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-6, 0.0, 1e-6);
-        for ((&xi, yi), &wi) in x.iter().zip(y.clone()).zip(w) {
-            let p = 1.0 / (1.0 + (-(a * xi + b)).exp());
-            let r = p - if yi { 1.0 } else { 0.0 };
-            ga += wi * r * xi;
-            gb += wi * r;
-            let v = wi * p * (1.0 - p);
-            haa += v * xi * xi;
-            hab += v * xi;
-            hbb += v;
-        }
-        let det = haa * hbb - hab * hab;
-        if det.abs() < 1e-12 {
-            break;
-        }
-        let da = (hbb * ga - hab * gb) / det;
-        let db = (haa * gb - hab * ga) / det;
-        a -= da;
-        b -= db;
-        if da.abs() + db.abs() < 1e-9 {
-            break;
-        }
-    }
-    (a, b)
 }
 
 /// AUC inside each group (e.g. task label), averaged without weights over the groups that have
@@ -432,19 +417,12 @@ pub fn eta_squared(scores: &[f64], groups: &[&str]) -> f64 {
 
 /// Leave-one-group-out: for each group, a head trained on the other groups scores the group's
 /// rows. Returns (group, per-row probability for that group's rows, in order of appearance).
-pub fn loso(
-    examples: &[Example],
-    cfg: &ComplexityConfig,
-) -> Result<Vec<(String, Vec<usize>, Vec<f64>)>, String> {
+pub fn loso(examples: &[Example], cfg: &ComplexityConfig) -> Result<Vec<LosoFold>, String> {
     let groups: std::collections::BTreeSet<&str> =
         examples.iter().map(|e| e.group.as_str()).collect();
     let mut out = Vec::new();
     for g in groups {
-        let train: Vec<Example> = examples
-            .iter()
-            .filter(|e| e.group != g)
-            .cloned()
-            .collect();
+        let train: Vec<Example> = examples.iter().filter(|e| e.group != g).cloned().collect();
         let head = fit(&train, cfg)?;
         let idx: Vec<usize> = (0..examples.len())
             .filter(|&i| examples[i].group == g)
@@ -489,14 +467,36 @@ mod tests {
         };
         // Means: s1 0.8, s2 0.6, w1 0.2, w2 0.1; "ref" is ignored.
         let rows = vec![
-            row(&[("s1", 1.0), ("s2", 1.0), ("w1", 0.0), ("w2", 0.0), ("ref", 0.5)]),
-            row(&[("s1", 0.6), ("s2", 0.2), ("w1", 0.4), ("w2", 0.2), ("ref", 0.5)]),
-            row(&[("s1", 0.8), ("s2", 0.6), ("w1", 0.2), ("w2", 0.1), ("ref", 0.5)]),
+            row(&[
+                ("s1", 1.0),
+                ("s2", 1.0),
+                ("w1", 0.0),
+                ("w2", 0.0),
+                ("ref", 0.5),
+            ]),
+            row(&[
+                ("s1", 0.6),
+                ("s2", 0.2),
+                ("w1", 0.4),
+                ("w2", 0.2),
+                ("ref", 0.5),
+            ]),
+            row(&[
+                ("s1", 0.8),
+                ("s2", 0.6),
+                ("w1", 0.2),
+                ("w2", 0.1),
+                ("ref", 0.5),
+            ]),
         ];
         let t = win_rate_gap_targets(&rows, 1, 1, &["ref"]);
         assert_eq!(t.strong, vec!["s1"]);
         assert_eq!(t.weak, vec!["w2"]);
-        let g: Vec<f64> = t.gaps.iter().map(|g| (g.unwrap() * 1e6).round() / 1e6).collect();
+        let g: Vec<f64> = t
+            .gaps
+            .iter()
+            .map(|g| (g.unwrap() * 1e6).round() / 1e6)
+            .collect();
         assert_eq!(g, vec![1.0, 0.4, 0.7]);
         assert!((t.median - 0.7).abs() < 1e-12, "{}", t.median);
         assert_eq!(t.targets, vec![Some(true), Some(false), Some(false)]);
@@ -522,16 +522,29 @@ mod tests {
         let subj = ["law", "law", "law", "art", "art", "art"];
         assert_eq!(roc_auc(&prior, &hard), Some(6.0 / 9.0));
         assert_eq!(within_group_auc(&prior, &hard, &subj, 1).0, Some(0.5));
-        assert_eq!(within_group_auc(&prior, &hard, &subj, 2).0, None, "no subject has 2 of each");
+        assert_eq!(
+            within_group_auc(&prior, &hard, &subj, 2).0,
+            None,
+            "no subject has 2 of each"
+        );
     }
 
     #[test]
     fn eta_squared_is_exact() {
-        assert_eq!(eta_squared(&[1.0, 1.0, 0.0, 0.0], &["a", "a", "b", "b"]), 1.0);
-        assert_eq!(eta_squared(&[1.0, 0.0, 1.0, 0.0], &["a", "a", "b", "b"]), 0.0);
+        assert_eq!(
+            eta_squared(&[1.0, 1.0, 0.0, 0.0], &["a", "a", "b", "b"]),
+            1.0
+        );
+        assert_eq!(
+            eta_squared(&[1.0, 0.0, 1.0, 0.0], &["a", "a", "b", "b"]),
+            0.0
+        );
         // Means 1.5 and 0.5 around 1: between 4 × 0.25 = 1; total 1+0+1+0... (2,1,1,0): mean 1,
         // total (1+0+0+1) = 2 → 0.5.
-        assert_eq!(eta_squared(&[2.0, 1.0, 1.0, 0.0], &["a", "a", "b", "b"]), 0.5);
+        assert_eq!(
+            eta_squared(&[2.0, 1.0, 1.0, 0.0], &["a", "a", "b", "b"]),
+            0.5
+        );
     }
 
     #[test]
@@ -546,16 +559,105 @@ mod tests {
                 ex.push(Example::new(&text, long, stratum.into(), stratum.into()));
             }
         }
-        let head = fit(&ex, &ComplexityConfig { steps: 5_000, ..Default::default() }).unwrap();
+        let head = fit(
+            &ex,
+            &ComplexityConfig {
+                steps: 5_000,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let mut f_long = [0f32; DIFFICULTY_FEATURES];
         let mut f_short = [0f32; DIFFICULTY_FEATURES];
         difficulty_features(&"word ".repeat(90), &mut f_long);
         difficulty_features(&"word ".repeat(6), &mut f_short);
-        assert!(head.probability(&f_long) > 0.8, "{}", head.probability(&f_long));
-        assert!(head.probability(&f_short) < 0.2, "{}", head.probability(&f_short));
+        assert!(
+            head.probability(&f_long) > 0.8,
+            "{}",
+            head.probability(&f_long)
+        );
+        assert!(
+            head.probability(&f_short) < 0.2,
+            "{}",
+            head.probability(&f_short)
+        );
         // Deterministic.
-        let again = fit(&ex, &ComplexityConfig { steps: 5_000, ..Default::default() }).unwrap();
+        let again = fit(
+            &ex,
+            &ComplexityConfig {
+                steps: 5_000,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(head, again);
         assert!(fit(&[], &ComplexityConfig::default()).is_err());
+    }
+}
+
+/// The shipped model's complexity on real prompts.
+#[cfg(test)]
+mod shipped_tests {
+    use crate::classifier::Model;
+
+    fn shipped() -> Model {
+        Model::from_bytes(crate::shipped::CLASSIFIER).expect("the shipped model loads")
+    }
+
+    #[test]
+    fn shipped_model_has_a_difficulty_head() {
+        let m = shipped();
+        assert!(m.has_complexity());
+        let w = m
+            .difficulty_weights()
+            .expect("format 2 with a difficulty head");
+        assert!(w.iter().any(|x| *x != 0.0));
+    }
+
+    /// Within one task (both prompts are classified as code), a long multi-part request with
+    /// constraints scores higher than a one-line one; the same for writing.
+    #[test]
+    fn within_a_task_a_long_constrained_multi_part_prompt_scores_higher() {
+        let m = shipped();
+        let pairs = [
+            (
+                "Write a Python function that reverses a string.",
+                "Refactor this Python function into a thread-safe rate limiter class:\n\
+                 ```python\n\
+                 def allow(user_id, limit, window):\n\
+                 \x20   now = time.time()\n\
+                 \x20   hits[user_id] = [t for t in hits[user_id] if now - t < window]\n\
+                 \x20   return len(hits[user_id]) < limit\n\
+                 ```\n\
+                 Requirements:\n\
+                 1. It must support a token bucket and a sliding window, selectable per route.\n\
+                 2. Keep the state in Redis and handle the connection dropping without letting \
+                 requests through unchecked.\n\
+                 3. Include type hints, docstrings and at least five pytest tests.\n\
+                 4. Do not use any third-party library other than redis-py.\n\
+                 Then explain the trade-offs between the two algorithms, and finally list the \
+                 failure modes you considered.",
+            ),
+            (
+                "Write a short poem about the sea.",
+                "Write a short story (no more than 800 words) set in a lighthouse in 1911. \
+                 Requirements: the narrator must be the keeper's daughter; the story has to \
+                 include a storm, a letter that is never sent and a ship that does not arrive; \
+                 use present tense throughout; avoid the words 'suddenly' and 'very'.\n\
+                 - Give it a title.\n- End on a line of dialogue.\n- Then add a two-sentence \
+                 note explaining the structure you chose and why.",
+            ),
+        ];
+        for (easy, hard) in pairs {
+            let (pe, ph) = (m.predict(easy), m.predict(hard));
+            assert_eq!(pe.label, ph.label, "same task: {easy:?} vs {hard:?}");
+            assert!(
+                ph.complexity > pe.complexity + 0.2,
+                "{}: {} vs {}",
+                pe.label,
+                ph.complexity,
+                pe.complexity
+            );
+        }
     }
 }

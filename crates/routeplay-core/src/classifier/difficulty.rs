@@ -43,7 +43,7 @@ pub const NAMES: [&str; DIFFICULTY_FEATURES] = [
     "log_negations",
     "options",
     "passage",
-    "non_ascii_share",
+    "log_quantity_words",
     "log_parens",
 ];
 
@@ -72,8 +72,7 @@ struct Counts {
     instructions: usize,
     easy: usize,
     negations: usize,
-    non_ascii: usize,
-    letters: usize,
+    quantity_words: usize,
 }
 
 /// Classifies one lowercased word (and the word before it, for two-word cues).
@@ -85,9 +84,7 @@ fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: 
         b"must" | b"should" | b"exactly" | b"only" | b"without" | b"never" | b"always"
         | b"ensure" | b"limit" | b"maximum" | b"minimum" | b"max" | b"min" | b"strictly"
         | b"required" | b"requirements" | b"requirement" | b"constraint" | b"constraints"
-        | b"avoid" | b"mustn't" | b"don't" | b"within" | b"under" | b"exceed" => {
-            c.constraints += 1
-        }
+        | b"avoid" | b"mustn't" | b"don't" | b"within" | b"under" | b"exceed" => c.constraints += 1,
         b"least" | b"most" if prev == b"at" => c.constraints += 1,
         b"sure" if prev == b"make" => c.constraints += 1,
         b"than" if prev == b"more" || prev == b"less" || prev == b"fewer" => c.constraints += 1,
@@ -101,9 +98,9 @@ fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: 
         _ => {}
     }
     match w {
-        b"also" | b"then" | b"additionally" | b"furthermore" | b"finally" | b"next"
-        | b"second" | b"third" | b"lastly" | b"both" | b"each" | b"every" | b"moreover"
-        | b"besides" | b"plus" => c.multi_part += 1,
+        b"also" | b"then" | b"additionally" | b"furthermore" | b"finally" | b"next" | b"second"
+        | b"third" | b"lastly" | b"both" | b"each" | b"every" | b"moreover" | b"besides"
+        | b"plus" => c.multi_part += 1,
         b"well" if prev == b"as" => c.multi_part += 1,
         _ => {}
     }
@@ -138,6 +135,14 @@ fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: 
         | b"basic" => c.easy += 1,
         b"word" | b"sentence" if prev == b"one" || prev == b"single" => c.easy += 1,
         b"no" if prev == b"or" => c.easy += 1,
+        _ => {}
+    }
+    match w {
+        b"twice" | b"half" | b"percent" | b"per" | b"total" | b"average" | b"ratio"
+        | b"remaining" | b"remainder" | b"times" | b"rate" | b"difference" | b"sum"
+        | b"fraction" | b"probability" | b"expected" | b"altogether" | b"left" => {
+            c.quantity_words += 1
+        }
         _ => {}
     }
     match w {
@@ -189,10 +194,6 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
     };
     for ch in t.chars() {
         if ch.is_alphabetic() || (in_word && ch == '\'') {
-            if !ch.is_ascii() {
-                c.non_ascii += 1;
-            }
-            c.letters += 1;
             if !in_word {
                 in_word = true;
                 capital = ch.is_uppercase();
@@ -215,7 +216,15 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
             continue;
         }
         if in_word {
-            flush(&mut c, &buf, len, &mut prev, &mut prev_len, first_in_sentence, capital);
+            flush(
+                &mut c,
+                &buf,
+                len,
+                &mut prev,
+                &mut prev_len,
+                first_in_sentence,
+                capital,
+            );
             in_word = false;
             first_in_sentence = false;
             sentence_has_words = true;
@@ -253,7 +262,15 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
         }
     }
     if in_word {
-        flush(&mut c, &buf, len, &mut prev, &mut prev_len, first_in_sentence, capital);
+        flush(
+            &mut c,
+            &buf,
+            len,
+            &mut prev,
+            &mut prev_len,
+            first_in_sentence,
+            capital,
+        );
         sentence_has_words = true;
     }
     if sentence_has_words || pending_sentence {
@@ -278,7 +295,10 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
         {
             list_items += 1;
         }
-        if matches!(b, [b'A'..=b'E', b'.' | b')', ..] | [b'(', b'A'..=b'E', b')', ..]) {
+        if matches!(
+            b,
+            [b'A'..=b'E', b'.' | b')', ..] | [b'(', b'A'..=b'E', b')', ..]
+        ) {
             option_lines += 1;
         }
         if crate::signals::is_code_line(l) {
@@ -323,7 +343,7 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
         ln1(c.negations),
         (option_lines >= 3) as u8 as f32,
         (longest >= 35) as u8 as f32,
-        c.non_ascii as f32 / c.letters.max(1) as f32,
+        ln1(c.quantity_words),
         ln1(c.parens),
     ];
 }
@@ -339,7 +359,10 @@ mod tests {
     }
 
     fn get(t: &str, name: &str) -> f32 {
-        let i = NAMES.iter().position(|n| *n == name).expect("a feature name");
+        let i = NAMES
+            .iter()
+            .position(|n| *n == name)
+            .expect("a feature name");
         feats(t)[i]
     }
 
@@ -374,12 +397,16 @@ mod tests {
         assert_eq!(get(t, "log_instructions"), ln(3.0));
         assert_eq!(get(t, "log_negations"), ln(1.0));
         assert_eq!(get("Say hi", "log_constraints"), 0.0);
-        assert_eq!(get("Answer in one word, yes or no.", "log_easy_cues"), ln(2.0));
+        assert_eq!(
+            get("Answer in one word, yes or no.", "log_easy_cues"),
+            ln(2.0)
+        );
     }
 
     #[test]
     fn counts_reasoning_clauses_names_and_layout() {
-        let t = "Explain why Rust's borrow checker rejects this, and compare it with Swift if you can.";
+        let t =
+            "Explain why Rust's borrow checker rejects this, and compare it with Swift if you can.";
         assert_eq!(get(t, "log_reasoning"), ln(3.0)); // explain, why, compare
         assert_eq!(get(t, "log_clauses"), ln(1.0)); // if
         assert_eq!(get(t, "log_names"), ln(2.0)); // Rust's, Swift (Explain opens the sentence)
@@ -401,7 +428,15 @@ mod tests {
         assert_eq!(f[0], ln(long.len() as f32));
         // Words are extrapolated from the read part: 30,000 words in all.
         assert!((f[1] - ln(30_000.0)).abs() < 0.01, "{}", f[1]);
-        for t in ["", " ", "日本語のテキスト", "é'''", "((((", "\u{0}", "1,2,3.4.5"] {
+        for t in [
+            "",
+            " ",
+            "日本語のテキスト",
+            "é'''",
+            "((((",
+            "\u{0}",
+            "1,2,3.4.5",
+        ] {
             assert!(feats(t).iter().all(|x| x.is_finite()), "{t:?}");
         }
         let cut = "é".repeat(READ_BYTES); // a char boundary falls mid-character at READ_BYTES+1

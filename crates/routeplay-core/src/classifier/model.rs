@@ -24,8 +24,8 @@
 //!
 //! Loading checks every length and the checksum and returns a [`ModelError`]; it never panics.
 
-pub use super::difficulty::{DIFFICULTY_FEATURES, DIFFICULTY_VERSION};
 use super::difficulty::difficulty_features;
+pub use super::difficulty::{DIFFICULTY_FEATURES, DIFFICULTY_VERSION};
 pub use super::features::FEATURE_VERSION;
 use super::features::{for_each_feature, GROUPS};
 use crate::signals::TaskPrediction;
