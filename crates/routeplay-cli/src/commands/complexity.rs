@@ -25,9 +25,10 @@ use crate::output::stdout;
 use crate::{CmdResult, Outcome};
 use routeplay_core::classifier::clean::{clean, stable_hash};
 use routeplay_core::classifier::complexity::{
-    boolean_target, eta_squared, fit, loso, win_rate_gap_targets, within_group_auc,
+    boolean_target, eta_squared, fit, loso, task_means, win_rate_gap_targets, within_group_auc,
     ComplexityConfig, DenseHead, Example,
 };
+use routeplay_core::classifier::difficulty::DIFFICULTY_FEATURES;
 use routeplay_core::classifier::loso::loso_group;
 use routeplay_core::classifier::{roc_auc, Model, Row};
 use serde_json::Value;
@@ -147,15 +148,71 @@ struct Item {
     group: String,
     task: String,
     held_out: bool,
+    /// The model's task probabilities, in its label order.
+    probs: Vec<f32>,
+    /// The model's hashed complexity column logit (with `--keep-column`).
+    base: Option<f32>,
 }
 
 fn example(it: &Item) -> Example {
-    Example::new(
+    let e = Example::new(
         &it.text,
         it.hard,
         format!("{}|{}", it.source, it.task),
         it.group.clone(),
     )
+    .with_task_probs(it.probs.clone());
+    match it.base {
+        Some(b) => e.with_base(b),
+        None => e,
+    }
+}
+
+/// Per-label mean difficulty features of the labelled rows of `paths` (cleaned like
+/// `routeplay train`), in the model's label order.
+fn read_task_means(
+    paths: &[PathBuf],
+    model: &Model,
+) -> Result<(Vec<[f32; DIFFICULTY_FEATURES]>, usize), String> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect(p, &mut files)?;
+    }
+    let mut rows = Vec::new();
+    for f in &files {
+        let set = load_records(Some(f), &SetArgs::default())?;
+        for r in &set.records {
+            let m = &r.fields;
+            if let (Some(text), Some(label)) = (
+                m.get("text").and_then(Value::as_str),
+                m.get("label").and_then(Value::as_str),
+            ) {
+                rows.push(Row {
+                    text: text.to_string(),
+                    label: Some(label.to_string()),
+                    source: m
+                        .get("source")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    hard: None,
+                });
+            }
+        }
+    }
+    let (rows, _) = clean(rows);
+    let labels = model.labels();
+    let pairs: Vec<(&str, usize)> = rows
+        .iter()
+        .filter_map(|r| {
+            let k = labels
+                .iter()
+                .position(|l| Some(l.as_str()) == r.label.as_deref())?;
+            Some((r.text.as_str(), k))
+        })
+        .collect();
+    let n = pairs.len();
+    Ok((task_means(pairs, labels.len()), n))
 }
 
 /// One line of the table: (source, AUC, within-task AUC, rows, hard rows).
@@ -193,6 +250,13 @@ pub struct Opts<'a> {
     pub task_set: Option<&'a Path>,
     /// Where to write the model with the new head.
     pub out: Option<&'a Path>,
+    /// Also train a lexical column (hashed words, pairs within strata).
+    pub lexical: bool,
+    /// Labelled rows whose per-task mean features centre the head (complexity relative to
+    /// the prompt's task); empty = no centring.
+    pub task_means: &'a [PathBuf],
+    /// Keep the model's hashed complexity column as one more input of the head.
+    pub keep_column: bool,
 }
 
 /// Runs the evaluation; see the module docs.
@@ -206,11 +270,17 @@ pub fn run(o: Opts) -> CmdResult {
     let items: Vec<Item> = rows
         .into_iter()
         .map(|r| {
+            let p = o.model.predict(&r.text);
+            let probs = o.model.labels().iter().map(|l| p.score(l) as f32).collect();
             let task = match &r.label {
                 Some(l) => l.clone(),
-                None => o.model.predict(&r.text).label,
+                None => p.label,
             };
             Item {
+                probs,
+                base: o
+                    .keep_column
+                    .then(|| o.model.complexity_column_logit(&r.text)),
                 held_out: stable_hash(&r.text) % 100 < 10,
                 group: loso_group(&r.source),
                 hard: r.hard == Some(true),
@@ -228,9 +298,23 @@ pub fn run(o: Opts) -> CmdResult {
         so,
         "target: boolean outcomes (RouteLLM): hard = gpt-4-1106-preview right and mixtral-8x7b wrong; easy = mixtral right; both wrong: no target"
     )?;
-    let cfg = ComplexityConfig::default();
+    let cfg = ComplexityConfig {
+        lexical_buckets: o.lexical.then(|| o.model.buckets().trailing_zeros() as u8),
+        ..ComplexityConfig::default()
+    };
     let train: Vec<Example> = items.iter().filter(|i| !i.held_out).map(example).collect();
-    let head = fit(&train, &cfg)?;
+    let mut head = fit(&train, &cfg)?;
+    let means = if o.task_means.is_empty() {
+        None
+    } else {
+        let (m, n) = read_task_means(o.task_means, &o.model)?;
+        writeln!(
+            so,
+            "centring: complexity relative to the prompt's task, from the mean features of {n} labelled rows per task"
+        )?;
+        head.center(&m);
+        Some(m)
+    };
     let held: Vec<usize> = (0..items.len()).filter(|&i| items[i].held_out).collect();
 
     // Scores on the held-out rows.
@@ -245,7 +329,7 @@ pub fn run(o: Opts) -> CmdResult {
     });
     let head_scores: Vec<f64> = held
         .iter()
-        .map(|&i| head.probability(&example(&items[i]).feats))
+        .map(|&i| head.probability(&example(&items[i])))
         .collect();
     let mut prior: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for it in items.iter().filter(|i| !i.held_out) {
@@ -264,7 +348,7 @@ pub fn run(o: Opts) -> CmdResult {
 
     // LOSO over all rows.
     let all_ex: Vec<Example> = items.iter().map(example).collect();
-    let folds = loso(&all_ex, &cfg)?;
+    let folds = loso(&all_ex, &cfg, means.as_deref())?;
     let mut loso_idx = Vec::new();
     let mut loso_scores = Vec::new();
     for (_, idx, s) in &folds {
@@ -405,9 +489,15 @@ pub fn run(o: Opts) -> CmdResult {
     }
 
     if let Some(path) = o.out {
+        let kept = o.model.complexity_column();
+        let column = match (&head.column, o.keep_column) {
+            (Some((_, c, s)), _) => Some((c.as_slice(), *s)),
+            (None, true) => Some((kept.0.as_slice(), kept.1 * head.base_weight)),
+            (None, false) => None,
+        };
         let m = o
             .model
-            .with_difficulty_head(head.weights, head.bias)
+            .with_difficulty_head(head.weights, head.bias, column, &head.task_offsets)
             .map_err(|e| e.to_string())?;
         let bytes = m.to_bytes();
         std::fs::write(path, &bytes)

@@ -82,6 +82,17 @@ pub struct Args {
     /// difficulty head trained on the outcome rows (task outputs unchanged).
     #[arg(long)]
     complexity_out: Option<PathBuf>,
+    /// With `--complexity`: train a lexical column (hashed words) with the difficulty head.
+    #[arg(long)]
+    complexity_lexical: bool,
+    /// With `--complexity`: labelled training rows (files or directories); their per-task mean
+    /// difficulty features centre the head, so complexity is relative to the prompt's task.
+    #[arg(long, num_args = 1..)]
+    task_means: Vec<PathBuf>,
+    /// With `--complexity`: keep the model's hashed complexity column as one more input of
+    /// the head (its weight is fitted with the difficulty features).
+    #[arg(long)]
+    keep_column: bool,
     /// Also print up to this many misclassified prompts (to standard error).
     #[arg(long, default_value_t = 0)]
     show_errors: usize,
@@ -103,6 +114,9 @@ pub fn run(args: Args) -> CmdResult {
             baseline,
             task_set: args.task_set.as_deref(),
             out: args.complexity_out.as_deref(),
+            lexical: args.complexity_lexical,
+            task_means: &args.task_means,
+            keep_column: args.keep_column,
         });
     }
     let [file] = args.files.as_slice() else {

@@ -27,7 +27,7 @@
 
 use super::difficulty::{difficulty_features, DIFFICULTY_FEATURES};
 use super::metrics::roc_auc;
-use super::train::Rng;
+use super::train::{featurize, Feats, Rng};
 use std::collections::BTreeMap;
 
 /// The strong model of the RouteLLM outcome rows.
@@ -151,6 +151,15 @@ pub struct Example {
     /// The source group (e.g. `mmlu`): groups are drawn by sqrt(size), and the probability fit
     /// weights each group by sqrt(size).
     pub group: String,
+    /// Hashed word features (the task head's), for the optional lexical column.
+    pub lex: Feats,
+    /// The task model's probability per label (label order of the model), for centring per
+    /// task; empty when unknown.
+    pub task_probs: Vec<f32>,
+    /// An existing complexity score to keep as one more input (e.g. the base model's hashed
+    /// complexity column, [`super::Model::complexity_column_logit`]); its fitted weight is
+    /// [`DenseHead::base_weight`].
+    pub base: Option<f32>,
 }
 
 impl Example {
@@ -163,8 +172,57 @@ impl Example {
             hard,
             stratum,
             group,
+            lex: featurize(text),
+            task_probs: Vec::new(),
+            base: None,
         }
     }
+
+    /// The same example with an existing complexity logit as one more input.
+    pub fn with_base(mut self, base: f32) -> Example {
+        self.base = Some(base);
+        self
+    }
+
+    /// The same example with the task model's probabilities (for [`DenseHead::center`]).
+    pub fn with_task_probs(mut self, probs: Vec<f32>) -> Example {
+        self.task_probs = probs;
+        self
+    }
+}
+
+/// Mean difficulty features per label: `rows` gives (text, label index < `n_labels`). Labels
+/// without rows get the mean over all rows.
+pub fn task_means<'a>(
+    rows: impl IntoIterator<Item = (&'a str, usize)>,
+    n_labels: usize,
+) -> Vec<[f32; DIFFICULTY_FEATURES]> {
+    let mut sums = vec![([0f64; DIFFICULTY_FEATURES], 0usize); n_labels];
+    let mut all = ([0f64; DIFFICULTY_FEATURES], 0usize);
+    let mut f = [0f32; DIFFICULTY_FEATURES];
+    for (text, k) in rows {
+        if k >= n_labels {
+            continue;
+        }
+        difficulty_features(text, &mut f);
+        for acc in [&mut sums[k].0, &mut all.0] {
+            for (a, x) in acc.iter_mut().zip(&f) {
+                *a += *x as f64;
+            }
+        }
+        sums[k].1 += 1;
+        all.1 += 1;
+    }
+    sums.iter()
+        .map(|(s, n)| {
+            let (s, n) = if *n == 0 { (&all.0, all.1) } else { (s, *n) };
+            let mut m = [0f32; DIFFICULTY_FEATURES];
+            for (o, x) in m.iter_mut().zip(s) {
+                *o = (x / n.max(1) as f64) as f32;
+            }
+            m
+        })
+        .collect()
 }
 
 /// Hard and easy row indices of one stratum.
@@ -184,6 +242,11 @@ pub struct ComplexityConfig {
     pub l2: f32,
     /// Seed.
     pub seed: u64,
+    /// log2 of the hash buckets of a lexical column trained with the dense weights (the same
+    /// hashed features as the task head, pairs within strata as well); `None` = dense only.
+    pub lexical_buckets: Option<u8>,
+    /// Learning rate of the lexical column.
+    pub lexical_lr: f32,
 }
 
 impl Default for ComplexityConfig {
@@ -193,6 +256,8 @@ impl Default for ComplexityConfig {
             lr: 0.05,
             l2: 1e-3,
             seed: 20_261_201,
+            lexical_buckets: None,
+            lexical_lr: 0.005,
         }
     }
 }
@@ -205,17 +270,60 @@ pub struct DenseHead {
     pub weights: [f32; DIFFICULTY_FEATURES],
     /// The bias.
     pub bias: f32,
+    /// The lexical column (when trained): log2 buckets, i8 weight per bucket, and its scale.
+    pub column: Option<(u8, Vec<i8>, f32)>,
+    /// Per task label, the logit of that label's mean prompt (see [`DenseHead::center`]);
+    /// empty = no centring.
+    pub task_offsets: Vec<f32>,
+    /// Weight of [`Example::base`] (0 when the examples had none).
+    pub base_weight: f32,
 }
 
 impl DenseHead {
     /// The logit of pre-computed features.
-    pub fn logit(&self, f: &[f32; DIFFICULTY_FEATURES]) -> f32 {
-        self.bias + self.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>()
+    pub fn logit(&self, e: &Example) -> f32 {
+        let mut z = self.bias
+            + self
+                .weights
+                .iter()
+                .zip(&e.feats)
+                .map(|(w, x)| w * x)
+                .sum::<f32>();
+        if let Some((log2, col, scale)) = &self.column {
+            let mask = (1u32 << log2) - 1;
+            let mut acc = 0f32;
+            for &id in &e.lex.ids {
+                acc += col[(id & mask) as usize] as f32 * e.lex.norms[(id >> 30) as usize];
+            }
+            z += scale * acc;
+        }
+        z += self.base_weight * e.base.unwrap_or(0.0);
+        if !self.task_offsets.is_empty() && e.task_probs.len() == self.task_offsets.len() {
+            z -= self
+                .task_offsets
+                .iter()
+                .zip(&e.task_probs)
+                .map(|(c, p)| c * p)
+                .sum::<f32>();
+        }
+        z
     }
 
-    /// The complexity of pre-computed features, in [0, 1] (0.5 = a typical training prompt).
-    pub fn probability(&self, f: &[f32; DIFFICULTY_FEATURES]) -> f64 {
-        1.0 / (1.0 + (-(self.logit(f) as f64)).exp())
+    /// Centres the head per task: afterwards the logit is
+    /// `bias + weights · f − Σ_k p_k (bias + weights · means[k])`, so a prompt with the mean
+    /// features of its task (by the task model's probabilities `p`) scores 0.5, and complexity
+    /// says how much harder than a typical prompt *of its task* a prompt looks. The task prior
+    /// drops out: `task` carries the subject, `complexity` the difficulty within it.
+    pub fn center(&mut self, means: &[[f32; DIFFICULTY_FEATURES]]) {
+        self.task_offsets = means
+            .iter()
+            .map(|m| self.bias + self.weights.iter().zip(m).map(|(w, x)| w * x).sum::<f32>())
+            .collect();
+    }
+
+    /// The complexity of an example, in [0, 1] (0.5 = a typical training prompt).
+    pub fn probability(&self, e: &Example) -> f64 {
+        1.0 / (1.0 + (-(self.logit(e) as f64)).exp())
     }
 }
 
@@ -248,6 +356,28 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
         o
     };
     let zs: Vec<[f32; DIFFICULTY_FEATURES]> = examples.iter().map(z).collect();
+    // The base score, standardised, as one more input.
+    let use_base = examples.iter().all(|e| e.base.is_some());
+    let bases: Vec<f64> = examples
+        .iter()
+        .map(|e| e.base.unwrap_or(0.0) as f64)
+        .collect();
+    let b_mean = bases.iter().sum::<f64>() / n as f64;
+    let b_sd = (bases.iter().map(|x| (x - b_mean).powi(2)).sum::<f64>() / n as f64)
+        .sqrt()
+        .max(1e-3);
+    let zb: Vec<f32> = bases
+        .iter()
+        .map(|x| {
+            if use_base {
+                ((x - b_mean) / b_sd) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut wb = 0f32;
+    let mut wb_avg = 0f64;
 
     // Strata with both classes, by group.
     let mut strata: BTreeMap<(&str, &str), Stratum> = BTreeMap::new();
@@ -296,37 +426,69 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     let mut avg = [0f64; DIFFICULTY_FEATURES];
     let mut n_avg = 0usize;
     let mut d = [0f32; DIFFICULTY_FEATURES];
+    let lex_mask = cfg.lexical_buckets.map(|b| (1u32 << b.clamp(10, 22)) - 1);
+    let mut v = vec![0f32; lex_mask.map_or(0, |m| m as usize + 1)];
+    let sparse = |v: &[f32], f: &Feats, mask: u32| -> f32 {
+        f.ids
+            .iter()
+            .map(|&id| v[(id & mask) as usize] * f.norms[(id >> 30) as usize])
+            .sum()
+    };
     for step in 0..cfg.steps {
         let gi = pick(&mut rng, &gw);
         let si = pick(&mut rng, &sw[gi]);
         let (pos, neg) = &groups[gi][si];
-        let a = &zs[pos[rng.below(pos.len())]];
-        let b = &zs[neg[rng.below(neg.len())]];
+        let (ia, ib) = (pos[rng.below(pos.len())], neg[rng.below(neg.len())]);
+        let (a, b) = (&zs[ia], &zs[ib]);
         let mut s = 0f32;
         for j in 0..DIFFICULTY_FEATURES {
             d[j] = a[j] - b[j];
             s += w[j] * d[j];
         }
+        if let Some(mask) = lex_mask {
+            s += sparse(&v, &examples[ia].lex, mask) - sparse(&v, &examples[ib].lex, mask);
+        }
+        let db = zb[ia] - zb[ib];
+        s += wb * db;
         let g = 1.0 / (1.0 + s.exp()); // −∂ log σ(s) / ∂s
-        let lr = cfg.lr * (1.0 - 0.9 * step as f32 / cfg.steps.max(1) as f32);
+        let decay = 1.0 - 0.9 * step as f32 / cfg.steps.max(1) as f32;
+        let lr = cfg.lr * decay;
         for j in 0..DIFFICULTY_FEATURES {
             w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+        }
+        wb += lr * (g * db - cfg.l2 * wb);
+        if let Some(mask) = lex_mask {
+            let lr = cfg.lexical_lr * decay;
+            for (f, sign) in [(&examples[ia].lex, 1.0f32), (&examples[ib].lex, -1.0)] {
+                for &id in &f.ids {
+                    let x = &mut v[(id & mask) as usize];
+                    *x += lr * (sign * g * f.norms[(id >> 30) as usize] - 1e-4 * *x);
+                }
+            }
         }
         if step >= cfg.steps / 2 {
             for j in 0..DIFFICULTY_FEATURES {
                 avg[j] += w[j] as f64;
             }
+            wb_avg += wb as f64;
             n_avg += 1;
         }
     }
     let w: Vec<f64> = avg.iter().map(|x| x / n_avg.max(1) as f64).collect();
+    let wb = wb_avg / n_avg.max(1) as f64;
 
     // Scale: sigmoid(1.7 (s − μ) / σ) ≈ the normal CDF, so the output reads as the prompt's rank
     // among the training prompts (0.5 = a typical one), with rows weighted sqrt(n_g) / n_g per
     // source group so the big MMLU set does not define "typical" alone.
     let scores: Vec<f64> = zs
         .iter()
-        .map(|f| f.iter().zip(&w).map(|(x, w)| *x as f64 * w).sum())
+        .zip(examples)
+        .map(|(f, e)| {
+            let lexical = lex_mask.map_or(0.0, |m| sparse(&v, &e.lex, m) as f64);
+            f.iter().zip(&w).map(|(x, w)| *x as f64 * w).sum::<f64>() + lexical
+        })
+        .zip(&zb)
+        .map(|(s, b)| s + wb * *b as f64)
         .collect();
     let mut group_n: BTreeMap<&str, usize> = BTreeMap::new();
     for e in examples {
@@ -351,13 +513,30 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     let b = -a * mu;
     let mut weights_out = [0f32; DIFFICULTY_FEATURES];
     let mut bias = b;
+    let base_weight = if use_base { a * wb / b_sd } else { 0.0 };
+    bias -= base_weight * b_mean;
     for j in 0..DIFFICULTY_FEATURES {
         weights_out[j] = (a * w[j] / sd[j]) as f32;
         bias -= a * w[j] * mean[j] / sd[j];
     }
+    // The lexical column, scaled by `a` and quantised to i8 (scale from the 99.99th percentile).
+    let column = cfg.lexical_buckets.map(|log2| {
+        let mut mags: Vec<f32> = v.iter().map(|x| x.abs()).collect();
+        mags.sort_by(|p, q| p.total_cmp(q));
+        let q = mags[((mags.len() as f64 * 0.9999) as usize).min(mags.len() - 1)];
+        let scale = if q > 0.0 { q / 127.0 } else { 1.0 };
+        let col = v
+            .iter()
+            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        (log2.clamp(10, 22), col, scale * a as f32)
+    });
     Ok(DenseHead {
         weights: weights_out,
         bias: bias as f32,
+        column,
+        task_offsets: Vec::new(),
+        base_weight: base_weight as f32,
     })
 }
 
@@ -417,19 +596,27 @@ pub fn eta_squared(scores: &[f64], groups: &[&str]) -> f64 {
 
 /// Leave-one-group-out: for each group, a head trained on the other groups scores the group's
 /// rows. Returns (group, per-row probability for that group's rows, in order of appearance).
-pub fn loso(examples: &[Example], cfg: &ComplexityConfig) -> Result<Vec<LosoFold>, String> {
+/// With `means`, each fold's head is centred per task ([`DenseHead::center`]).
+pub fn loso(
+    examples: &[Example],
+    cfg: &ComplexityConfig,
+    means: Option<&[[f32; DIFFICULTY_FEATURES]]>,
+) -> Result<Vec<LosoFold>, String> {
     let groups: std::collections::BTreeSet<&str> =
         examples.iter().map(|e| e.group.as_str()).collect();
     let mut out = Vec::new();
     for g in groups {
         let train: Vec<Example> = examples.iter().filter(|e| e.group != g).cloned().collect();
-        let head = fit(&train, cfg)?;
+        let mut head = fit(&train, cfg)?;
+        if let Some(m) = means {
+            head.center(m);
+        }
         let idx: Vec<usize> = (0..examples.len())
             .filter(|&i| examples[i].group == g)
             .collect();
         let scores = idx
             .iter()
-            .map(|&i| head.probability(&examples[i].feats))
+            .map(|&i| head.probability(&examples[i]))
             .collect();
         out.push((g.to_string(), idx, scores));
     }
@@ -530,6 +717,39 @@ mod tests {
     }
 
     #[test]
+    fn centring_puts_each_tasks_mean_prompt_at_one_half() {
+        let head0 = DenseHead {
+            weights: {
+                let mut w = [0f32; DIFFICULTY_FEATURES];
+                w[1] = 1.0; // log_words
+                w
+            },
+            bias: -2.0,
+            column: None,
+            task_offsets: Vec::new(),
+            base_weight: 0.0,
+        };
+        let short = "one two three";
+        let long = "one two three four five six seven eight nine ten eleven twelve";
+        let means = task_means([(short, 0), (short, 0), (long, 1), ("", 5)], 2);
+        assert_eq!(means.len(), 2);
+        let mut head = head0.clone();
+        head.center(&means);
+        let ex = |t: &str, p: Vec<f32>| {
+            Example::new(t, false, String::new(), String::new()).with_task_probs(p)
+        };
+        // Each task's mean prompt → logit 0 → 0.5.
+        assert!((head.probability(&ex(short, vec![1.0, 0.0])) - 0.5).abs() < 1e-6);
+        assert!((head.probability(&ex(long, vec![0.0, 1.0])) - 0.5).abs() < 1e-6);
+        // The long prompt is hard for task 0 and the short one easy for task 1.
+        assert!(head.probability(&ex(long, vec![1.0, 0.0])) > 0.5);
+        assert!(head.probability(&ex(short, vec![0.0, 1.0])) < 0.5);
+        // Without task probabilities the head is uncentred.
+        let plain = Example::new(short, false, String::new(), String::new());
+        assert_eq!(head.logit(&plain), head0.logit(&plain));
+    }
+
+    #[test]
     fn eta_squared_is_exact() {
         assert_eq!(
             eta_squared(&[1.0, 1.0, 0.0, 0.0], &["a", "a", "b", "b"]),
@@ -567,10 +787,8 @@ mod tests {
             },
         )
         .unwrap();
-        let mut f_long = [0f32; DIFFICULTY_FEATURES];
-        let mut f_short = [0f32; DIFFICULTY_FEATURES];
-        difficulty_features(&"word ".repeat(90), &mut f_long);
-        difficulty_features(&"word ".repeat(6), &mut f_short);
+        let f_long = Example::new(&"word ".repeat(90), true, String::new(), String::new());
+        let f_short = Example::new(&"word ".repeat(6), false, String::new(), String::new());
         assert!(
             head.probability(&f_long) > 0.8,
             "{}",
