@@ -75,82 +75,244 @@ struct Counts {
     quantity_words: usize,
 }
 
+const CONSTRAINTS: u16 = 1;
+const FORMAT_CUES: u16 = 2;
+const MULTI_PART: u16 = 4;
+const REASONING: u16 = 8;
+const CLAUSES: u16 = 16;
+const INSTRUCTIONS: u16 = 32;
+const EASY: u16 = 64;
+const QUANTITY_WORDS: u16 = 128;
+const NEGATIONS: u16 = 256;
+
+/// Cue words (lowercase ASCII, sorted for binary search) and their categories. Two-word cues
+/// ("at least", "make sure", "one word", ...) are handled in [`cue`].
+const CUE_WORDS: [(&[u8], u16); 191] = [
+    (b"add", INSTRUCTIONS),
+    (b"additionally", MULTI_PART),
+    (b"after", CLAUSES),
+    (b"also", MULTI_PART),
+    (b"although", CLAUSES),
+    (b"altogether", QUANTITY_WORDS),
+    (b"always", CONSTRAINTS),
+    (b"analyse", REASONING),
+    (b"analysis", REASONING),
+    (b"analyze", REASONING),
+    (b"architecture", REASONING),
+    (b"aren't", NEGATIONS),
+    (b"assess", REASONING),
+    (b"audience", FORMAT_CUES),
+    (b"average", QUANTITY_WORDS),
+    (b"avoid", CONSTRAINTS),
+    (b"basic", EASY),
+    (b"because", CLAUSES),
+    (b"before", CLAUSES),
+    (b"besides", MULTI_PART),
+    (b"both", MULTI_PART),
+    (b"brief", EASY),
+    (b"briefly", EASY),
+    (b"build", INSTRUCTIONS),
+    (b"bullet", FORMAT_CUES),
+    (b"bullets", FORMAT_CUES),
+    (b"calculate", INSTRUCTIONS),
+    (b"cannot", NEGATIONS),
+    (b"columns", FORMAT_CUES),
+    (b"compare", REASONING),
+    (b"complexity", REASONING),
+    (b"comprehensive", REASONING),
+    (b"compute", INSTRUCTIONS),
+    (b"cons", REASONING),
+    (b"constraint", CONSTRAINTS),
+    (b"constraints", CONSTRAINTS),
+    (b"contrast", REASONING),
+    (b"create", INSTRUCTIONS),
+    (b"critique", REASONING),
+    (b"csv", FORMAT_CUES),
+    (b"debug", REASONING),
+    (b"derive", REASONING),
+    (b"describe", INSTRUCTIONS),
+    (b"design", REASONING),
+    (b"detailed", REASONING),
+    (b"determine", INSTRUCTIONS),
+    (b"develop", INSTRUCTIONS),
+    (b"difference", QUANTITY_WORDS),
+    (b"doesn't", NEGATIONS),
+    (b"don't", CONSTRAINTS),
+    (b"draft", INSTRUCTIONS),
+    (b"each", MULTI_PART),
+    (b"easy", EASY),
+    (b"efficient", REASONING),
+    (b"ensure", CONSTRAINTS),
+    (b"estimate", INSTRUCTIONS),
+    (b"evaluate", REASONING),
+    (b"every", MULTI_PART),
+    (b"exactly", CONSTRAINTS),
+    (b"exceed", CONSTRAINTS),
+    (b"except", NEGATIONS),
+    (b"expected", QUANTITY_WORDS),
+    (b"explain", REASONING),
+    (b"false", NEGATIONS),
+    (b"finally", MULTI_PART),
+    (b"find", INSTRUCTIONS),
+    (b"format", FORMAT_CUES),
+    (b"formatted", FORMAT_CUES),
+    (b"fraction", QUANTITY_WORDS),
+    (b"furthermore", MULTI_PART),
+    (b"generate", INSTRUCTIONS),
+    (b"give", INSTRUCTIONS),
+    (b"given", CLAUSES),
+    (b"half", QUANTITY_WORDS),
+    (b"heading", FORMAT_CUES),
+    (b"headings", FORMAT_CUES),
+    (b"hello", EASY),
+    (b"hey", EASY),
+    (b"hi", EASY),
+    (b"identify", INSTRUCTIONS),
+    (b"if", CLAUSES),
+    (b"implement", INSTRUCTIONS),
+    (b"implications", REASONING),
+    (b"include", INSTRUCTIONS),
+    (b"incorrect", NEGATIONS),
+    (b"isn't", NEGATIONS),
+    (b"json", FORMAT_CUES),
+    (b"just", EASY),
+    (b"justify", REASONING),
+    (b"lastly", MULTI_PART),
+    (b"left", QUANTITY_WORDS),
+    (b"limit", CONSTRAINTS),
+    (b"list", INSTRUCTIONS),
+    (b"make", INSTRUCTIONS),
+    (b"markdown", FORMAT_CUES),
+    (b"max", CONSTRAINTS),
+    (b"maximum", CONSTRAINTS),
+    (b"min", CONSTRAINTS),
+    (b"minimum", CONSTRAINTS),
+    (b"moreover", MULTI_PART),
+    (b"must", CONSTRAINTS),
+    (b"mustn't", CONSTRAINTS),
+    (b"never", CONSTRAINTS),
+    (b"next", MULTI_PART),
+    (b"no", NEGATIONS),
+    (b"none", NEGATIONS),
+    (b"not", NEGATIONS),
+    (b"nuanced", REASONING),
+    (b"only", CONSTRAINTS),
+    (b"optimise", REASONING),
+    (b"optimize", REASONING),
+    (b"outline", FORMAT_CUES | INSTRUCTIONS),
+    (b"paragraph", FORMAT_CUES),
+    (b"paragraphs", FORMAT_CUES),
+    (b"per", QUANTITY_WORDS),
+    (b"percent", QUANTITY_WORDS),
+    (b"plan", INSTRUCTIONS),
+    (b"please", EASY),
+    (b"plus", MULTI_PART),
+    (b"probability", QUANTITY_WORDS),
+    (b"proof", REASONING),
+    (b"propose", INSTRUCTIONS),
+    (b"pros", REASONING),
+    (b"prove", REASONING),
+    (b"provide", INSTRUCTIONS),
+    (b"quick", EASY),
+    (b"quickly", EASY),
+    (b"rate", QUANTITY_WORDS),
+    (b"ratio", QUANTITY_WORDS),
+    (b"reasoning", REASONING),
+    (b"refactor", REASONING),
+    (b"remainder", QUANTITY_WORDS),
+    (b"remaining", QUANTITY_WORDS),
+    (b"required", CONSTRAINTS),
+    (b"requirement", CONSTRAINTS),
+    (b"requirements", CONSTRAINTS),
+    (b"rewrite", INSTRUCTIONS),
+    (b"scalable", REASONING),
+    (b"second", MULTI_PART),
+    (b"section", FORMAT_CUES),
+    (b"sections", FORMAT_CUES),
+    (b"sentences", FORMAT_CUES),
+    (b"short", EASY),
+    (b"should", CONSTRAINTS),
+    (b"show", INSTRUCTIONS),
+    (b"simple", EASY),
+    (b"simply", EASY),
+    (b"since", CLAUSES),
+    (b"so", CLAUSES),
+    (b"solve", INSTRUCTIONS),
+    (b"strategy", REASONING),
+    (b"strictly", CONSTRAINTS),
+    (b"style", FORMAT_CUES),
+    (b"suggest", INSTRUCTIONS),
+    (b"sum", QUANTITY_WORDS),
+    (b"summarise", INSTRUCTIONS),
+    (b"summarize", INSTRUCTIONS),
+    (b"table", FORMAT_CUES),
+    (b"thank", EASY),
+    (b"thanks", EASY),
+    (b"that", CLAUSES),
+    (b"then", MULTI_PART),
+    (b"theorem", REASONING),
+    (b"third", MULTI_PART),
+    (b"thorough", REASONING),
+    (b"though", CLAUSES),
+    (b"times", QUANTITY_WORDS),
+    (b"tone", FORMAT_CUES),
+    (b"total", QUANTITY_WORDS),
+    (b"trade", REASONING),
+    (b"tradeoff", REASONING),
+    (b"tradeoffs", REASONING),
+    (b"translate", INSTRUCTIONS),
+    (b"twice", QUANTITY_WORDS),
+    (b"under", CONSTRAINTS),
+    (b"unless", CLAUSES),
+    (b"until", CLAUSES),
+    (b"use", INSTRUCTIONS),
+    (b"when", CLAUSES),
+    (b"where", CLAUSES),
+    (b"whereas", CLAUSES),
+    (b"whether", CLAUSES),
+    (b"which", CLAUSES),
+    (b"while", CLAUSES),
+    (b"why", REASONING),
+    (b"within", CONSTRAINTS),
+    (b"without", CONSTRAINTS),
+    (b"words", FORMAT_CUES),
+    (b"write", INSTRUCTIONS),
+    (b"xml", FORMAT_CUES),
+    (b"yaml", FORMAT_CUES),
+];
+
 /// Classifies one lowercased word (and the word before it, for two-word cues).
 fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: bool) {
     if capital && !first_in_sentence && w.len() > 1 {
         c.names += 1;
     }
+    let mut mask = CUE_WORDS
+        .binary_search_by(|(k, _)| (*k).cmp(w))
+        .map_or(0, |i| CUE_WORDS[i].1);
     match w {
-        b"must" | b"should" | b"exactly" | b"only" | b"without" | b"never" | b"always"
-        | b"ensure" | b"limit" | b"maximum" | b"minimum" | b"max" | b"min" | b"strictly"
-        | b"required" | b"requirements" | b"requirement" | b"constraint" | b"constraints"
-        | b"avoid" | b"mustn't" | b"don't" | b"within" | b"under" | b"exceed" => c.constraints += 1,
-        b"least" | b"most" if prev == b"at" => c.constraints += 1,
-        b"sure" if prev == b"make" => c.constraints += 1,
-        b"than" if prev == b"more" || prev == b"less" || prev == b"fewer" => c.constraints += 1,
+        b"least" if prev == b"at" => mask |= CONSTRAINTS,
+        b"least" => mask |= NEGATIONS, // "which is least likely"
+        b"most" if prev == b"at" => mask |= CONSTRAINTS,
+        b"sure" if prev == b"make" => mask |= CONSTRAINTS,
+        b"than" if prev == b"more" || prev == b"less" || prev == b"fewer" => mask |= CONSTRAINTS,
+        b"well" if prev == b"as" => mask |= MULTI_PART,
+        b"word" | b"sentence" if prev == b"one" || prev == b"single" => mask |= EASY,
+        b"no" if prev == b"or" => mask |= EASY,
         _ => {}
     }
-    match w {
-        b"json" | b"table" | b"csv" | b"markdown" | b"bullet" | b"bullets" | b"format"
-        | b"formatted" | b"words" | b"paragraph" | b"paragraphs" | b"sentences" | b"heading"
-        | b"headings" | b"sections" | b"section" | b"outline" | b"yaml" | b"xml" | b"columns"
-        | b"tone" | b"style" | b"audience" => c.format_cues += 1,
-        _ => {}
+    if mask == 0 {
+        return;
     }
-    match w {
-        b"also" | b"then" | b"additionally" | b"furthermore" | b"finally" | b"next" | b"second"
-        | b"third" | b"lastly" | b"both" | b"each" | b"every" | b"moreover" | b"besides"
-        | b"plus" => c.multi_part += 1,
-        b"well" if prev == b"as" => c.multi_part += 1,
-        _ => {}
-    }
-    match w {
-        b"why" | b"explain" | b"prove" | b"derive" | b"compare" | b"contrast" | b"analyze"
-        | b"analyse" | b"analysis" | b"evaluate" | b"justify" | b"reasoning" | b"implications"
-        | b"tradeoffs" | b"tradeoff" | b"trade" | b"optimize" | b"optimise" | b"design"
-        | b"architecture" | b"critique" | b"assess" | b"pros" | b"cons" | b"strategy"
-        | b"efficient" | b"complexity" | b"proof" | b"theorem" | b"debug" | b"refactor"
-        | b"scalable" | b"detailed" | b"thorough" | b"comprehensive" | b"nuanced" => {
-            c.reasoning += 1
-        }
-        _ => {}
-    }
-    match w {
-        b"if" | b"because" | b"which" | b"that" | b"while" | b"although" | b"unless"
-        | b"whereas" | b"when" | b"whether" | b"given" | b"since" | b"though" | b"where"
-        | b"so" | b"until" | b"after" | b"before" => c.clauses += 1,
-        _ => {}
-    }
-    match w {
-        b"write" | b"create" | b"list" | b"give" | b"describe" | b"summarize" | b"summarise"
-        | b"translate" | b"generate" | b"implement" | b"calculate" | b"find" | b"compute"
-        | b"provide" | b"make" | b"suggest" | b"build" | b"develop" | b"plan" | b"identify"
-        | b"include" | b"determine" | b"solve" | b"rewrite" | b"add" | b"use" | b"show"
-        | b"outline" | b"draft" | b"propose" | b"estimate" => c.instructions += 1,
-        _ => {}
-    }
-    match w {
-        b"briefly" | b"brief" | b"simple" | b"simply" | b"short" | b"quick" | b"quickly"
-        | b"just" | b"hi" | b"hello" | b"hey" | b"thanks" | b"thank" | b"please" | b"easy"
-        | b"basic" => c.easy += 1,
-        b"word" | b"sentence" if prev == b"one" || prev == b"single" => c.easy += 1,
-        b"no" if prev == b"or" => c.easy += 1,
-        _ => {}
-    }
-    match w {
-        b"twice" | b"half" | b"percent" | b"per" | b"total" | b"average" | b"ratio"
-        | b"remaining" | b"remainder" | b"times" | b"rate" | b"difference" | b"sum"
-        | b"fraction" | b"probability" | b"expected" | b"altogether" | b"left" => {
-            c.quantity_words += 1
-        }
-        _ => {}
-    }
-    match w {
-        b"least" if prev != b"at" => c.negations += 1, // "which is least likely"
-        b"not" | b"except" | b"false" | b"incorrect" | b"cannot" | b"isn't" | b"aren't"
-        | b"doesn't" | b"no" | b"none" => c.negations += 1,
-        _ => {}
-    }
+    let bit = |b: u16| (mask & b != 0) as usize;
+    c.constraints += bit(CONSTRAINTS);
+    c.format_cues += bit(FORMAT_CUES);
+    c.multi_part += bit(MULTI_PART);
+    c.reasoning += bit(REASONING);
+    c.clauses += bit(CLAUSES);
+    c.instructions += bit(INSTRUCTIONS);
+    c.easy += bit(EASY);
+    c.quantity_words += bit(QUANTITY_WORDS);
+    c.negations += bit(NEGATIONS);
 }
 
 /// Computes the [`DIFFICULTY_FEATURES`] features of `text` into `out` (in [`NAMES`] order).
@@ -419,6 +581,14 @@ mod tests {
         let passage = format!("Summarize:\n{}", "word ".repeat(40));
         assert_eq!(get(&passage, "passage"), 1.0);
         assert_eq!(get("short text", "passage"), 0.0);
+    }
+
+    #[test]
+    fn the_cue_table_is_sorted_and_lowercase() {
+        assert!(CUE_WORDS.windows(2).all(|p| p[0].0 < p[1].0));
+        assert!(CUE_WORDS
+            .iter()
+            .all(|(w, m)| *m != 0 && w.iter().all(|b| b.is_ascii_lowercase() || *b == b'\'')));
     }
 
     #[test]
