@@ -281,14 +281,44 @@ const CUE_WORDS: [(&[u8], u16); 191] = [
     (b"yaml", FORMAT_CUES),
 ];
 
+/// A word of up to 16 bytes as one big-endian integer (zero-padded): integer order equals the
+/// byte order of the words, so [`CUE_KEYS`] keeps [`CUE_WORDS`]' order.
+const fn pack(w: &[u8]) -> u128 {
+    let mut x = 0u128;
+    let mut i = 0;
+    while i < 16 {
+        x <<= 8;
+        if i < w.len() {
+            x |= w[i] as u128;
+        }
+        i += 1;
+    }
+    x
+}
+
+/// [`CUE_WORDS`] packed, for integer binary search (slice compares cost a call each).
+const CUE_KEYS: [u128; CUE_WORDS.len()] = {
+    let mut k = [0u128; CUE_WORDS.len()];
+    let mut i = 0;
+    while i < k.len() {
+        k[i] = pack(CUE_WORDS[i].0);
+        i += 1;
+    }
+    k
+};
+
 /// Classifies one lowercased word (and the word before it, for two-word cues).
 fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: bool) {
     if capital && !first_in_sentence && w.len() > 1 {
         c.names += 1;
     }
-    let mut mask = CUE_WORDS
-        .binary_search_by(|(k, _)| (*k).cmp(w))
-        .map_or(0, |i| CUE_WORDS[i].1);
+    let mut mask = if w.len() <= 16 {
+        CUE_KEYS
+            .binary_search(&pack(w))
+            .map_or(0, |i| CUE_WORDS[i].1)
+    } else {
+        0
+    };
     match w {
         b"least" if prev == b"at" => mask |= CONSTRAINTS,
         b"least" => mask |= NEGATIONS, // "which is least likely"
@@ -586,6 +616,8 @@ mod tests {
     #[test]
     fn the_cue_table_is_sorted_and_lowercase() {
         assert!(CUE_WORDS.windows(2).all(|p| p[0].0 < p[1].0));
+        assert!(CUE_KEYS.windows(2).all(|p| p[0] < p[1]));
+        assert!(CUE_WORDS.iter().all(|(w, _)| w.len() <= 16));
         assert!(CUE_WORDS
             .iter()
             .all(|(w, m)| *m != 0 && w.iter().all(|b| b.is_ascii_lowercase() || *b == b'\'')));
