@@ -231,7 +231,7 @@ type Stratum = (Vec<usize>, Vec<usize>);
 /// One leave-one-source-out fold: (group, its row indices, their scores).
 pub type LosoFold = (String, Vec<usize>, Vec<f64>);
 
-/// Settings of [`fit`]. The default is what the shipped head uses.
+/// Settings of [`fit`]. The default is what `routeplay eval --complexity` trains.
 #[derive(Debug, Clone)]
 pub struct ComplexityConfig {
     /// SGD steps (one (hard, easy) pair each).
@@ -813,30 +813,88 @@ mod tests {
     }
 }
 
-/// The shipped model's complexity on real prompts.
+/// The difficulty head on real prompts, attached to the shipped task model.
 #[cfg(test)]
 mod shipped_tests {
+    use super::{fit, ComplexityConfig, Example};
+    use crate::classifier::model::FORMAT_VERSION;
     use crate::classifier::Model;
 
     fn shipped() -> Model {
         Model::from_bytes(crate::shipped::CLASSIFIER).expect("the shipped model loads")
     }
 
+    /// The shipped file is still format 1: its complexity is the earlier hashed column (the
+    /// difficulty head was measured and not shipped, see docs/model-card.md).
     #[test]
-    fn shipped_model_has_a_difficulty_head() {
+    fn shipped_model_keeps_the_hashed_complexity_column_and_has_no_difficulty_head() {
+        let bytes = crate::shipped::CLASSIFIER;
+        assert_eq!(&bytes[4..6], &FORMAT_VERSION.to_le_bytes());
         let m = shipped();
         assert!(m.has_complexity());
-        let w = m
-            .difficulty_weights()
-            .expect("format 2 with a difficulty head");
-        assert!(w.iter().any(|x| *x != 0.0));
+        assert!(m.difficulty_weights().is_none());
+        let (column, scale) = m.complexity_column();
+        assert!(scale > 0.0 && column.iter().any(|w| *w != 0), "{scale}");
     }
 
-    /// Within one task (both prompts are classified as code), a long multi-part request with
-    /// constraints scores higher than a one-line one; the same for writing.
+    /// Constructed training rows: in each stratum (code, writing, planning), hard rows are long,
+    /// multi-part requests with constraints and a list, easy rows one line.
+    fn constructed() -> Vec<Example> {
+        let topics = [
+            "a cache",
+            "a parser",
+            "a queue",
+            "a scheduler",
+            "a logger",
+            "an invoice",
+            "a garden",
+            "a harbour",
+            "a wedding",
+            "a train journey",
+            "a bakery",
+            "a museum",
+        ];
+        let mut rows = Vec::new();
+        for (stratum, verb) in [
+            ("code", "Implement"),
+            ("writing", "Write"),
+            ("plan", "Plan"),
+        ] {
+            for (i, t) in topics.iter().enumerate() {
+                let easy = format!("{verb} {t}.");
+                let hard = format!(
+                    "{verb} {t} for a team of {n} people. Requirements:\n\
+                     1. It must handle at least {m} cases and no more than {k} steps.\n\
+                     2. Include a summary table and keep each part under 200 words.\n\
+                     3. Do not use any outside material.\n\
+                     Then explain the trade-offs you made, and finally list the risks for each part.",
+                    n = i + 3,
+                    m = i + 2,
+                    k = 4 * i + 10,
+                );
+                rows.push(Example::new(&easy, false, stratum.into(), stratum.into()));
+                rows.push(Example::new(&hard, true, stratum.into(), stratum.into()));
+            }
+        }
+        rows
+    }
+
+    /// A head trained on [`constructed`] rows and attached to the shipped model with
+    /// [`Model::with_difficulty_head`]: the task scores are unchanged, and within one task
+    /// (both prompts are classified as code; the same for writing) a long multi-part request
+    /// with constraints scores > 0.2 above a one-line one.
     #[test]
-    fn within_a_task_a_long_constrained_multi_part_prompt_scores_higher() {
-        let m = shipped();
+    fn a_head_trained_on_constructed_rows_ranks_a_long_constrained_multi_part_prompt_higher_within_a_task(
+    ) {
+        let base = shipped();
+        let cfg = ComplexityConfig {
+            steps: 20_000,
+            ..Default::default()
+        };
+        let head = fit(&constructed(), &cfg).unwrap();
+        let m = base
+            .with_difficulty_head(head.weights, head.bias, None, &[])
+            .unwrap();
         let pairs = [
             (
                 "Write a Python function that reverses a string.",
@@ -868,6 +926,8 @@ mod shipped_tests {
         ];
         for (easy, hard) in pairs {
             let (pe, ph) = (m.predict(easy), m.predict(hard));
+            assert_eq!(pe.scores, base.predict(easy).scores, "{easy:?}");
+            assert_eq!(ph.scores, base.predict(hard).scores, "{hard:?}");
             assert_eq!(pe.label, ph.label, "same task: {easy:?} vs {hard:?}");
             assert!(
                 ph.complexity > pe.complexity + 0.2,
