@@ -4,10 +4,10 @@
 //! policies, decisions) is a `Memo` calling the core. Effects only sync with the outside world:
 //! fetching assets, `localStorage`, the URL fragment.
 
+use crate::state::audit::AuditInputs;
 use crate::state::conversation::{
     read_prompt_box, route_conversation, ConversationRoutes, PromptInput,
 };
-use crate::state::audit::AuditInputs;
 use crate::state::{share::BatchSource, Notice, PolicyDoc, ShareState, View, Workspace};
 use leptos::prelude::*;
 use routeplay_core::catalog::Catalog;

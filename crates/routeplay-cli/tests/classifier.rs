@@ -343,3 +343,90 @@ fn eval_loso_trains_without_each_source_and_its_calibration_feeds_train() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("positive \"temperature\""));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `eval --complexity` on constructed outcome rows where the weak model fails exactly on the
+/// long, multi-part, constrained prompts: the table has every source, the head finds the signal
+/// within task and out of source, and the model it writes keeps the task scores.
+#[test]
+fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head() {
+    let dir = std::env::temp_dir().join(format!("rp-complexity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("outcomes.jsonl");
+    let mut rows = String::new();
+    for src in ["alpha", "beta", "gamma"] {
+        for i in 0..150 {
+            let hard = i % 2 == 0;
+            let text = if hard {
+                format!(
+                    "Plan item {i} for {src}. Requirements:\n- It must cover at least three phases.\n\
+                     - Include a table and a budget.\n- Then explain the trade-offs, and finally \
+                     list the risks for each phase.\nFormat it as markdown with headings."
+                )
+            } else {
+                format!("what is item {i} of {src}?")
+            };
+            let v = serde_json::json!({
+                "text": text, "label": "qa", "source": src,
+                "outcomes": {"gpt-4-1106-preview": true, "mixtral-8x7b-instruct-v0.1": !hard}
+            });
+            rows.push_str(&v.to_string());
+            rows.push('\n');
+        }
+    }
+    std::fs::write(&data, rows).unwrap();
+    let model = dir.join("model.bin");
+    let out = routeplay()
+        .args(["eval", "--complexity"])
+        .arg(&data)
+        .arg("--complexity-out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for group in ["alpha", "beta", "gamma", "all"] {
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(group))
+            .unwrap_or_else(|| panic!("no row for {group}:\n{text}"));
+        // The LOSO column (last "AUC / within") is near perfect: the signal carries over.
+        let loso: f64 = row
+            .split_whitespace()
+            .rev()
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(loso > 0.95, "{row}");
+    }
+    assert!(text.contains("took "), "{text}");
+    let last = text.lines().last().unwrap();
+    let field = |k: &str| -> f64 {
+        last.split_whitespace()
+            .find_map(|f| f.strip_prefix(k))
+            .unwrap_or_else(|| panic!("{k} in {last}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(field("within_task_auc=") > 0.95, "{last}");
+    assert!(field("loso_within_task_auc=") > 0.95, "{last}");
+    // The written model: same task scores as the shipped one, the new complexity.
+    let prompt = "Write a plan. It must have at least three phases, then list the risks for each.";
+    let run = |args: &[&str]| {
+        let out = run_stdin(args, prompt.as_bytes());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        lines(&out).remove(0)
+    };
+    let model = model.to_string_lossy().to_string();
+    let (shipped, written) = (run(&["classify"]), run(&["classify", "--model", &model]));
+    assert_eq!(shipped["scores"], written["scores"]);
+    assert!(written["complexity"].as_f64().unwrap() > 0.5, "{written}");
+}

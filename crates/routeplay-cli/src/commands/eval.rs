@@ -16,6 +16,10 @@
 //! before and after, and the time taken. `--calibration-out FILE` writes the temperature as
 //! JSON for `routeplay train --calibration FILE`. The last line is
 //! `loso_mean_f1=0.xxxx pooled_f1=0.xxxx groups=N`.
+//!
+//! `routeplay eval --complexity OUTCOMES... [--baseline-model OLD] [--task-set FILE]
+//! [--complexity-out MODEL]`: complexity AUC against real model failures, per source, within
+//! task and leave-one-source-out; see [`super::complexity`].
 
 use super::classify::load_model;
 use super::train::{read_rows, RecipeArgs};
@@ -63,6 +67,32 @@ pub struct Args {
     /// Model file to use instead of the shipped model.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Complexity against per-model outcomes (FILES: rows with "outcomes"); see
+    /// `commands/complexity.rs`.
+    #[arg(long)]
+    complexity: bool,
+    /// With `--complexity`: a second model to compare (e.g. the previous shipped model).
+    #[arg(long)]
+    baseline_model: Option<PathBuf>,
+    /// With `--complexity`: labelled prompts on which to measure how much complexity restates
+    /// the task label (η²).
+    #[arg(long)]
+    task_set: Option<PathBuf>,
+    /// With `--complexity`: write the model with its complexity head replaced by the
+    /// difficulty head trained on the outcome rows (task outputs unchanged).
+    #[arg(long)]
+    complexity_out: Option<PathBuf>,
+    /// With `--complexity`: train a lexical column (hashed words) with the difficulty head.
+    #[arg(long)]
+    complexity_lexical: bool,
+    /// With `--complexity`: labelled training rows (files or directories); their per-task mean
+    /// difficulty features centre the head, so complexity is relative to the prompt's task.
+    #[arg(long, num_args = 1..)]
+    task_means: Vec<PathBuf>,
+    /// With `--complexity`: keep the model's hashed complexity column as one more input of
+    /// the head (its weight is fitted with the difficulty features).
+    #[arg(long)]
+    keep_column: bool,
     /// Also print up to this many misclassified prompts (to standard error).
     #[arg(long, default_value_t = 0)]
     show_errors: usize,
@@ -72,6 +102,22 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     if args.loso {
         return run_loso(args);
+    }
+    if args.complexity {
+        let baseline = match &args.baseline_model {
+            Some(p) => Some((p.display().to_string(), load_model(Some(p))?)),
+            None => None,
+        };
+        return super::complexity::run(super::complexity::Opts {
+            files: &args.files,
+            model: load_model(args.model.as_deref())?,
+            baseline,
+            task_set: args.task_set.as_deref(),
+            out: args.complexity_out.as_deref(),
+            lexical: args.complexity_lexical,
+            task_means: &args.task_means,
+            keep_column: args.keep_column,
+        });
     }
     let [file] = args.files.as_slice() else {
         return Err("eval takes one file (or --loso with several)".into());

@@ -4,6 +4,7 @@ pub mod annotate;
 pub mod audit;
 pub mod check;
 pub mod classify;
+pub mod complexity;
 pub mod diff;
 pub mod eval;
 pub mod export;

@@ -20,12 +20,15 @@
 //! [`train`](mod@train) (deterministic SGD), [`clean`] (label rules for the shared datasets),
 //! [`augment`] (instruction/passage recombination), [`metrics`] (F1, confusion, AUC),
 //! [`loso`] (leave-one-source-out evaluation), [`calibrate`] (temperature scaling, ECE),
-//! [`labelled`] (an uploaded set of your own labels) and [`stepwise`] (training on it in small
-//! steps, as the page does).
+//! [`difficulty`] (dense difficulty features), [`complexity`] (the failure target, the
+//! difficulty head, within-task AUC), [`labelled`] (an uploaded set of your own labels) and
+//! [`stepwise`] (training on it in small steps, as the page does).
 
 pub mod augment;
 pub mod calibrate;
 pub mod clean;
+pub mod complexity;
+pub mod difficulty;
 pub mod features;
 pub mod labelled;
 pub mod loso;

@@ -15,10 +15,19 @@
 //! | (L+1) × 8 | per output (labels, then complexity): f32 scale, f32 bias |
 //! | 3 × 4 | f32 weight of each feature group |
 //! | B × (L+1) | i8 weights, bucket-major |
+//! | *format 2 only:* 2 + 2 + D × 4 + 1 + K × 4 | difficulty head: feature version ([`DIFFICULTY_VERSION`]), `D` ([`DIFFICULTY_FEATURES`]), f32 weight per feature; `K` (0 or `L`), f32 task offset per label |
 //! | 4 | FNV-1a 32-bit checksum of everything before it |
+//!
+//! Format 2 adds the difficulty head (see [`super::complexity`]): the complexity logit is the
+//! complexity column as in format 1 plus the dot product of these weights with
+//! [`super::difficulty::difficulty_features`], minus Σ_k p_k × offset_k over the task
+//! probabilities (complexity relative to the prompt's task). Files without it are written as
+//! format 1.
 //!
 //! Loading checks every length and the checksum and returns a [`ModelError`]; it never panics.
 
+use super::difficulty::difficulty_features;
+pub use super::difficulty::{DIFFICULTY_FEATURES, DIFFICULTY_VERSION};
 pub use super::features::FEATURE_VERSION;
 use super::features::{for_each_feature, GROUPS};
 use crate::signals::TaskPrediction;
@@ -27,8 +36,11 @@ use std::fmt;
 
 /// File magic.
 pub const MAGIC: &[u8; 4] = b"RPTC";
-/// Current file format version.
+/// File format version of models without a difficulty head.
 pub const FORMAT_VERSION: u16 = 1;
+/// File format version of models with a difficulty head (complexity from
+/// [`super::difficulty`] features).
+pub const FORMAT_VERSION_DIFFICULTY: u16 = 2;
 /// Most labels a model can have.
 pub const MAX_LABELS: usize = 63;
 /// Largest magnitude of a scale, bias or group weight. Trained models stay far below it
@@ -67,7 +79,7 @@ impl fmt::Display for ModelError {
             }
             ModelError::UnsupportedVersion(v) => write!(
                 f,
-                "model format version {v} is not supported (this build reads {FORMAT_VERSION})"
+                "model format version {v} is not supported (this build reads {FORMAT_VERSION} and {FORMAT_VERSION_DIFFICULTY})"
             ),
             ModelError::UnsupportedFeatures(v) => write!(
                 f,
@@ -102,6 +114,11 @@ pub struct Model {
     weights: Vec<i8>,
     /// The same weights in 16-wide rows, for models with at most 15 labels (derived on load).
     padded16: Option<Vec<[i8; 16]>>,
+    /// Weights of the difficulty features in the complexity logit (format 2).
+    difficulty: Option<[f32; DIFFICULTY_FEATURES]>,
+    /// Per label, subtracted from the complexity logit in proportion to the label's
+    /// probability (format 2; empty = none): complexity relative to the prompt's task.
+    task_offsets: Vec<f32>,
 }
 
 fn fnv1a(bytes: &[u8]) -> u32 {
@@ -165,6 +182,8 @@ impl Model {
             group_weights,
             weights,
             padded16: None,
+            difficulty: None,
+            task_offsets: Vec::new(),
         };
         m.validate()?;
         let outputs = m.labels.len() + 1;
@@ -234,7 +253,7 @@ impl Model {
         }
         let mut r = Reader { b: bytes, pos: 4 };
         let version = r.u16()?;
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != FORMAT_VERSION_DIFFICULTY {
             return Err(ModelError::UnsupportedVersion(version));
         }
         let fv = r.u16()?;
@@ -273,6 +292,32 @@ impl Model {
         }
         let n_weights = (1usize << log2_buckets) * outputs;
         let w = r.take(n_weights)?;
+        let difficulty = if version == FORMAT_VERSION_DIFFICULTY {
+            let dv = r.u16()?;
+            let d = r.u16()? as usize;
+            if dv != DIFFICULTY_VERSION || d != DIFFICULTY_FEATURES {
+                return Err(ModelError::Invalid(format!(
+                    "difficulty features version {dv} ({d} features); this build computes version {DIFFICULTY_VERSION} ({DIFFICULTY_FEATURES} features)"
+                )));
+            }
+            let mut dw = [0f32; DIFFICULTY_FEATURES];
+            for x in &mut dw {
+                *x = r.f32()?;
+            }
+            let k = r.u8()? as usize;
+            if k != 0 && k != n_labels {
+                return Err(ModelError::Invalid(format!(
+                    "{k} task offsets for {n_labels} labels"
+                )));
+            }
+            let mut offsets = Vec::with_capacity(k);
+            for _ in 0..k {
+                offsets.push(r.f32()?);
+            }
+            Some((dw, offsets))
+        } else {
+            None
+        };
         let body_end = r.pos;
         let sum = r.take(4)?;
         if r.pos != bytes.len() {
@@ -286,7 +331,7 @@ impl Model {
             return Err(ModelError::Checksum);
         }
         let weights = w.iter().map(|&b| b as i8).collect();
-        Model::from_parts(
+        let m = Model::from_parts(
             labels,
             log2_buckets,
             flags & 1 == 1,
@@ -294,14 +339,123 @@ impl Model {
             biases,
             group_weights,
             weights,
-        )
+        )?;
+        match difficulty {
+            Some((dw, offsets)) => m.set_difficulty(dw, offsets),
+            None => Ok(m),
+        }
+    }
+
+    fn set_difficulty(
+        mut self,
+        dw: [f32; DIFFICULTY_FEATURES],
+        offsets: Vec<f32>,
+    ) -> Result<Model, ModelError> {
+        if !offsets.is_empty() && offsets.len() != self.labels.len() {
+            return Err(ModelError::Invalid(format!(
+                "{} task offsets for {} labels",
+                offsets.len(),
+                self.labels.len()
+            )));
+        }
+        if !dw
+            .iter()
+            .chain(&offsets)
+            .all(|x| x.is_finite() && x.abs() <= MAX_PARAMETER)
+        {
+            return Err(ModelError::Invalid(format!(
+                "a difficulty weight is not a number within ±{MAX_PARAMETER}"
+            )));
+        }
+        self.difficulty = Some(dw);
+        self.task_offsets = offsets;
+        Ok(self)
+    }
+
+    /// This model with its complexity head replaced by a difficulty head: the complexity
+    /// logit becomes `bias + weights · difficulty_features(text)`, plus `scale ×` the hashed
+    /// complexity column when `column` gives one (one i8 per bucket; otherwise the column is
+    /// zeroed), minus Σ_k p_k × `task_offsets[k]` (empty = none; else one per label). The
+    /// task outputs are untouched, so task predictions stay identical.
+    pub fn with_difficulty_head(
+        &self,
+        weights: [f32; DIFFICULTY_FEATURES],
+        bias: f32,
+        column: Option<(&[i8], f32)>,
+        task_offsets: &[f32],
+    ) -> Result<Model, ModelError> {
+        let l = self.labels.len();
+        let outputs = l + 1;
+        if let Some((col, _)) = column {
+            if col.len() != self.buckets() {
+                return Err(ModelError::Invalid(format!(
+                    "complexity column has {} buckets, the model {}",
+                    col.len(),
+                    self.buckets()
+                )));
+            }
+        }
+        let mut weights_i8 = self.weights.clone();
+        for (b, row) in weights_i8.chunks_exact_mut(outputs).enumerate() {
+            row[l] = column.map_or(0, |(c, _)| c[b]);
+        }
+        let mut scales = self.scales.clone();
+        let mut biases = self.biases.clone();
+        scales[l] = column.map_or(1.0, |(_, s)| s);
+        biases[l] = bias;
+        Model::from_parts(
+            self.labels.clone(),
+            self.log2_buckets,
+            true,
+            scales,
+            biases,
+            self.group_weights,
+            weights_i8,
+        )?
+        .set_difficulty(weights, task_offsets.to_vec())
+    }
+
+    /// The hashed complexity column's contribution to the complexity logit (scale × the
+    /// normalised sum of its weights over `text`'s features; no bias, no difficulty head).
+    pub fn complexity_column_logit(&self, text: &str) -> f32 {
+        let l = self.labels.len();
+        let outputs = l + 1;
+        let mask = (1u32 << self.log2_buckets) - 1;
+        let mut acc = [0i32; GROUPS];
+        let mut counts = [0u32; GROUPS];
+        for_each_feature(text, |g, h| {
+            let gi = g as usize;
+            counts[gi] += 1;
+            acc[gi] += self.weights[(h & mask) as usize * outputs + l] as i32;
+        });
+        let s: f32 = (0..GROUPS)
+            .map(|g| acc[g] as f32 * self.group_weights[g] / (counts[g].max(1) as f32).sqrt())
+            .sum();
+        self.scales[l] * s
+    }
+
+    /// This model's hashed complexity column (one i8 per bucket) and its scale.
+    pub fn complexity_column(&self) -> (Vec<i8>, f32) {
+        let l = self.labels.len();
+        let col = self.weights.chunks_exact(l + 1).map(|row| row[l]).collect();
+        (col, self.scales[l])
+    }
+
+    /// The difficulty head's weights (format 2 models), in [`super::difficulty::NAMES`] order.
+    pub fn difficulty_weights(&self) -> Option<&[f32; DIFFICULTY_FEATURES]> {
+        self.difficulty.as_ref()
     }
 
     /// Serialises the model in the file format above.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.weights.len() + 256);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let version = if self.difficulty.is_some() {
+            FORMAT_VERSION_DIFFICULTY
+        } else {
+            FORMAT_VERSION
+        };
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
         out.push(self.log2_buckets);
         out.push(self.labels.len() as u8);
@@ -318,6 +472,17 @@ impl Model {
             out.extend_from_slice(&g.to_le_bytes());
         }
         out.extend(self.weights.iter().map(|&w| w as u8));
+        if let Some(dw) = &self.difficulty {
+            out.extend_from_slice(&DIFFICULTY_VERSION.to_le_bytes());
+            out.extend_from_slice(&(DIFFICULTY_FEATURES as u16).to_le_bytes());
+            for x in dw {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+            out.push(self.task_offsets.len() as u8);
+            for x in &self.task_offsets {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
         let sum = fnv1a(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
@@ -430,7 +595,18 @@ impl Model {
             *p /= sum;
         }
         if self.has_complexity {
-            let z = logit(l);
+            let mut z = logit(l);
+            if let Some(dw) = &self.difficulty {
+                let mut f = [0f32; DIFFICULTY_FEATURES];
+                difficulty_features(text, &mut f);
+                z += dw.iter().zip(&f).map(|(w, x)| w * x).sum::<f32>();
+                z -= self
+                    .task_offsets
+                    .iter()
+                    .zip(probs.iter())
+                    .map(|(c, p)| c * p)
+                    .sum::<f32>();
+            }
             1.0 / (1.0 + (-z).exp())
         } else {
             0.5
@@ -519,6 +695,35 @@ mod tests {
         assert!((total - 1.0).abs() < 1e-3);
         assert!((0.0..=1.0).contains(&p.complexity));
         assert_eq!(back.labels(), &["a".to_string(), "b".to_string()]);
+    }
+
+    /// A difficulty head changes only the complexity: task scores stay identical, the file
+    /// round-trips as format 2, and a bad offset count or weight is refused.
+    #[test]
+    fn difficulty_head_round_trips_and_leaves_the_task_alone() {
+        let m = tiny();
+        let mut w = [0f32; DIFFICULTY_FEATURES];
+        w[1] = 0.8; // log_words
+        let d = m.with_difficulty_head(w, -2.0, None, &[0.5, -0.5]).unwrap();
+        let bytes = d.to_bytes();
+        assert_eq!(&bytes[4..6], &FORMAT_VERSION_DIFFICULTY.to_le_bytes());
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back, d);
+        for t in [
+            "hello there",
+            "a much longer prompt with many more words in it than that",
+        ] {
+            assert_eq!(back.predict(t).scores, m.predict(t).scores, "{t}");
+        }
+        assert!(
+            back.predict("a b c d e f g h i j k l m n").complexity > back.predict("a").complexity
+        );
+        assert!(m.with_difficulty_head(w, 0.0, None, &[1.0]).is_err());
+        w[0] = f32::NAN;
+        assert!(m.with_difficulty_head(w, 0.0, None, &[]).is_err());
+        for cut in 0..bytes.len() {
+            assert!(Model::from_bytes(&bytes[..cut]).is_err());
+        }
     }
 
     #[test]

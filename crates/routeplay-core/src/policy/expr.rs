@@ -93,7 +93,7 @@ pub struct Variable {
 pub const VARIABLES: [Variable; 25] = [
     Variable { name: "task", type_name: "string", doc: "the most probable task type; \"unknown\" while no classifier is loaded" },
     Variable { name: "scores", type_name: "map(string, double)", doc: "probability per task type (scores.code, scores.planning, ...); all 0 without a classifier" },
-    Variable { name: "complexity", type_name: "double", doc: "0..1, how likely the prompt needs a strong model; without a classifier a size/code heuristic (see heuristic_complexity)" },
+    Variable { name: "complexity", type_name: "double", doc: "0..1 from the classifier's complexity head, trained on an earlier target (not every model right; a low AlpacaEval win rate); a weak signal that mostly knows which subjects (math, code) are hard, not how hard a prompt is (see docs/model-card.md, Complexity; a form-based difficulty head was measured and not shipped); without a classifier a size/code heuristic (see heuristic_complexity)" },
     Variable { name: "tokens", type_name: "int", doc: "estimated input tokens" },
     Variable { name: "chars", type_name: "int", doc: "characters in the prompt" },
     Variable { name: "words", type_name: "int", doc: "whitespace-separated words" },
