@@ -295,7 +295,7 @@ test('a share link the receiver would refuse is not made: the page says how big 
 test('a link from a newer version, or a damaged one, gets a clear notice and the page still works', async () => {
   const newer = await openPage(browser, { url: BASE_URL + '#' + fragmentOf({ v: 7, prompt: 'from the future' }) });
   await newer.waitForSelector('.notice.warning');
-  assert.match(await newer.textContent('.notice.warning'), /newer Routeplay \(format 7; this page reads formats 1 to 2\)/);
+  assert.match(await newer.textContent('.notice.warning'), /newer Routeplay \(format 7; this page reads formats 1 to 3\)/);
   // Nothing was applied: the empty prompt invites one, and a typed prompt is routed.
   await newer.waitForSelector('[data-empty="prompt"]');
   await newer.fill('#prompt', 'Plan a 4-day trip to Kyoto for two in early April.');
