@@ -31,7 +31,7 @@ use super::features::GROUPS;
 use super::labelled::LabelledSet;
 use super::metrics::{ClassScores, Confusion};
 use super::model::{Model, MAX_LABELS};
-use super::train::{featurize, Feats, Rng};
+use super::train::{featurize, Feats, Rng, SgdStep};
 
 /// Rows featurised (or held-out rows scored) per step.
 pub const ROWS_PER_STEP: usize = 16;
@@ -351,53 +351,22 @@ impl TrainJob {
             self.updates += 1;
             let f = &self.feats[ex];
             let y = self.train[ex].1;
-            let mut norms = f.norms;
-            let ids: &[u32] = if drop_below > 0 {
-                let salt = self.rng.next_u64() as u32;
-                kept.clear();
-                let mut counts = [0u32; GROUPS];
-                for &id in &f.ids {
-                    let h = (id ^ salt).wrapping_mul(0x9e37_79b1);
-                    if (h ^ (h >> 15)).wrapping_mul(0x85eb_ca77) >= drop_below {
-                        kept.push(id);
-                        counts[(id >> 30) as usize] += 1;
-                    }
-                }
-                for g in 0..GROUPS {
-                    norms[g] = 1.0 / (counts[g].max(1) as f32).sqrt();
-                }
-                &kept
-            } else {
-                &f.ids
+            let step = SgdStep {
+                lr,
+                l2: self.settings.l2,
+                drop_below,
+                outputs,
+                mask,
             };
-            logits.copy_from_slice(&self.bias[..l]);
-            for &id in ids {
-                let v = norms[(id >> 30) as usize];
-                let row = &self.w[(id & mask) as usize * outputs..][..l];
-                for (z, &x) in logits.iter_mut().zip(row) {
-                    *z += x * v;
-                }
-            }
-            let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0f32;
-            for z in logits.iter_mut() {
-                *z = (*z - max).exp();
-                sum += *z;
-            }
-            for (k, z) in logits.iter_mut().enumerate() {
-                *z = *z / sum - if k == y { 1.0 } else { 0.0 };
-            }
-            for (b, g) in self.bias.iter_mut().zip(&logits) {
-                *b -= lr * 0.1 * g;
-            }
-            let l2 = self.settings.l2;
-            for &id in ids {
-                let v = norms[(id >> 30) as usize];
-                let row = &mut self.w[(id & mask) as usize * outputs..][..l];
-                for (x, g) in row.iter_mut().zip(&logits) {
-                    *x -= lr * (g * v + l2 * *x);
-                }
-            }
+            step.apply(
+                f,
+                y,
+                &mut self.rng,
+                &mut kept,
+                &mut self.w,
+                &mut self.bias,
+                &mut logits,
+            );
             self.done_units += COST_UPDATE;
         }
         if self.updates >= self.total_updates {

@@ -332,53 +332,15 @@ pub fn train_float(
             let lr = cfg.lr * (1.0 - 0.9 * step as f32 / total_steps.max(1) as f32);
             step += 1;
             let (row, f) = examples[ex];
-            let mut norms = f.norms;
-            let ids: &[u32] = if drop_below > 0 {
-                let salt = rng.next_u64() as u32;
-                kept.clear();
-                let mut counts = [0u32; GROUPS];
-                for &id in &f.ids {
-                    let h = (id ^ salt).wrapping_mul(0x9e37_79b1);
-                    if (h ^ (h >> 15)).wrapping_mul(0x85eb_ca77) >= drop_below {
-                        kept.push(id);
-                        counts[(id >> 30) as usize] += 1;
-                    }
-                }
-                for g in 0..GROUPS {
-                    norms[g] = 1.0 / (counts[g].max(1) as f32).sqrt();
-                }
-                &kept
-            } else {
-                &f.ids
-            };
             let y = index[row.label.as_deref().unwrap_or_default()];
-            logits.copy_from_slice(&bias[..l]);
-            for &id in ids {
-                let v = norms[(id >> 30) as usize];
-                let row = &w[(id & mask) as usize * outputs..][..l];
-                for (z, &x) in logits.iter_mut().zip(row) {
-                    *z += x * v;
-                }
-            }
-            let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0f32;
-            for z in logits.iter_mut() {
-                *z = (*z - max).exp();
-                sum += *z;
-            }
-            for (k, z) in logits.iter_mut().enumerate() {
-                *z = *z / sum - if k == y { 1.0 } else { 0.0 };
-            }
-            for (b, g) in bias.iter_mut().zip(&logits) {
-                *b -= lr * 0.1 * g;
-            }
-            for &id in ids {
-                let v = norms[(id >> 30) as usize];
-                let row = &mut w[(id & mask) as usize * outputs..][..l];
-                for (x, g) in row.iter_mut().zip(&logits) {
-                    *x -= lr * (g * v + cfg.l2 * *x);
-                }
-            }
+            let step = SgdStep {
+                lr,
+                l2: cfg.l2,
+                drop_below,
+                outputs,
+                mask,
+            };
+            step.apply(f, y, &mut rng, &mut kept, &mut w, &mut bias, &mut logits);
         }
     }
 
@@ -449,6 +411,91 @@ pub fn train_float(
         },
         report,
     ))
+}
+
+/// One softmax SGD update of the task head on one example, with feature dropout: the step
+/// `train_float` takes for every example and the page's stepwise trainer takes in slices.
+pub(crate) struct SgdStep {
+    /// Learning rate of this update.
+    pub lr: f32,
+    /// L2 penalty on the touched weights.
+    pub l2: f32,
+    /// Features whose salted hash falls below this are dropped (0: none).
+    pub drop_below: u32,
+    /// Weights per bucket (labels + complexity).
+    pub outputs: usize,
+    /// Bucket mask of the hashed ids.
+    pub mask: u32,
+}
+
+impl SgdStep {
+    /// Updates `w` and `bias` for example `f` of true label `y`; `kept` and `logits` are scratch
+    /// (`logits.len()` is the number of labels).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn apply(
+        &self,
+        f: &Feats,
+        y: usize,
+        rng: &mut Rng,
+        kept: &mut Vec<u32>,
+        w: &mut [f32],
+        bias: &mut [f32],
+        logits: &mut [f32],
+    ) {
+        let (lr, l, outputs, mask, drop_below) = (
+            self.lr,
+            logits.len(),
+            self.outputs,
+            self.mask,
+            self.drop_below,
+        );
+        let mut norms = f.norms;
+        let ids: &[u32] = if drop_below > 0 {
+            let salt = rng.next_u64() as u32;
+            kept.clear();
+            let mut counts = [0u32; GROUPS];
+            for &id in &f.ids {
+                let h = (id ^ salt).wrapping_mul(0x9e37_79b1);
+                if (h ^ (h >> 15)).wrapping_mul(0x85eb_ca77) >= drop_below {
+                    kept.push(id);
+                    counts[(id >> 30) as usize] += 1;
+                }
+            }
+            for g in 0..GROUPS {
+                norms[g] = 1.0 / (counts[g].max(1) as f32).sqrt();
+            }
+            kept
+        } else {
+            &f.ids
+        };
+        logits.copy_from_slice(&bias[..l]);
+        for &id in ids {
+            let v = norms[(id >> 30) as usize];
+            let row = &w[(id & mask) as usize * outputs..][..l];
+            for (z, &x) in logits.iter_mut().zip(row) {
+                *z += x * v;
+            }
+        }
+        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut sum = 0f32;
+        for z in logits.iter_mut() {
+            *z = (*z - max).exp();
+            sum += *z;
+        }
+        for (k, z) in logits.iter_mut().enumerate() {
+            *z = *z / sum - if k == y { 1.0 } else { 0.0 };
+        }
+        for (b, g) in bias.iter_mut().zip(logits.iter()) {
+            *b -= lr * 0.1 * g;
+        }
+        for &id in ids {
+            let v = norms[(id >> 30) as usize];
+            let row = &mut w[(id & mask) as usize * outputs..][..l];
+            for (x, g) in row.iter_mut().zip(logits.iter()) {
+                *x -= lr * (g * v + self.l2 * *x);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
