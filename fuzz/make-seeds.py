@@ -105,6 +105,9 @@ states = [
      "batch": {"kind": "text", "value": "Plan a trip\nSummarise this"}, "metadata_json": "", "diff": [0, 1]},
     {"v": 1, "view": "live", "batch": {"kind": "sample"}},
     {"v": 2, "prompt": "from the future"},
+    {"v": 3, "view": "audit", "batch": {"kind": "sample"},
+     "audit": {"house": ["amazon", "maker:openai"], "policy": "cost-saver", "reference": ""}},
+    {"v": 3, "view": "train", "selected": ["balanced"]},
 ]
 for i, st in enumerate(states):
     js = json.dumps(st).encode()
