@@ -105,6 +105,9 @@ states = [
      "batch": {"kind": "text", "value": "Plan a trip\nSummarise this"}, "metadata_json": "", "diff": [0, 1]},
     {"v": 1, "view": "live", "batch": {"kind": "sample"}},
     {"v": 2, "prompt": "from the future"},
+    {"v": 3, "view": "audit", "batch": {"kind": "sample"},
+     "audit": {"house": ["amazon", "maker:openai"], "policy": "cost-saver", "reference": ""}},
+    {"v": 3, "view": "train", "selected": ["balanced"]},
 ]
 for i, st in enumerate(states):
     js = json.dumps(st).encode()
@@ -113,6 +116,11 @@ for i, st in enumerate(states):
     put("share_link", f"fragment-{i}", b"\x00" + ("#embed&" if i == 1 else "#").encode() + frag.encode())
 put("share_link", "deflate-raw", b"\x02" + deflate(b"{\"v\": 1, \"prompt\": \"" + b"a" * 500 + b"\"}"))
 put("share_link", "not-a-link", b"\x00#embed&view=batch")
+
+# embed_fragment: mode byte even = the whole fragment, odd = after "#embed&".
+put("embed_fragment", "audit", b"\x00#embed&view=audit&house=google,maker:openai&policy=house-first&reference=balanced&theme=dark")
+put("embed_fragment", "prompt", b"\x01policies=cost-saver,balanced&prompt=Plan%20a%20trip&examples=off&readonly")
+put("embed_fragment", "odd", b"\x00#s=abc&embed&house=%E2%82%AC,provider:bedrock&reference=")
 
 # conversation: the file's bytes (chat requests in every format, mixed with prompts).
 conv_lines = (ROOT / "public/samples/conversations.jsonl").read_text().splitlines()

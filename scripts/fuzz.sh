@@ -18,6 +18,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 TARGETS=(sse stream_decode hosts model_load policy prompt_set conversation)
 [ -f fuzz_targets/share_link.rs ] && TARGETS+=(share_link)
+[ -f fuzz_targets/embed_fragment.rs ] && TARGETS+=(embed_fragment)
 
 # Per-target libFuzzer options. Timeouts are generous so that only a freeze counts (CEL
 # conditions have a cost budget: no policy input may take seconds).
