@@ -386,7 +386,7 @@ mod tests {
             "NUL character at position 3"
         );
         // Surrounding whitespace is trimmed, not an error; every printable ASCII key is fine.
-        assert!(check_key_chars("  sk-proj-AZaz09_-.~!  \n").is_ok());
+        assert!(check_key_chars("  test-key-AZaz09_-.~!  \n").is_ok());
         assert!(build_request(&ep, Some(" test-key \r\n"), &req(true)).is_ok());
     }
 
