@@ -60,3 +60,8 @@ pub fn first_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     input.files()?.get(0)
 }
+
+/// The first file of a drop (`None` for dropped text or nothing).
+pub fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
+    ev.data_transfer()?.files()?.get(0)
+}

@@ -351,11 +351,7 @@ pub fn ConversationSignalsRows() -> impl IntoView {
 /// A file dropped on the prompt box: its text (the first conversation of a JSONL file) goes in
 /// the box; a note says when the file held more.
 pub fn on_prompt_drop(ev: leptos::ev::DragEvent) {
-    let Some(file) = ev
-        .data_transfer()
-        .and_then(|d| d.files())
-        .and_then(|f| f.get(0))
-    else {
+    let Some(file) = crate::files::dropped_file(&ev) else {
         // Dropped text (not a file) is inserted by the browser as usual.
         return;
     };

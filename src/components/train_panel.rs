@@ -49,11 +49,7 @@ pub fn TrainPanel() -> impl IntoView {
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(f) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0))
-        {
+        if let Some(f) = crate::files::dropped_file(&ev) {
             open_file(f);
         }
     };
