@@ -304,7 +304,7 @@ pub fn render(r: &AuditReport, limit: usize) -> String {
         s.push_str(&measures(&c.overall, &r.policy, &r.house_label));
         s.push_str("  by task:\n");
         s.push_str(&format!(
-            "    {:<17} {:>7} {:>11} {:>11} {:>8} {:>9} {:>11} {:>8}\n",
+            "    {:<17} {:>7} {:>11} {:>11} {:>8} {:>9} {:>11} {:>10}\n",
             "task",
             "prompts",
             "house pol.",
@@ -312,12 +312,12 @@ pub fn render(r: &AuditReport, limit: usize) -> String {
             "steered",
             "dominated",
             "premium",
-            "Δquality"
+            "qual. lost"
         ));
         for t in &c.by_task {
             let m = &t.measures;
             s.push_str(&format!(
-                "    {:<17} {:>7} {:>11} {:>11} {:>8} {:>9} {:>11} {:>8}\n",
+                "    {:<17} {:>7} {:>11} {:>11} {:>8} {:>9} {:>11} {:>10}\n",
                 t.task,
                 m.prompts,
                 percent(m.policy_house.of_prompts.value),
@@ -330,6 +330,9 @@ pub fn render(r: &AuditReport, limit: usize) -> String {
                     .unwrap_or_else(|| "—".into())
             ));
         }
+        s.push_str(
+            "    (qual. lost: catalog points below the reference's picks on the steered prompts; negative: the house rated higher)\n",
+        );
         if !c.steered_prompts.is_empty() && limit > 0 {
             let shown = c.steered_prompts.len().min(limit);
             s.push_str(&format!(
@@ -338,7 +341,7 @@ pub fn render(r: &AuditReport, limit: usize) -> String {
             ));
             for p in c.steered_prompts.iter().take(limit) {
                 s.push_str(&format!(
-                    "    {} ({}): {} instead of {}, premium {}, Δquality {:.1}{}\n      {}\n",
+                    "    {} ({}): {} instead of {}, premium {}, quality given up {:.1}{}\n      {}\n",
                     p.id,
                     p.task,
                     p.policy.model,
