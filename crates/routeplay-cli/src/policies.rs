@@ -1,7 +1,7 @@
 //! Shared by the policy subcommands (`check`, `route`, `simulate`, `diff`, `test`): loading the
 //! catalog, the policies and the classifier, and printing diagnostics.
 
-use routeplay_core::catalog::Catalog;
+use routeplay_core::catalog::{Catalog, TASK_TYPES};
 use routeplay_core::policy::{Diagnostic, Policy};
 use routeplay_core::simulate::TaskSource;
 use std::path::{Path, PathBuf};
@@ -67,10 +67,16 @@ pub fn print_diagnostics(src: &PolicySource, diags: &[Diagnostic]) {
     }
 }
 
-/// Loads and checks a policy; on errors prints them and returns `Ok(None)`.
-pub fn load_policy(spec: &str, catalog: &Catalog) -> Result<Option<Policy>, String> {
+/// Loads and checks a policy; on errors prints them and returns `Ok(None)`. `labels`: the task
+/// labels of the classifier in use (a `--model` trained on a company's own taxonomy), which
+/// `task == "..."` and `scores["..."]` are checked against; `None` = the shipped labels.
+pub fn load_policy(
+    spec: &str,
+    catalog: &Catalog,
+    labels: Option<&[String]>,
+) -> Result<Option<Policy>, String> {
     let src = read_policy(spec)?;
-    match Policy::load(&src.text, catalog) {
+    match Policy::load_with_labels(&src.text, catalog, labels) {
         Ok((p, warnings)) => {
             print_diagnostics(&src, &warnings);
             Ok(Some(p))
@@ -82,12 +88,17 @@ pub fn load_policy(spec: &str, catalog: &Catalog) -> Result<Option<Policy>, Stri
     }
 }
 
-/// Loads several policies; `Ok(None)` when any has errors (already printed).
-pub fn load_policies(specs: &[String], catalog: &Catalog) -> Result<Option<Vec<Policy>>, String> {
+/// Loads several policies; `Ok(None)` when any has errors (already printed). `labels` as in
+/// [`load_policy`].
+pub fn load_policies(
+    specs: &[String],
+    catalog: &Catalog,
+    labels: Option<&[String]>,
+) -> Result<Option<Vec<Policy>>, String> {
     let mut out = Vec::new();
     let mut bad = false;
     for s in specs {
-        match load_policy(s, catalog)? {
+        match load_policy(s, catalog, labels)? {
             Some(p) => out.push(p),
             None => bad = true,
         }
@@ -110,6 +121,22 @@ pub struct ClassifierArgs {
     /// Route on cheap signals only: policies see task "unknown" and a heuristic complexity.
     #[arg(long, conflicts_with = "model")]
     pub no_classifier: bool,
+}
+
+/// The task labels policies are checked against when `tasks` uses a classifier with its own
+/// labels (`--model` trained on another label set); `None` = the shipped task types.
+pub fn task_labels(tasks: &TaskSource) -> Option<&[String]> {
+    tasks
+        .classifier
+        .as_ref()
+        .and_then(|m| custom_labels(m.labels()))
+}
+
+/// `labels`, unless they are the shipped task types (then `None`: the usual diagnostics).
+pub fn custom_labels(labels: &[String]) -> Option<&[String]> {
+    let shipped =
+        labels.len() == TASK_TYPES.len() && labels.iter().all(|l| TASK_TYPES.contains(&l.as_str()));
+    (!shipped).then_some(labels)
 }
 
 impl ClassifierArgs {

@@ -3,7 +3,7 @@
 //! run to the end.
 
 use crate::input::{load_set, MetaArgs, SetArgs};
-use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::policies::{load_catalog, load_policies, task_labels, CatalogArg, ClassifierArgs};
 use crate::Failure;
 use routeplay_core::simulate::{RunConfig, Runner};
 use std::path::PathBuf;
@@ -35,10 +35,10 @@ impl SetRunArgs {
     pub fn run(&self, policies: &[String]) -> Result<Option<(Runner, usize)>, Failure> {
         let metadata = self.meta.metadata()?;
         let catalog = load_catalog(self.catalog.catalog.as_deref())?;
-        let Some(policies) = load_policies(policies, &catalog)? else {
+        let tasks = self.classifier.source(self.use_labels)?;
+        let Some(policies) = load_policies(policies, &catalog, task_labels(&tasks))? else {
             return Ok(None);
         };
-        let tasks = self.classifier.source(self.use_labels)?;
         let set = load_set(Some(&self.prompts), &self.set)?;
         let bad = set.errors.len();
         let mut runner = Runner::new(

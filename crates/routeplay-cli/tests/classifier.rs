@@ -430,3 +430,96 @@ fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head()
     assert_eq!(shipped["scores"], written["scores"]);
     assert!(written["complexity"].as_f64().unwrap() > 0.5, "{written}");
 }
+
+#[test]
+fn a_policy_on_custom_labels_is_checked_routed_and_tested_against_the_model_that_has_them() {
+    let dir = std::env::temp_dir().join(format!("rp-custom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("mine.jsonl");
+    let mut rows = String::new();
+    for (t, l) in [
+        ("refund my order please", "billing"),
+        ("I was charged twice", "billing"),
+        ("the invoice amount is wrong", "billing"),
+        ("app crashes on start", "bug"),
+        ("button does nothing when clicked", "bug"),
+        ("error 500 when saving", "bug"),
+    ] {
+        rows.push_str(&serde_json::json!({"text": t, "label": l}).to_string());
+        rows.push('\n');
+    }
+    std::fs::write(&data, rows).unwrap();
+    let model = dir.join("m.bin");
+    let out = routeplay()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .args(["--log2-buckets", "12", "--per-label", "200"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let policy = dir.join("billing.toml");
+    std::fs::write(
+        &policy,
+        "name = \"billing router\"\n\n[[rule]]\nname = \"billing to a small model\"\nwhen = 'task == \"billing\"'\nmodel = \"gpt-5-mini\"\n\n[default]\nmodel = \"gpt-5.5\"\n",
+    )
+    .unwrap();
+    let (model, policy) = (model.to_str().unwrap(), policy.to_str().unwrap());
+
+    // Against the shipped task types, `billing` never matches: a warning that says so.
+    let out = routeplay().args(["check", policy]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("\"billing\" is not a task type, so this never matches"),
+        "{stderr}"
+    );
+    // Against the model's own labels: clean.
+    let out = routeplay()
+        .args(["check", "--model", model, policy])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("unknown-task"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ok (2 rules, 0 warnings)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // route with that model: no warning, and the custom label decides.
+    let out = routeplay()
+        .args(["route", "--json", "--model", model, "-p", policy])
+        .arg("I was charged twice for the invoice, refund please")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("unknown-task"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = v.to_string();
+    assert!(text.contains("gpt-5-mini"), "{text}");
+    assert!(text.contains("billing to a small model"), "{text}");
+
+    // test with that model: the case passes on the custom label.
+    let cases = dir.join("cases.jsonl");
+    std::fs::write(
+        &cases,
+        "{\"name\": \"refund\", \"text\": \"refund my order, I was charged twice\", \"expect_model\": \"gpt-5-mini\"}\n{\"name\": \"crash\", \"text\": \"the app crashes with error 500\", \"expect_model\": \"gpt-5.5\"}\n",
+    )
+    .unwrap();
+    let out = routeplay()
+        .args(["test", "--model", model, policy])
+        .arg(&cases)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("unknown-task"));
+}

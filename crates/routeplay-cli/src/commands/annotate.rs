@@ -10,7 +10,7 @@
 
 use crate::input::{load_set, MetaArgs, SetArgs};
 use crate::output::stdout;
-use crate::policies::{load_catalog, load_policy, CatalogArg, ClassifierArgs};
+use crate::policies::{load_catalog, load_policy, task_labels, CatalogArg, ClassifierArgs};
 use crate::{CmdResult, Outcome};
 use routeplay_core::conversation::conversation_key;
 use routeplay_core::export::{annotate, lower};
@@ -44,11 +44,11 @@ pub struct Args {
 /// Annotates every prompt.
 pub fn run(args: Args) -> CmdResult {
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let Some(policy) = load_policy(&args.policy, &catalog)? else {
+    let tasks = args.classifier.source(false)?;
+    let Some(policy) = load_policy(&args.policy, &catalog, task_labels(&tasks))? else {
         return Ok(Outcome::Problems);
     };
     let set_meta = args.meta.metadata()?;
-    let tasks = args.classifier.source(false)?;
     let set = load_set(args.prompts.as_deref(), &args.set)?;
     let lowered = lower::lower(&policy, &catalog);
     let api = |id: &str| {

@@ -13,7 +13,9 @@
 
 use crate::input::{load_set, MetaArgs, SetArgs};
 use crate::output::stdout;
-use crate::policies::{load_catalog, load_policies, load_policy, CatalogArg, ClassifierArgs};
+use crate::policies::{
+    load_catalog, load_policies, load_policy, task_labels, CatalogArg, ClassifierArgs,
+};
 use crate::{CmdResult, Outcome};
 use routeplay_core::audit::{
     percent, AuditOptions, AuditReport, AuditRun, House, Measures, ReferenceKind, Stat,
@@ -90,14 +92,15 @@ pub fn run(args: Args) -> CmdResult {
     }
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
     let house = House::parse(&args.house, &catalog).map_err(|e| format!("--house: {e}"))?;
-    let Some(policy) = load_policy(&args.policy, &catalog)? else {
+    let tasks = args.classifier.source(args.use_labels)?;
+    let labels = task_labels(&tasks);
+    let Some(policy) = load_policy(&args.policy, &catalog, labels)? else {
         return Ok(Outcome::Problems);
     };
-    let Some(references) = load_policies(&args.references, &catalog)? else {
+    let Some(references) = load_policies(&args.references, &catalog, labels)? else {
         return Ok(Outcome::Problems);
     };
     let metadata = args.meta.metadata()?;
-    let tasks = args.classifier.source(args.use_labels)?;
     let options = AuditOptions {
         seed: args.seed,
         resamples: args.resamples,

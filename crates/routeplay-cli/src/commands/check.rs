@@ -9,6 +9,7 @@ use crate::policies::{load_catalog, print_diagnostics, read_policy, CatalogArg};
 use crate::{CmdResult, Outcome};
 use routeplay_core::policy::Policy;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// Arguments of `routeplay check`.
 #[derive(clap::Args)]
@@ -21,16 +22,27 @@ pub struct Args {
     /// Print diagnostics as JSON (one object per policy) on standard output.
     #[arg(long)]
     json: bool,
+    /// Check `task == "..."` and `scores["..."]` against this classifier's labels (a model
+    /// trained on your own labels) instead of the shipped ones.
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
 }
 
 /// Checks every policy.
 pub fn run(args: Args) -> CmdResult {
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
+    let model = match &args.model {
+        Some(path) => Some(super::classify::load_model(Some(path))?),
+        None => None,
+    };
+    let labels = model
+        .as_ref()
+        .and_then(|m| crate::policies::custom_labels(m.labels()));
     let mut out = stdout();
     let mut failed = false;
     for spec in &args.policies {
         let src = read_policy(spec)?;
-        let (rules, diags) = match Policy::parse(&src.text) {
+        let (rules, diags) = match Policy::parse_with_labels(&src.text, labels) {
             Ok(p) => (Some(p.rules.len()), p.check(&catalog)),
             Err(d) => (None, d),
         };

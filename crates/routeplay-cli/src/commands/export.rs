@@ -54,7 +54,7 @@ pub fn run(args: Args) -> CmdResult {
         }
     }
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let Some(policy) = load_policy(&args.policy, &catalog)? else {
+    let Some(policy) = load_policy(&args.policy, &catalog, None)? else {
         return Ok(Outcome::Problems);
     };
     let opts = Options {

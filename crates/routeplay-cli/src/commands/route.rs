@@ -17,7 +17,7 @@
 
 use crate::input::{load_set, prompt_arg, MetaArgs, SetArgs};
 use crate::output::{secs, stdout};
-use crate::policies::{load_catalog, load_policies, CatalogArg, ClassifierArgs};
+use crate::policies::{load_catalog, load_policies, task_labels, CatalogArg, ClassifierArgs};
 use crate::{CmdResult, Outcome};
 use routeplay_core::catalog::Catalog;
 use routeplay_core::conversation::{detect_format, route_turns, ConversationSignals};
@@ -73,7 +73,8 @@ pub fn run(args: Args) -> CmdResult {
         tasks: args.classifier.source(args.use_labels)?,
     };
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let Some(policies) = load_policies(&args.policies, &catalog)? else {
+    let Some(policies) = load_policies(&args.policies, &catalog, task_labels(&config.tasks))?
+    else {
         return Ok(Outcome::Problems);
     };
     let language = policies.iter().any(reads_language);

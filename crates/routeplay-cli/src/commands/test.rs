@@ -39,6 +39,10 @@ pub struct Args {
     /// Ignore the classifier: cases without `task` see task "unknown".
     #[arg(long)]
     no_classifier: bool,
+    /// Classifier model file to use instead of the shipped one (e.g. trained on your own
+    /// labels: the policy's `task == "..."` is checked against its labels).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_classifier")]
+    model: Option<PathBuf>,
     /// Print each failure's full trace.
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -109,14 +113,19 @@ fn case(mut r: Record) -> Result<Case, String> {
 pub fn run(args: Args) -> CmdResult {
     let metadata = args.meta.metadata()?;
     let catalog = load_catalog(args.catalog.catalog.as_deref())?;
-    let Some(policy) = load_policy(&args.policy, &catalog)? else {
-        return Ok(Outcome::Problems);
-    };
     // Loaded once and shared by every case (an `Arc`, never a copy per case).
     let classifier = if args.no_classifier {
         None
     } else {
-        Some(Arc::new(super::classify::load_model(None)?))
+        Some(Arc::new(super::classify::load_model(
+            args.model.as_deref(),
+        )?))
+    };
+    let labels = classifier
+        .as_ref()
+        .and_then(|m| crate::policies::custom_labels(m.labels()));
+    let Some(policy) = load_policy(&args.policy, &catalog, labels)? else {
+        return Ok(Outcome::Problems);
     };
     let set = load_records(Some(&args.cases), &args.set)?;
     let mut bad_lines = set.errors.clone();
