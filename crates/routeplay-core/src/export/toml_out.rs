@@ -46,7 +46,14 @@ pub fn rule_body(rule: &Rule, with_name: bool) -> String {
     if !rule.fallbacks.is_empty() {
         let _ = writeln!(s, "fallbacks = {}", list(&rule.fallbacks));
     }
-    if rule.fallback_count > 0 {
+    // Written when set, and as 0 when the action's default would add fallbacks on reading
+    // back (a pick defaults to 2, a split to its other arms).
+    let default_count = match &rule.action {
+        Action::Pick { .. } => 2,
+        Action::Split { arms } => arms.len().saturating_sub(1),
+        Action::Model { .. } => 0,
+    };
+    if rule.fallback_count > 0 || default_count > 0 {
         let _ = writeln!(s, "fallback_count = {}", rule.fallback_count);
     }
     s
@@ -120,5 +127,33 @@ pub fn filters_body(s: &mut String, f: &Filters) {
     }
     if !f.context_fit {
         s.push_str("context_fit = false\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+
+    /// Every rule written back and read again has the fallback count it had, including an
+    /// explicit 0 where the action's default is not 0.
+    #[test]
+    fn fallback_counts_survive_writing_back() {
+        for (action, counts) in [
+            ("candidates = [\"gpt-5.5\", \"gpt-5-mini\"]\nobjective = \"cheapest\"", [0, 1, 2, 5]),
+            (
+                "split = [{ model = \"gpt-5.5\", weight = 1.0 }, { model = \"gpt-5-mini\", weight = 1.0 }]",
+                [0, 1, 2, 3],
+            ),
+            ("model = \"gpt-5.5\"", [0, 1, 2, 4]),
+        ] {
+            for n in counts {
+                let src = format!("[default]\n{action}\nfallback_count = {n}\n");
+                let p = Policy::parse(&src).unwrap();
+                let written = format!("[default]\n{}", rule_body(p.rules.last().unwrap(), false));
+                let back = Policy::parse(&written).unwrap();
+                assert_eq!(back.rules.last().unwrap().fallback_count, n, "{written}");
+            }
+        }
     }
 }
