@@ -458,7 +458,11 @@ fn a_policy_on_custom_labels_is_checked_routed_and_tested_against_the_model_that
         .args(["--log2-buckets", "12", "--per-label", "200"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let policy = dir.join("billing.toml");
     std::fs::write(
         &policy,
