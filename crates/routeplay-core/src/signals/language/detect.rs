@@ -146,9 +146,8 @@ impl Script {
     }
 }
 
-/// The script whatlang counts a non-ASCII char in (`scripts/chars.rs`), except U+1D2B and
-/// U+1D78, which both Latin and Cyrillic claim (see [`ScriptCounts::add`]).
-pub(crate) fn char_script(ch: char) -> Option<Script> {
+/// [`char_script`] by whatlang's ranges.
+const fn char_script_ranges(ch: char) -> Option<Script> {
     Some(match ch {
         '\u{0080}'..='\u{024F}'
         | '\u{0250}'..='\u{02AF}'
@@ -218,6 +217,54 @@ pub(crate) fn char_script(ch: char) -> Option<Script> {
     })
 }
 
+/// [`char_script`] for each block of 16 chars below U+10000 whose chars all have the same
+/// script (`SCRIPTS` index, 25 = none), 255 where they differ; computed at compile time.
+static BLOCK_SCRIPTS: [u8; 4096] = {
+    let mut t = [0u8; 4096];
+    let mut b = 0;
+    while b < 4096 {
+        let first = script_id((b * 16) as u32);
+        let mut same = true;
+        let mut i = 1;
+        while i < 16 {
+            if script_id((b * 16 + i) as u32) != first {
+                same = false;
+            }
+            i += 1;
+        }
+        t[b] = if same { first } else { 255 };
+        b += 1;
+    }
+    t
+};
+
+const fn script_id(c: u32) -> u8 {
+    match char::from_u32(c) {
+        Some(ch) => match char_script_ranges(ch) {
+            Some(s) => s as u8,
+            None => 25,
+        },
+        None => 25,
+    }
+}
+
+/// The script whatlang counts a non-ASCII char in (`scripts/chars.rs`), except U+1D2B and
+/// U+1D78, which both Latin and Cyrillic claim (see [`ScriptCounts::add`]).
+#[inline]
+pub(crate) fn char_script(ch: char) -> Option<Script> {
+    let c = ch as u32;
+    if c < 0x10000 {
+        let id = BLOCK_SCRIPTS[(c >> 4) as usize];
+        if id < 25 {
+            return Some(SCRIPTS[id as usize]);
+        }
+        if id == 25 {
+            return None;
+        }
+    }
+    char_script_ranges(ch)
+}
+
 /// whatlang's stop chars: ASCII space, punctuation and digits (no value for detection).
 #[inline]
 fn is_stop_char(ch: char) -> bool {
@@ -264,6 +311,24 @@ impl ScriptCounts {
             },
         };
         self.bump(script);
+    }
+
+    /// `n` chars of `script` in a row: `n` times [`ScriptCounts::bump`].
+    #[inline]
+    pub(crate) fn bump_n(&mut self, script: Script, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let s = script as usize;
+        let i = self.pos[s] as usize;
+        if i == 0 {
+            self.counts[s] += n;
+            return;
+        }
+        for _ in 0..n.min(i) {
+            self.bump(script);
+        }
+        self.counts[s] += n - n.min(i);
     }
 
     #[inline]
@@ -372,7 +437,9 @@ pub(crate) fn detect_with_counts(text: &str, counts: &ScriptCounts) -> Option<In
     }
 }
 
-/// `whatlang::detect(text)`.
+/// `whatlang::detect(text)` (the comparison test's entry point; `detect_language` counts the
+/// scripts itself and calls [`detect_with_counts`]).
+#[cfg(test)]
 pub(crate) fn detect(text: &str) -> Option<Info> {
     let mut counts = ScriptCounts::new();
     for ch in text.chars() {
@@ -406,6 +473,7 @@ const TEXT_TRIGRAMS_SIZE: usize = 600;
 
 /// whatlang's intermediate results for a script many languages write, for the comparison test.
 #[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct RawCombined {
     /// Alphabet method: chars counted and raw scores, sorted as whatlang sorts them.
     pub(crate) alphabet_count: usize,
@@ -417,6 +485,9 @@ pub(crate) struct RawCombined {
     pub(crate) scores: Vec<(u8, f64)>,
 }
 
+/// Chars below this are looked up in the alphabets directly (Latin-1 to Cyrillic).
+const ALPHABET_DIRECT: usize = 0x500;
+
 /// The per-script tables built once from `data.rs`.
 struct ScriptTables {
     /// The languages of the script (`Script::langs`, the alphabet scores' order).
@@ -427,6 +498,8 @@ struct ScriptTables {
     /// Empty for Arabic, Devanagari and Hebrew, which whatlang scores 1.0 for every language.
     alphabet: Vec<char>,
     alphabet_langs: Vec<u64>,
+    /// `alphabet` index + 1 of each char below [`ALPHABET_DIRECT`] (0: not in it).
+    alphabet_direct: Vec<u16>,
     /// Inverted trigram index: open addressing over packed trigram keys (0 = empty slot);
     /// `index_postings[index_start[k]..index_start[k + 1]]` lists (profile slot << 9 | rank).
     index_keys: Vec<u64>,
@@ -469,6 +542,12 @@ impl ScriptTables {
             })
             .collect();
 
+        let mut alphabet_direct = vec![0u16; ALPHABET_DIRECT];
+        for (i, &ch) in alphabet.iter().enumerate() {
+            if (ch as usize) < ALPHABET_DIRECT {
+                alphabet_direct[ch as usize] = i as u16 + 1;
+            }
+        }
         let mut entries: Vec<(u64, u16)> = Vec::with_capacity(profiles.len() * 300);
         for (slot, (_, profile)) in profiles.iter().enumerate() {
             let chars: Vec<char> = profile.chars().collect();
@@ -504,6 +583,7 @@ impl ScriptTables {
             profile_langs: profiles.iter().map(|p| p.0).collect(),
             alphabet,
             alphabet_langs,
+            alphabet_direct,
             index_keys,
             index_slot,
             index_start,
@@ -533,11 +613,10 @@ impl ScriptTables {
     /// Index into `alphabet` of a lowercase char, if the script's alphabets use it.
     #[inline]
     fn alphabet_index(&self, ch: char) -> Option<usize> {
-        if ch.is_ascii_lowercase() && self.alphabet.first() == Some(&'a') {
-            // Latin: a..z are the first 26 alphabet chars (a test checks).
-            return Some(ch as usize - 'a' as usize);
+        match self.alphabet_direct.get(ch as usize) {
+            Some(&i) => (i as usize).checked_sub(1),
+            None => self.alphabet.binary_search(&ch).ok(),
         }
-        self.alphabet.binary_search(&ch).ok()
     }
 }
 
@@ -635,54 +714,137 @@ impl TrigramCounts {
     }
 }
 
+/// The text's distinct trigrams (packed keys) by count, then by trigram, both descending (as
+/// whatlang's `trigram_occurances_to_positions` orders them); the first 600.
+fn rank_trigrams(trigrams: &TrigramCounts) -> Vec<u64> {
+    // The widest char of any trigram: its first char unless that is a space.
+    let widest = trigrams
+        .keys
+        .iter()
+        .map(|&k| (k >> 42) | ((k >> 21) & 0x1F_FFFF) | (k & 0x1F_FFFF))
+        .fold(0, |a, b| a | b);
+    let bits = 64 - widest.leading_zeros();
+    let max_count = trigrams.counts.iter().copied().max().unwrap_or(0);
+    let count_bits = 32 - max_count.leading_zeros();
+    if 3 * bits + count_bits <= 64 {
+        // Narrow chars (nearly always): (count, c1, c2, c3) in one u64, in the same order.
+        let narrow = |k: u64| {
+            ((k >> 42) << (2 * bits)) | (((k >> 21) & 0x1F_FFFF) << bits) | (k & 0x1F_FFFF)
+        };
+        let mut v: Vec<u64> = trigrams
+            .keys
+            .iter()
+            .zip(&trigrams.counts)
+            .filter(|(&k, _)| k != 0)
+            .map(|(&k, &n)| ((n as u64) << (3 * bits)) | narrow(k))
+            .collect();
+        let by_desc = |a: &u64, b: &u64| b.cmp(a);
+        if v.len() > TEXT_TRIGRAMS_SIZE {
+            v.select_nth_unstable_by(TEXT_TRIGRAMS_SIZE - 1, by_desc);
+            v.truncate(TEXT_TRIGRAMS_SIZE);
+        }
+        v.sort_unstable_by(by_desc);
+        let m = (1u64 << bits) - 1;
+        v.into_iter()
+            .map(|x| pack_ids((x >> (2 * bits)) & m, (x >> bits) & m, x & m))
+            .collect()
+    } else {
+        let mut v: Vec<u128> = trigrams
+            .keys
+            .iter()
+            .zip(&trigrams.counts)
+            .filter(|(&k, _)| k != 0)
+            .map(|(&k, &n)| ((n as u128) << 64) | k as u128)
+            .collect();
+        let by_desc = |a: &u128, b: &u128| b.cmp(a);
+        if v.len() > TEXT_TRIGRAMS_SIZE {
+            v.select_nth_unstable_by(TEXT_TRIGRAMS_SIZE - 1, by_desc);
+            v.truncate(TEXT_TRIGRAMS_SIZE);
+        }
+        v.sort_unstable_by(by_desc);
+        v.into_iter().map(|x| x as u64).collect()
+    }
+}
+
+#[inline]
+fn pack_ids(a: u64, b: u64, c: u64) -> u64 {
+    (a << 42) | (b << 21) | c
+}
+
+/// The per-char work of [`combined`] on the lowercased text.
+struct Pass<'a> {
+    t: &'a ScriptTables,
+    char_counts: Vec<usize>,
+    alphabet_count: usize,
+    trigrams: TrigramCounts,
+    c1: char,
+    c2: char,
+}
+
+impl Pass<'_> {
+    #[inline(always)]
+    fn step(&mut self, ch: char) {
+        let stop = is_stop_char(ch);
+        if !stop {
+            self.alphabet_count += 1;
+            if let Some(i) = self.t.alphabet_index(ch) {
+                self.char_counts[i] += 1;
+            }
+        }
+        let c3 = if stop { ' ' } else { ch };
+        if !(self.c2 == ' ' && (self.c1 == ' ' || c3 == ' ')) {
+            self.trigrams.add(pack(self.c1, self.c2, c3));
+        }
+        self.c1 = self.c2;
+        self.c2 = c3;
+    }
+}
+
 /// whatlang's combined method (alphabet + trigrams) for a script many languages write.
 pub(crate) fn combined(text: &str, script: Script) -> RawCombined {
     let t = tables(script);
 
     // One pass over the lowercased text: alphabet counts and trigram counts.
-    let mut char_counts = [0usize; 128];
-    let mut extra_counts: Vec<usize> = Vec::new();
-    if t.alphabet.len() > char_counts.len() {
-        extra_counts = vec![0; t.alphabet.len()];
-    }
-    let mut alphabet_count = 0usize;
-    let mut trigrams =
-        TrigramCounts::with_bits((text.len() + 2).next_power_of_two().trailing_zeros().max(6));
-    let (mut c1, mut c2) = (' ', None::<char>);
-    let mut step = |ch: char| {
-        let stop = is_stop_char(ch);
-        if !stop {
-            alphabet_count += 1;
-            if let Some(i) = t.alphabet_index(ch) {
-                if i < char_counts.len() {
-                    char_counts[i] += 1;
-                } else {
-                    extra_counts[i] += 1;
-                }
-            }
-        }
-        let c3 = if stop { ' ' } else { ch };
-        match c2 {
-            None => c2 = Some(c3),
-            Some(b) => {
-                if !(b == ' ' && (c1 == ' ' || c3 == ' ')) {
-                    trigrams.add(pack(c1, b, c3));
-                }
-                c1 = b;
-                c2 = Some(c3);
-            }
-        }
+    let mut pass = Pass {
+        t,
+        char_counts: vec![0; t.alphabet.len()],
+        alphabet_count: 0,
+        trigrams: TrigramCounts::with_bits(
+            (text.len() + 2).next_power_of_two().trailing_zeros().max(6),
+        ),
+        // whatlang starts with c1 = ' ' and c2 = the first char: a step from two spaces
+        // emits nothing and leaves exactly that.
+        c1: ' ',
+        c2: ' ',
     };
     if text.contains('Σ') {
         // Final sigma depends on context: only str::to_lowercase knows.
-        text.to_lowercase().chars().for_each(&mut step);
+        for ch in text.to_lowercase().chars() {
+            pass.step(ch);
+        }
     } else {
-        for ch in text.chars() {
-            push_lowercase(ch, &mut step);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                pass.step(b.to_ascii_lowercase() as char);
+                i += 1;
+            } else {
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                i += ch.len_utf8();
+                push_lowercase(ch, &mut |l| pass.step(l));
+            }
         }
     }
     // The trailing space whatlang chains on.
-    step(' ');
+    pass.step(' ');
+    let Pass {
+        char_counts,
+        alphabet_count,
+        trigrams,
+        ..
+    } = pass;
 
     // Alphabet scores (`generic_alphabet_calculate_scores`, or the mock scores).
     let mut alphabet_raw: Vec<(u8, usize)>;
@@ -695,11 +857,7 @@ pub(crate) fn combined(text: &str, script: Script) -> RawCombined {
     } else {
         let mut lang_scores = [0usize; 64];
         for (i, &bits) in t.alphabet_langs.iter().enumerate() {
-            let n = if i < char_counts.len() {
-                char_counts[i]
-            } else {
-                extra_counts[i]
-            };
+            let n = char_counts[i];
             if n == 0 {
                 continue;
             }
@@ -724,25 +882,14 @@ pub(crate) fn combined(text: &str, script: Script) -> RawCombined {
     }
 
     // Trigram ranks: by count, then by trigram, both descending; the first 600 count.
-    let mut ranked: Vec<u128> = Vec::with_capacity(trigrams.len);
-    for (&k, &n) in trigrams.keys.iter().zip(&trigrams.counts) {
-        if k != 0 {
-            ranked.push(((n as u128) << 64) | k as u128);
-        }
-    }
-    let by_desc = |a: &u128, b: &u128| b.cmp(a);
-    if ranked.len() > TEXT_TRIGRAMS_SIZE {
-        ranked.select_nth_unstable_by(TEXT_TRIGRAMS_SIZE - 1, by_desc);
-        ranked.truncate(TEXT_TRIGRAMS_SIZE);
-    }
-    ranked.sort_unstable_by(by_desc);
+    let ranked = rank_trigrams(&trigrams);
     let trigrams_count = ranked.len();
 
     // Distances: 300 per profile trigram the text lacks, |rank in text - rank in profile| per
     // one it has; summed here from the text's side as (distance - 300) per match.
     let mut sums = [0i64; 64];
     for (n, &v) in ranked.iter().enumerate() {
-        for &p in t.postings(v as u64) {
+        for &p in t.postings(v) {
             let (slot, rank) = ((p >> 9) as usize, (p & 0x1FF) as i64);
             sums[slot] += (n as i64 - rank).abs() - MAX_TRIGRAM_DISTANCE as i64;
         }

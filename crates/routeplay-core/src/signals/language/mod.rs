@@ -52,20 +52,28 @@ pub fn detect_language(text: &str) -> Option<Language> {
     // and whatlang's per-script char counts.
     let mut letters = 0usize;
     let mut counts = ScriptCounts::new();
-    for ch in sample.chars() {
-        if ch.is_ascii() {
+    let bytes = sample.as_bytes();
+    let (mut i, mut latin_run) = (0, 0usize);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
             // ASCII: letters are Latin; everything else is a stop char or DEL (no script).
-            if ch.is_ascii_alphabetic() {
-                letters += 1;
-                counts.bump(Script::Latin);
-            }
+            latin_run += b.is_ascii_alphabetic() as usize;
+            i += 1;
             continue;
         }
+        letters += latin_run;
+        counts.bump_n(Script::Latin, latin_run);
+        latin_run = 0;
+        let ch = sample[i..].chars().next().unwrap_or(' ');
+        i += ch.len_utf8();
         if letters < LANGUAGE_MIN_LETTERS && ch.is_alphabetic() {
             letters += 1;
         }
         counts.add(ch);
     }
+    letters += latin_run;
+    counts.bump_n(Script::Latin, latin_run);
     if letters == 0 {
         return None;
     }

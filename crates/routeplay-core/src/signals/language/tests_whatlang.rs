@@ -358,7 +358,7 @@ fn the_ported_tables_are_whatlangs() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// No input panics, and any string gives whatlang's answer.
     #[test]
