@@ -82,6 +82,9 @@ fn main() {
             fill(&parts, 1024)
         })
         .collect();
+    // `cargo bench -p routeplay-core --bench pipeline -- hot`: the figures without language
+    // detection only (for profiling the rest of the hot path).
+    let hot = std::env::args().any(|a| a == "hot");
     let mut k = 0;
     let mut one = |language: bool, trace: bool| {
         let text = &prompts[k % prompts.len()];
@@ -115,26 +118,64 @@ fn main() {
         ),
         (false, false, "without language detection, lean decision"),
     ] {
+        if language && hot {
+            continue;
+        }
         println!(
             "  signals + classifier + one decision, {what}: {:.2} µs",
             time(|| one(language, trace))
         );
     }
-    let mut k = 0;
-    println!(
-        "  of which the classifier: {:.2} µs; cheap signals without language: {:.2} µs",
-        time(|| {
-            k += 1;
-            black_box(model.predict(&prompts[k % prompts.len()]));
-        }),
-        time(|| {
-            k += 1;
-            black_box(CheapSignals::compute_with_language(
-                &prompts[k % prompts.len()],
-                false,
-            ));
+    // The parts, each on inputs prepared beforehand, so the sum explains the totals above.
+    let signals: Vec<PromptSignals> = prompts
+        .iter()
+        .map(|t| PromptSignals {
+            cheap: CheapSignals::compute_with_language(t, false),
+            task: Some(model.predict(t)),
         })
+        .collect();
+    let facts: Vec<Facts> = prompts
+        .iter()
+        .zip(&signals)
+        .map(|(t, s)| Facts::new(t, s, &meta))
+        .collect();
+    let n = prompts.len();
+    let mut k = 0;
+    let mut next = || {
+        k += 1;
+        k % n
+    };
+    let classifier = time(|| {
+        black_box(model.predict(&prompts[next()]));
+    });
+    let cheap = time(|| {
+        black_box(CheapSignals::compute_with_language(&prompts[next()], false));
+    });
+    let make_facts = time(|| {
+        let i = next();
+        black_box(Facts::new(&prompts[i], &signals[i], &meta));
+    });
+    let traced = time(|| {
+        black_box(policy.decide(&facts[next()], &catalog));
+    });
+    let mut fb = Vec::new();
+    let lean = time(|| {
+        black_box(policy.decide_lean(&facts[next()], &catalog, &mut fb));
+    });
+    println!("  of which (each on prepared inputs):");
+    println!("    cheap signals without language: {cheap:.2} µs");
+    println!("    classifier (Model::predict):    {classifier:.2} µs");
+    println!("    facts (Facts::new):             {make_facts:.2} µs");
+    println!("    traced decision (decide):       {traced:.2} µs");
+    println!("    lean decision (decide_lean):    {lean:.2} µs");
+    println!(
+        "    sum without language: traced {:.2} µs, lean {:.2} µs",
+        cheap + classifier + make_facts + traced,
+        cheap + classifier + make_facts + lean
     );
+    if hot {
+        return;
+    }
     println!("language detection alone, 1 KB:");
     for (what, parts) in [
         ("English (sample set)", prompts[0].as_str()),
