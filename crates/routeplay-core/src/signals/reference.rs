@@ -336,7 +336,6 @@ fn strong_single_line(text: &str) -> bool {
         && !t.ends_with('?')
 }
 
-
 /// The size counts as [`super::CheapSignals`] computed them.
 fn sizes(text: &str) -> (usize, usize, usize) {
     let chars = text.chars().count();
