@@ -5,7 +5,9 @@
 //! labels (the unpadded path).
 
 use super::super::difficulty::difficulty_features;
-use super::super::features::{Group, CHAR_HEAD_BYTES, CHAR_TAIL_BYTES, GROUPS, HEAD_BYTES, HEAD_WORDS, TAIL_BYTES, TAIL_WORDS};
+use super::super::features::{
+    Group, CHAR_HEAD_BYTES, CHAR_TAIL_BYTES, GROUPS, HEAD_BYTES, HEAD_WORDS, TAIL_BYTES, TAIL_WORDS,
+};
 use super::{Model, DIFFICULTY_FEATURES, MAX_LABELS};
 
 // Namespaces, mixed into the hashes so equal strings in different roles do not collide.
@@ -615,7 +617,6 @@ fn is_code_line(t: &str) -> bool {
     ends || starts || ops
 }
 
-
 /// `Model::predict_into` as it was, over the reference features.
 fn predict_into(m: &Model, text: &str, probs: &mut [f32]) -> f32 {
     let l = m.labels.len();
@@ -735,8 +736,7 @@ mod tests {
                 .collect();
             let scales = (0..outputs).map(|_| rng.unit() as f32 * 0.05).collect();
             let biases = (0..outputs).map(|_| rng.unit() as f32 - 0.5).collect();
-            let m = Model::from_parts(names, 12, true, scales, biases, [1.0, 0.7, 0.4], w)
-                .unwrap();
+            let m = Model::from_parts(names, 12, true, scales, biases, [1.0, 0.7, 0.4], w).unwrap();
             check(&m, &texts);
             let mut dw = [0f32; DIFFICULTY_FEATURES];
             for x in &mut dw {
