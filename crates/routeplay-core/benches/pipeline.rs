@@ -1,7 +1,10 @@
 //! One prompt end to end, natively (issue 14's goal: ≤ 20 µs for a 1 KB prompt): cheap signals,
 //! the shipped classifier and one traced decision, with and without language detection; and
-//! language detection alone on 1 KB prompts in several languages and scripts.
-//! Run: `cargo bench -p routeplay-core --bench pipeline` or `./x bench`. Figures printed only.
+//! language detection alone on 1 KB prompts in several languages and scripts. The totals are
+//! followed by their parts, each timed on inputs prepared beforehand (cheap signals, classifier,
+//! `Facts::new`, traced and lean decision), so the figures explain themselves.
+//! Run: `cargo bench -p routeplay-core --bench pipeline` or `./x bench`; add `-- hot` for the
+//! figures without language detection only (e.g. under `perf record`). Figures printed only.
 
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
