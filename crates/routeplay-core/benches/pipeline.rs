@@ -1,7 +1,10 @@
 //! One prompt end to end, natively (issue 14's goal: ≤ 20 µs for a 1 KB prompt): cheap signals,
 //! the shipped classifier and one traced decision, with and without language detection; and
-//! language detection alone on 1 KB prompts in several languages and scripts.
-//! Run: `cargo bench -p routeplay-core --bench pipeline` or `./x bench`. Figures printed only.
+//! language detection alone on 1 KB prompts in several languages and scripts. The totals are
+//! followed by their parts, each timed on inputs prepared beforehand (cheap signals, classifier,
+//! `Facts::new`, traced and lean decision), so the figures explain themselves.
+//! Run: `cargo bench -p routeplay-core --bench pipeline` or `./x bench`; add `-- hot` for the
+//! figures without language detection only (e.g. under `perf record`). Figures printed only.
 
 use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
@@ -82,6 +85,9 @@ fn main() {
             fill(&parts, 1024)
         })
         .collect();
+    // `cargo bench -p routeplay-core --bench pipeline -- hot`: the figures without language
+    // detection only (for profiling the rest of the hot path).
+    let hot = std::env::args().any(|a| a == "hot");
     let mut k = 0;
     let mut one = |language: bool, trace: bool| {
         let text = &prompts[k % prompts.len()];
@@ -115,26 +121,64 @@ fn main() {
         ),
         (false, false, "without language detection, lean decision"),
     ] {
+        if language && hot {
+            continue;
+        }
         println!(
             "  signals + classifier + one decision, {what}: {:.2} µs",
             time(|| one(language, trace))
         );
     }
-    let mut k = 0;
-    println!(
-        "  of which the classifier: {:.2} µs; cheap signals without language: {:.2} µs",
-        time(|| {
-            k += 1;
-            black_box(model.predict(&prompts[k % prompts.len()]));
-        }),
-        time(|| {
-            k += 1;
-            black_box(CheapSignals::compute_with_language(
-                &prompts[k % prompts.len()],
-                false,
-            ));
+    // The parts, each on inputs prepared beforehand, so the sum explains the totals above.
+    let signals: Vec<PromptSignals> = prompts
+        .iter()
+        .map(|t| PromptSignals {
+            cheap: CheapSignals::compute_with_language(t, false),
+            task: Some(model.predict(t)),
         })
+        .collect();
+    let facts: Vec<Facts> = prompts
+        .iter()
+        .zip(&signals)
+        .map(|(t, s)| Facts::new(t, s, &meta))
+        .collect();
+    let n = prompts.len();
+    let mut k = 0;
+    let mut next = || {
+        k += 1;
+        k % n
+    };
+    let classifier = time(|| {
+        black_box(model.predict(&prompts[next()]));
+    });
+    let cheap = time(|| {
+        black_box(CheapSignals::compute_with_language(&prompts[next()], false));
+    });
+    let make_facts = time(|| {
+        let i = next();
+        black_box(Facts::new(&prompts[i], &signals[i], &meta));
+    });
+    let traced = time(|| {
+        black_box(policy.decide(&facts[next()], &catalog));
+    });
+    let mut fb = Vec::new();
+    let lean = time(|| {
+        black_box(policy.decide_lean(&facts[next()], &catalog, &mut fb));
+    });
+    println!("  of which (each on prepared inputs):");
+    println!("    cheap signals without language: {cheap:.2} µs");
+    println!("    classifier (Model::predict):    {classifier:.2} µs");
+    println!("    facts (Facts::new):             {make_facts:.2} µs");
+    println!("    traced decision (decide):       {traced:.2} µs");
+    println!("    lean decision (decide_lean):    {lean:.2} µs");
+    println!(
+        "    sum without language: traced {:.2} µs, lean {:.2} µs",
+        cheap + classifier + make_facts + traced,
+        cheap + classifier + make_facts + lean
     );
+    if hot {
+        return;
+    }
     println!(
         "language detection alone, 1 KB (the port in signals/language/; whatlang::detect, the reference it replaced, on the same sample):"
     );

@@ -1,4 +1,4 @@
-//! Feature extraction: a prompt becomes a stream of hashed feature ids, without allocating.
+//! Feature extraction: a prompt becomes a stream of hashed feature ids (one small allocation).
 //!
 //! Three groups of features, each normalised separately by the model (so a long pasted passage
 //! cannot drown the short instruction around it):
@@ -470,16 +470,20 @@ fn bucket(n: usize) -> u32 {
     }
 }
 
-/// Calls `emit(group, hash)` for every feature of `text`. Deterministic, allocation-free, and
-/// bounded in time for any input. The hash is a full 32-bit value; the model reduces it to a
+/// Calls `emit(group, hash)` for every feature of `text`. Deterministic, bounded in time for any
+/// input, and allocating once (a buffer of word hashes). The hash is a full 32-bit value; the model reduces it to a
 /// bucket. This single function is used both for training and for prediction.
 pub fn for_each_feature(text: &str, mut emit: impl FnMut(Group, u32)) {
     let (head, tail) = regions(text, HEAD_BYTES, TAIL_BYTES);
 
-    // --- Body + edge words. Head words are counted from the start; tail words need the total.
-    let mut total_words = 0usize;
-    for_each_word(head, |_| total_words += 1);
-    for_each_word(tail, |_| total_words += 1);
+    // --- Body + edge words. Head words are counted from the start; tail words need the total,
+    // so the text is tokenised once into a buffer of word hashes (issue 14: it was tokenised
+    // twice, once only to count).
+    let mut hashes: Vec<u32> = Vec::with_capacity((head.len() + tail.len()) / 4 + 8);
+    for_each_word(head, |h| hashes.push(h));
+    let head_words = hashes.len();
+    for_each_word(tail, |h| hashes.push(h));
+    let total_words = hashes.len();
     let tail_start = total_words.saturating_sub(TAIL_WORDS);
     let mut i = 0usize;
     let mut prev = 0u32;
@@ -508,12 +512,10 @@ pub fn for_each_feature(text: &str, mut emit: impl FnMut(Group, u32)) {
         last = h;
         i += 1;
     };
-    for_each_word(head, |h| word(h, false));
-    let mut first_tail = true;
-    for_each_word(tail, |h| {
-        word(h, first_tail);
-        first_tail = false;
-    });
+    for (j, &h) in hashes.iter().enumerate() {
+        // The first tail word does not pair with the last head word.
+        word(h, j == head_words);
+    }
     if total_words > 0 {
         emit(Group::Edge, ns_hash(NS_LAST, last));
     }

@@ -312,6 +312,7 @@ fn mix(key: u64, salt: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+#[derive(Clone, Copy)]
 struct Cand {
     pos: Option<usize>,
     /// Which of the models the rule names this is (see `unknown_name`).
@@ -427,6 +428,7 @@ impl Policy {
         let mut ctx = Context::with_env(expr::env().clone());
         ctx.set_variable_resolver(&scope);
         let mut cands: Vec<Cand> = Vec::new();
+        let seen = std::cell::RefCell::new(vec![0u64; catalog.models.len().div_ceil(64)]);
         let mut chosen: Option<(usize, usize, Estimate)> = None;
         for (ri, rule) in self.rules.iter().enumerate() {
             if chosen.is_some() {
@@ -500,12 +502,19 @@ impl Policy {
             // Candidates. `named` counts the models the rule names, in order (primaries, then
             // fallbacks), so a model missing from the catalog can be named in the trace.
             cands.clear();
+            seen.borrow_mut().fill(0);
             let mut named = 0usize;
             let push = |pos: Option<usize>, cands: &mut Vec<Cand>, named: &mut usize| {
                 let index = *named;
                 *named += 1;
-                if cands.iter().any(|c| c.pos == pos && pos.is_some()) {
-                    return;
+                // Already a candidate? A bit per catalog model (a rule without a list has every
+                // model: comparing each with all before it was quadratic; issue 14).
+                if let Some(p) = pos {
+                    let (word, bit) = (p / 64, 1u64 << (p % 64));
+                    if seen.borrow()[word] & bit != 0 {
+                        return;
+                    }
+                    seen.borrow_mut()[word] |= bit;
                 }
                 let (est, excl) = match pos {
                     Some(p) => {
@@ -809,13 +818,24 @@ fn rank(cands: &mut [Cand], objective: Objective) {
         }
     }
     // Eligible first, by objective; ties keep catalog / list order (stable sort).
-    cands.sort_by(|a, b| {
-        a.excl.is_some().cmp(&b.excl.is_some()).then(
-            key(a)
-                .partial_cmp(&key(b))
-                .unwrap_or(std::cmp::Ordering::Equal),
-        )
-    });
+    let by = |a: &(bool, f64), b: &(bool, f64)| {
+        a.0.cmp(&b.0)
+            .then(a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))
+    };
+    let keys: Vec<(bool, f64)> = cands.iter().map(|c| (c.excl.is_some(), key(c))).collect();
+    if keys.iter().any(|k| k.1.is_nan()) {
+        // A NaN compares equal to everything, so the order depends on the algorithm: sort the
+        // candidates themselves, as always.
+        cands.sort_by(|a, b| by(&(a.excl.is_some(), key(a)), &(b.excl.is_some(), key(b))));
+        return;
+    }
+    // Without NaN the keys are totally ordered and a stable sort has one result: sort indices
+    // by precomputed keys, then move each candidate once (issue 14: the candidates are ~90
+    // bytes and a rule without a list ranks the whole catalog).
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_by(|&a, &b| by(&keys[a], &keys[b]));
+    let sorted: Vec<Cand> = order.iter().map(|&i| cands[i]).collect();
+    cands.copy_from_slice(&sorted);
 }
 
 fn var_text(name: &str, ctx: &Context) -> String {

@@ -6,9 +6,11 @@ use super::cost::{
     self, MAX_CONDITION_COST, MAX_CONDITION_STEPS, MAX_META_FIELDS, MAX_META_VALUE_BYTES, TICK,
 };
 use crate::catalog::TASK_TYPES;
-use crate::signals::{CheapSignals, PromptSignals, TaskPrediction};
+use crate::signals::{CheapSignals, PiiKind, PromptSignals, TaskPrediction};
 use cel::common::ast::{Expr, LiteralValue};
-use cel::common::types::CelBool;
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
+};
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::objects::Key;
@@ -1220,6 +1222,18 @@ pub(crate) fn boxed(v: Value) -> Box<dyn Val> {
     }
 }
 
+/// A PII kind's name in `pii`: its serde name (`card_number`, ...).
+fn pii_name(k: PiiKind) -> &'static str {
+    match k {
+        PiiKind::Email => "email",
+        PiiKind::Phone => "phone",
+        PiiKind::CardNumber => "card_number",
+        PiiKind::Ssn => "ssn",
+        PiiKind::Iban => "iban",
+        PiiKind::IpAddress => "ip_address",
+    }
+}
+
 /// Everything a policy needs to know about one prompt, prepared once and reused by every
 /// policy (no per-decision rebuild of the CEL values).
 #[derive(Debug)]
@@ -1243,77 +1257,96 @@ impl Facts {
 
     /// Like [`Facts::new`] with a precomputed split key.
     pub fn with_key(key: u64, signals: &PromptSignals, metadata: &Metadata) -> Facts {
+        // The CEL values are built directly in the form conditions read them (`Box<dyn Val>`),
+        // borrowing the static task-type and PII names: building them through `Value` made
+        // three hash maps and a string per entry for `scores` alone (issue 14).
         let cheap = &signals.cheap;
-        let (task, complexity, scores) = match &signals.task {
+        let mut scores: HashMap<CelMapKey<'static>, Box<dyn Val>> =
+            HashMap::with_capacity(TASK_TYPES.len() + 1);
+        let (task, complexity) = match &signals.task {
             Some(p) => {
-                let mut scores: HashMap<String, f64> =
-                    TASK_TYPES.iter().map(|t| (t.to_string(), 0.0)).collect();
+                let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+                for t in TASK_TYPES {
+                    let v = p.scores.get(t).map_or(0.0, |v| finite(*v));
+                    scores.insert(CelMapKey::from(t), Box::new(CelDouble::from(v)));
+                }
                 for (k, v) in &p.scores {
-                    scores.insert(k.clone(), if v.is_finite() { *v } else { 0.0 });
+                    if !TASK_TYPES.contains(&k.as_str()) {
+                        scores.insert(
+                            CelMapKey::from(k.clone()),
+                            Box::new(CelDouble::from(finite(*v))),
+                        );
+                    }
                 }
                 let c = if p.complexity.is_finite() {
                     p.complexity.clamp(0.0, 1.0)
                 } else {
                     0.5
                 };
-                (p.label.clone(), c, scores)
+                (p.label.clone(), c)
             }
-            None => (
-                "unknown".to_string(),
-                heuristic_complexity(cheap),
-                TASK_TYPES.iter().map(|t| (t.to_string(), 0.0)).collect(),
-            ),
+            None => {
+                for t in TASK_TYPES {
+                    scores.insert(CelMapKey::from(t), Box::new(CelDouble::from(0.0)));
+                }
+                ("unknown".to_string(), heuristic_complexity(cheap))
+            }
         };
-        let lang = cheap
-            .language
-            .as_ref()
-            .map(|l| l.code.clone())
-            .unwrap_or_default();
+        let lang = cheap.language.as_ref().map(|l| l.code.clone());
         let mut kinds = cheap.pii.clone();
         kinds.sort();
         kinds.dedup();
-        let pii: Vec<Value> = kinds
+        let pii: Vec<Box<dyn Val>> = kinds
             .iter()
-            .map(|k| match serde_json::to_value(k) {
-                Ok(serde_json::Value::String(s)) => Value::String(Arc::new(s)),
-                _ => Value::String(Arc::new(format!("{k:?}").to_lowercase())),
-            })
+            .map(|k| Box::new(CelString::from(pii_name(*k))) as Box<dyn Val>)
             .collect();
-        let mut vars: Vec<Box<dyn Val>> = vec![
-            boxed(Value::String(Arc::new(task.clone()))),
-            boxed(Value::from(scores)),
-            boxed(Value::Float(complexity)),
-            boxed(Value::Int(cheap.tokens as i64)),
-            boxed(Value::Int(cheap.chars as i64)),
-            boxed(Value::Int(cheap.words as i64)),
-            boxed(Value::Int(cheap.lines as i64)),
-            boxed(Value::String(Arc::new(lang))),
-            boxed(Value::Bool(cheap.has_code)),
-            boxed(Value::Bool(cheap.has_pii())),
-            boxed(Value::List(Arc::new(pii))),
-            boxed(Value::Bool(signals.task.is_some())),
-            boxed(Value::Float(
-                signals.task.as_ref().map_or(0.0, |p| p.confidence()),
-            )),
-            boxed(Value::Float(
-                signals.task.as_ref().map_or(0.0, |p| p.margin()),
-            )),
+        let (confidence, margin) = signals
+            .task
+            .as_ref()
+            .map_or((0.0, 0.0), |p| (p.confidence(), p.margin()));
+        let string = |s: &str| -> Box<dyn Val> {
+            match TASK_TYPES.iter().find(|t| **t == s) {
+                Some(t) => Box::new(CelString::from(*t)),
+                None => Box::new(CelString::from(s.to_string())),
+            }
+        };
+        let int = |i: usize| -> Box<dyn Val> { Box::new(CelInt::from(i as i64)) };
+        let float = |f: f64| -> Box<dyn Val> { Box::new(CelDouble::from(f)) };
+        let bool = |b: bool| -> Box<dyn Val> { Box::new(CelBool::from(b)) };
+        let mut vars: Vec<Box<dyn Val>> = Vec::with_capacity(VARIABLES.len());
+        vars.extend([
+            string(&task),
+            Box::new(CelMap::from(scores)),
+            float(complexity),
+            int(cheap.tokens),
+            int(cheap.chars),
+            int(cheap.words),
+            int(cheap.lines),
+            match lang {
+                Some(l) => Box::new(CelString::from(l)),
+                None => Box::new(CelString::from("")),
+            },
+            bool(cheap.has_code),
+            bool(cheap.has_pii()),
+            Box::new(CelList::from(pii)),
+            bool(signals.task.is_some()),
+            float(confidence),
+            float(margin),
             // `meta` is bound per policy (see `Scope`); this slot keeps the indices aligned.
-            boxed(Value::Null),
-        ];
-        let confidence = signals.task.as_ref().map_or(0.0, |p| p.confidence());
+            Box::new(CelNull),
+        ]);
         // A single prompt is a one-turn conversation (see `Facts::set_conversation`).
         vars.extend([
-            boxed(Value::Int(1)),
-            boxed(Value::Bool(false)),
-            boxed(Value::Int(0)),
-            boxed(Value::List(Arc::new(Vec::new()))),
-            boxed(Value::Int(0)),
-            boxed(Value::Int(cheap.tokens as i64)),
-            boxed(Value::Bool(false)),
-            boxed(Value::String(Arc::new(task.clone()))),
-            boxed(Value::Float(complexity)),
-            boxed(Value::Float(confidence)),
+            int(1),
+            bool(false),
+            int(0),
+            Box::new(CelList::from(Vec::new())) as Box<dyn Val>,
+            int(0),
+            int(cheap.tokens),
+            bool(false),
+            string(&task),
+            float(complexity),
+            float(confidence),
         ]);
         Facts {
             split_key: key,
@@ -1601,6 +1634,21 @@ pub(crate) fn meta_value(schema: &MetaSchema, given: &Metadata) -> Box<dyn Val> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `pii` holds each kind's serde name, as it did when the list was built through JSON.
+    #[test]
+    fn pii_names_are_the_serde_names() {
+        for k in [
+            PiiKind::Email,
+            PiiKind::Phone,
+            PiiKind::CardNumber,
+            PiiKind::Ssn,
+            PiiKind::Iban,
+            PiiKind::IpAddress,
+        ] {
+            assert_eq!(serde_json::to_value(k).unwrap(), pii_name(k), "{k:?}");
+        }
+    }
 
     fn schema() -> MetaSchema {
         let mut s = MetaSchema::default();

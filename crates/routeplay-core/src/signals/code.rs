@@ -31,52 +31,74 @@ pub fn detect_code(text: &str) -> bool {
 /// (`classifier::features`) count them too, so the shipped model's features are unchanged.
 pub fn is_code_line(t: &str) -> bool {
     let t = t.trim();
-    if t.is_empty() {
+    let Some(&last) = t.as_bytes().last() else {
         return false;
+    };
+    if matches!(last, b';' | b'{' | b'}') || t.ends_with("):") {
+        return true;
     }
-    let ends = t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.ends_with("):");
-    let starts = [
-        "def ",
-        "class ",
-        "import ",
-        "from ",
-        "#include",
-        "function ",
-        "return ",
-        "const ",
-        "let ",
-        "var ",
-        "public ",
-        "private ",
-        "fn ",
-        "for (",
-        "if (",
-        "while (",
-        "SELECT ",
-        "select ",
-        "<div",
-        "<?php",
-        "console.",
-        "print(",
-        "System.",
-        "package ",
-        "using ",
-        "elif ",
-        "else:",
-        "try:",
-        "except",
-        "}",
-        "#!/",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p));
-    let ops = t.contains(" = ") && (t.contains('(') || t.contains('[') || t.ends_with(';'))
-        || t.contains("=>")
-        || t.contains("->")
-        || t.contains("()")
-        || t.contains("==");
-    ends || starts || ops
+    // Only the prefixes that start with the line's first byte are compared.
+    let first = t.as_bytes()[0];
+    if CODE_STARTS
+        .iter()
+        .any(|p| p.as_bytes()[0] == first && t.starts_with(p))
+    {
+        return true;
+    }
+    // The operators, in one pass over the bytes (all ASCII, so no byte of them can be part of
+    // a multi-byte char): ` = `, `(`, `[`, `=>`, `->`, `()`, `==`.
+    let (mut assign, mut bracket) = (false, false);
+    let (mut p2, mut p1) = (0u8, 0u8);
+    for &b in t.as_bytes() {
+        match b {
+            b'>' if p1 == b'=' || p1 == b'-' => return true,
+            b')' if p1 == b'(' => return true,
+            b'=' if p1 == b'=' => return true,
+            b' ' if p1 == b'=' && p2 == b' ' => assign = true,
+            b'(' | b'[' => bracket = true,
+            _ => {}
+        }
+        p2 = p1;
+        p1 = b;
+    }
+    // `last == b';'` returned above, so ` = ` needs a bracket.
+    assign && bracket
 }
+
+/// Line starts that mark code (see [`is_code_line`]).
+const CODE_STARTS: [&str; 31] = [
+    "def ",
+    "class ",
+    "import ",
+    "from ",
+    "#include",
+    "function ",
+    "return ",
+    "const ",
+    "let ",
+    "var ",
+    "public ",
+    "private ",
+    "fn ",
+    "for (",
+    "if (",
+    "while (",
+    "SELECT ",
+    "select ",
+    "<div",
+    "<?php",
+    "console.",
+    "print(",
+    "System.",
+    "package ",
+    "using ",
+    "elif ",
+    "else:",
+    "try:",
+    "except",
+    "}",
+    "#!/",
+];
 
 fn strong_single_line(text: &str) -> bool {
     let t = text.trim();

@@ -42,19 +42,51 @@ pub fn detect_pii(text: &str) -> Vec<PiiKind> {
             found.push(k)
         }
     };
-    for word in text.split_whitespace() {
+    // Without an `@` in the text no word is an email; checking once spares a search per word.
+    let at = text.as_bytes().contains(&b'@');
+    for_each_word(text, |word| {
         let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if is_email(w) {
+        if at && is_email(w) {
             add(PiiKind::Email);
         } else if is_iban(w) {
             add(PiiKind::Iban);
         } else if is_ipv4(w) {
             add(PiiKind::IpAddress);
         }
-    }
+    });
     scan_digit_runs(text, &mut add);
     found.sort();
     found
+}
+
+/// Calls `f` with each word of `text` as `split_whitespace` splits it, reading ASCII bytes
+/// without decoding them (most prompts are mostly ASCII).
+fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let b = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let (space, len) = if b[i] < 0x80 {
+            (matches!(b[i], b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            match text.get(i..).and_then(|s| s.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        match (space, start) {
+            (true, Some(s)) => {
+                f(&text[s..i]);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        f(&text[s..]);
+    }
 }
 
 fn is_email(w: &str) -> bool {
@@ -78,14 +110,24 @@ fn is_email(w: &str) -> bool {
 }
 
 fn is_ipv4(w: &str) -> bool {
-    let parts: Vec<&str> = w.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    // Four dot-separated parts of 1-3 digits, each at most 255; no allocation (this runs on
+    // every word of every prompt).
+    let mut parts = 0;
+    for p in w.split('.') {
+        parts += 1;
+        if parts > 4
+            || p.is_empty()
+            || p.len() > 3
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || !p.parse::<u16>().is_ok_and(|n| n <= 255)
+        {
+            return false;
+        }
+    }
+    parts == 4
 }
 
 fn is_iban(w: &str) -> bool {
@@ -140,14 +182,17 @@ fn scan_digit_runs(text: &str, add: &mut impl FnMut(PiiKind)) {
             continue;
         }
         let start = i;
-        let mut digits: Vec<u8> = Vec::new();
+        // At most 20 digits are read (the loop stops past 19); a fixed buffer, no allocation.
+        let mut digit_buf = [0u8; 20];
+        let mut n = 0usize;
         let mut separators = 0;
         let mut j = i + usize::from(plus);
         let mut last_was_sep = true;
-        while j < bytes.len() && digits.len() <= 19 {
+        while j < bytes.len() && n <= 19 {
             let c = bytes[j];
             if c.is_ascii_digit() {
-                digits.push(c - b'0');
+                digit_buf[n] = c - b'0';
+                n += 1;
                 last_was_sep = false;
             } else if matches!(c, b' ' | b'-' | b'.' | b'(' | b')') && !last_was_sep {
                 separators += 1;
@@ -160,14 +205,14 @@ fn scan_digit_runs(text: &str, add: &mut impl FnMut(PiiKind)) {
             j += 1;
         }
         let run = text[start..j].trim_end_matches(|c: char| !c.is_ascii_digit());
-        let n = digits.len();
+        let digits = &digit_buf[..n];
         let followed_by_word = bytes
             .get(start + run.len())
             .is_some_and(|c| c.is_ascii_alphabetic());
         if !followed_by_word {
             if is_ssn(run) {
                 add(PiiKind::Ssn);
-            } else if (13..=19).contains(&n) && luhn(&digits) && separators <= 4 {
+            } else if (13..=19).contains(&n) && luhn(digits) && separators <= 4 {
                 add(PiiKind::CardNumber);
             } else if (10..=15).contains(&n) && (plus || separators >= 2) && separators <= 5 {
                 add(PiiKind::Phone);
