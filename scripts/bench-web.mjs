@@ -6,8 +6,9 @@
 //   - a 1 KB prompt through signals + classifier + one decision in the page (µs);
 //   - a 100,000-prompt batch run under five presets: µs per prompt, the longest main-thread
 //     task (PerformanceObserver `longtask`) and frame gap while the file loads and while it runs.
-// Usage: node scripts/bench-web.mjs [DIST] [--smoke]   (DIST defaults to dist/; --smoke: one
-// run each and a 2,000-prompt batch, to check the benchmark itself works).
+// Usage: node scripts/bench-web.mjs [DIST] [--smoke] [--batch-only]   (DIST defaults to dist/;
+// --smoke: one run each and a 2,000-prompt batch, to check the benchmark itself works;
+// --batch-only: only the batch run).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -18,6 +19,7 @@ import { serveDir } from '../tests/e2e/serve.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
+const batchOnly = args.includes('--batch-only');
 const dist = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(root, 'dist'));
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error(`${dist}/index.html is missing: build first (./x build)`);
@@ -97,7 +99,7 @@ function bytesTable(label, load) {
 }
 
 console.log(`page benchmark: ${dist} served on ${server.url}, headless Chromium, ${RUNS} cold run${RUNS === 1 ? '' : 's'} per layout${smoke ? ' (smoke)' : ''}`);
-for (const [label, hash] of [['full page', ''], ['#embed', '#embed']]) {
+for (const [label, hash] of batchOnly ? [] : [['full page', ''], ['#embed', '#embed']]) {
   const loads = [];
   for (let i = 0; i < RUNS; i++) loads.push(await coldLoad(hash));
   bytesTable(label, loads[0]);
@@ -106,7 +108,7 @@ for (const [label, hash] of [['full page', ''], ['#embed', '#embed']]) {
 }
 
 // In-page per-prompt figures (the bench hooks of src/bench.rs).
-{
+if (!batchOnly) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(server.url);

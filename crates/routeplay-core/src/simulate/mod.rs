@@ -26,7 +26,7 @@ pub use export::{csv_cell, ExportFormat};
 pub use input::{
     parse_prompt_set, read_prompt_set, read_prompt_set_bytes, read_records, read_records_bytes,
     Limits, LineError, ParsedSet, PromptRecord, ReadOptions, Record, RecordSet, SetError,
-    SetFormat,
+    SetFormat, SetReader,
 };
 pub use runner::{
     conversation_signals, prompt_facts, reads_language, record_facts, Progress, RowFilter,
