@@ -381,7 +381,7 @@ mod tests {
     }
 
     #[test]
-    fn diff_totals_is_the_diff_without_the_changed_prompts() {
+    fn diff_totals_and_flow_are_the_diff_and_flow_counted_the_long_way() {
         let catalog = Catalog::from_json(CATALOG).unwrap();
         let model = Arc::new(Model::from_bytes(CLASSIFIER).unwrap());
         let config = RunConfig {
@@ -405,6 +405,21 @@ mod tests {
         }
         assert!(some_changed);
         assert!(run.diff_totals(0, n).is_none());
+        // The flow counted by (task, model) is the flow of every prompt's pair.
+        let sim = run.simulation();
+        for p in 0..n {
+            let names: Vec<(String, String)> = (0..sim.len())
+                .map(|i| {
+                    let model = sim
+                        .pick(i, p)
+                        .map(|m| sim.catalog().models[m].id.clone())
+                        .unwrap_or_else(|| "(unrouted)".into());
+                    (sim.task(i).unwrap().to_string(), model)
+                })
+                .collect();
+            let naive = super::super::flow(names.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+            assert_eq!(run.flow(p).unwrap(), naive, "policy {p}");
+        }
     }
 
     #[test]
