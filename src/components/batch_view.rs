@@ -552,7 +552,10 @@ pub fn BatchView() -> impl IntoView {
         }
         loading.set(true);
         spawn_local(async move {
-            match crate::files::read_text(&file).await {
+            let t = now_ms();
+            let text = crate::files::read_utf8(&file).await;
+            measure("file", t);
+            match text {
                 Ok(t) => {
                     load_error.set(None);
                     pg.batch.set(Some(BatchSource::Text(t)));
@@ -887,11 +890,20 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         })
         .collect();
 
+    // The flow and the table draw in a task after the rest (each is a pass over every prompt).
+    let later = RwSignal::new(false);
+    spawn_local(async move {
+        yield_now().await;
+        later.set(true);
+    });
     let flow_policy = RwSignal::new(0usize);
     let flow_view = {
         let r = r.clone();
         let colors = colors.clone();
         move || {
+            if !later.get() {
+                return view! { <p class="muted small">"Drawing…"</p> }.into_any();
+            }
             let pi = flow_policy.get().min(r.policies() - 1);
             let t = now_ms();
             let f = r
@@ -899,7 +911,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                 .flow(pi)
                 .unwrap_or_else(|| routeplay_core::simulate::flow([]));
             measure("flow", t);
-            view! { <FlowChart policy=r.report.policies[pi].policy.clone() flow=f colors=colors.clone() /> }
+            view! { <FlowChart policy=r.report.policies[pi].policy.clone() flow=f colors=colors.clone() /> }.into_any()
         }
     };
 
