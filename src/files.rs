@@ -45,6 +45,20 @@ fn download_blob(name: &str, blob: &web_sys::Blob) {
     );
 }
 
+/// [`read_text`] for big files: the bytes are copied into wasm memory and decoded there
+/// (invalid UTF-8 replaced, as `file.text()` does), instead of a JavaScript string of the
+/// whole file converted character by character in one long main-thread task.
+pub async fn read_utf8(file: &web_sys::File) -> Result<String, String> {
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("could not read {}", file.name()))?;
+    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
 /// Reads a user-chosen file as text (invalid UTF-8 is replaced, never fatal).
 pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
     let value = wasm_bindgen_futures::JsFuture::from(file.text())

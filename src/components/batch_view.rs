@@ -3,9 +3,15 @@
 //!
 //! A thin shell over the core's pipeline ([`routeplay_core::simulate::Runner`], the same one
 //! the CLI runs): the core reads the set, merges metadata, decides whether language detection
-//! runs, decides, summarises, filters and exports; this view steps the runner in chunks of a few
-//! milliseconds, yielding to the event loop between them so the page stays responsive and the
-//! run can be cancelled, and draws the results.
+//! runs, decides, summarises, filters and exports. Every long phase runs in slices of a few
+//! milliseconds with a yield to the event loop between them, so the page stays responsive
+//! (no main-thread task near 50 ms) and the phase can be cancelled: reading the set
+//! ([`SetReader`], "Reading… N lines"), deciding ([`Runner::step`]), and the summary at the
+//! end (in tasks of its own). The results view draws a page of rows at a time and the diff's
+//! totals ([`Runner::diff_totals`]), never a record per changed prompt.
+//!
+//! Each phase is recorded in the page's performance timeline as `batch:<phase>` (see
+//! [`measure`]), for `scripts/bench-web.mjs` and Chrome's performance panel.
 
 use crate::components::charts::{
     CostQuality, CostQualityScatter, CoverageBars, FlowChart, ShareBars, ShareRow, PALETTE,
@@ -22,9 +28,9 @@ use routeplay_core::format::{plural, plural_with, signed, signed_usd, thousands,
 use routeplay_core::policy::Metadata;
 use routeplay_core::policy::{Decision, RuleOutcome};
 use routeplay_core::simulate::{
-    prompt_facts, read_prompt_set, ExportFormat, Limits, LineError, ParsedSet, PolicyDiff,
-    PolicyReport, ReadOptions, RowFilter, RunConfig, Runner, SetFormat, Share, SimulationReport,
-    TaskSource,
+    prompt_facts, ExportFormat, Limits, LineError, ParsedSet, PolicyDiff, PolicyReport,
+    ReadOptions, RowFilter, RunConfig, Runner, SetError, SetFormat, SetReader, Share,
+    SimulationReport, TaskSource,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +47,8 @@ pub const SHOW_BAD: usize = 12;
 const SLICE_MS: f64 = 24.0;
 /// Prompts decided between two looks at the clock.
 const STEP: usize = 8;
+/// Lines read between two looks at the clock.
+const READ_STEP: usize = 64;
 
 /// A prompt set read from the sample, a paste or a file.
 #[derive(Debug)]
@@ -196,16 +204,79 @@ pub(crate) async fn yield_now() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Reads a set with the core's reader (limits included).
-fn read(source: String, text: &str) -> Result<Shared<Loaded>, String> {
+/// Records `batch:<name>` from `start` (a [`now_ms`] time) to now in the page's performance
+/// timeline (the benchmark reads these; Chrome's performance panel shows them).
+pub(crate) fn measure(name: &str, start: f64) {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&opts, &"end".into(), &perf.now().into());
+    if let Ok(f) = js_sys::Reflect::get(&perf, &"measure".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = f.call2(&perf, &format!("batch:{name}").into(), &opts);
+    }
+}
+
+/// How far reading a set is: lines read, bytes read, bytes in all.
+pub(crate) type Reading = (usize, usize, usize);
+
+/// Reads a set with the core's reader (limits included) in slices of [`SLICE_MS`], yielding
+/// to the browser between them; `progress` hears how far it is after each slice. `None` when
+/// `stopped` says so after a yield (a newer read, or Cancel).
+pub(crate) async fn read_sliced(
+    text: &str,
+    progress: impl Fn(Reading),
+    stopped: impl Fn() -> bool,
+) -> Option<Result<ParsedSet, SetError>> {
+    let slice = now_ms();
+    let mut r = match SetReader::new(text, &ReadOptions::default()) {
+        Ok(r) => r,
+        Err(e) => return Some(Err(e)),
+    };
+    measure("read-start", slice);
+    while !r.is_done() {
+        let slice = now_ms();
+        while !r.is_done() && now_ms() - slice <= SLICE_MS {
+            if let Err(e) = r.step(READ_STEP) {
+                return Some(Err(e));
+            }
+        }
+        measure("read-slice", slice);
+        let (bytes, total) = r.bytes_read();
+        progress((r.lines_read(), bytes, total));
+        yield_now().await;
+        if stopped() {
+            return None;
+        }
+    }
+    let slice = now_ms();
+    let set = r.finish();
+    measure("read-finish", slice);
+    Some(set)
+}
+
+/// Reads a set for this view ([`read_sliced`]), showing how far it is in `reading`.
+async fn read(
+    source: String,
+    text: &str,
+    reading: RwSignal<Option<Reading>>,
+    stopped: impl Fn() -> bool,
+) -> Option<Result<Shared<Loaded>, String>> {
     let t0 = now_ms();
-    let set = read_prompt_set(text, &ReadOptions::default())
-        .map_err(|e| format!("Not loaded ({source}): {e}."))?;
-    Ok(Shared::new(Loaded {
-        source,
-        set: Arc::new(set),
-        parse_ms: now_ms() - t0,
-    }))
+    let set = read_sliced(text, |r| reading.set(Some(r)), stopped).await?;
+    Some(
+        set.map(|set| {
+            Shared::new(Loaded {
+                source: source.clone(),
+                set: Arc::new(set),
+                parse_ms: now_ms() - t0,
+            })
+        })
+        .map_err(|e| format!("Not loaded ({source}): {e}.")),
+    )
 }
 
 /// Shared run state: signals plus the generation counter that cancels superseded runs.
@@ -297,6 +368,7 @@ impl RunState {
             }
             self.progress
                 .set((runner.progress().done, n, now_ms() - t0));
+            measure("run-slice", slice);
             yield_now().await;
             if gen_counter.load(Ordering::SeqCst) != mine {
                 return; // superseded by a newer run
@@ -307,7 +379,15 @@ impl RunState {
             }
         }
         let elapsed_ms = now_ms() - t0;
+        // The summary in a task of its own, then the results' drawing in another.
+        let slice = now_ms();
         let report = runner.report();
+        measure("report", slice);
+        yield_now().await;
+        if gen_counter.load(Ordering::SeqCst) != mine {
+            return;
+        }
+        let slice = now_ms();
         let done = runner.progress().done;
         self.results.set(Some(Shared::new(Results {
             key,
@@ -321,6 +401,9 @@ impl RunState {
             skipped,
         })));
         self.running.set(false);
+        // The results draw before the next task: this measures them (and the yield).
+        yield_now().await;
+        measure("results", slice);
     }
 }
 
@@ -332,6 +415,9 @@ pub fn BatchView() -> impl IntoView {
     let last_source = StoredValue::new(None::<BatchSource>);
     let load_error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
+    let reading = RwSignal::new(None::<Reading>);
+    let read_note = RwSignal::new(None::<String>);
+    let read_gen = StoredValue::new(Arc::new(AtomicU64::new(0)));
     let paste = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);
     let runs = RunState {
@@ -343,6 +429,43 @@ pub fn BatchView() -> impl IntoView {
         cancel: StoredValue::new(Arc::new(AtomicU64::new(0))),
     };
 
+    // Reads `text` in slices; a newer read or Cancel stops it (the set shown before stays).
+    let start_read = move |source: String, text: String| {
+        let g = read_gen.get_value();
+        let mine = g.fetch_add(1, Ordering::SeqCst) + 1;
+        load_error.set(None);
+        read_note.set(None);
+        reading.set(Some((0, 0, text.len())));
+        spawn_local(async move {
+            let out = read(source, &text, reading, || g.load(Ordering::SeqCst) != mine).await;
+            if g.load(Ordering::SeqCst) != mine {
+                return;
+            }
+            reading.set(None);
+            match out {
+                Some(Ok(l)) => loaded.set(Some(l)),
+                Some(Err(e)) => load_error.set(Some(e)),
+                None => {}
+            }
+        });
+    };
+    let cancel_read = move |_| {
+        read_gen.get_value().fetch_add(1, Ordering::SeqCst);
+        let lines = reading.get_untracked().map(|r| r.0).unwrap_or(0);
+        reading.set(None);
+        // The same file or paste may be loaded again.
+        last_source.set_value(None);
+        read_note.set(Some(format!(
+            "Reading cancelled after {}; {}",
+            plural(lines, "line"),
+            if loaded.with_untracked(Option::is_some) {
+                "the set loaded before is kept."
+            } else {
+                "nothing was loaded."
+            }
+        )));
+    };
+
     // Load whatever the batch source says (buttons set it; share links too).
     Effect::new(move |_| {
         let src = pg.batch.get();
@@ -352,22 +475,13 @@ pub fn BatchView() -> impl IntoView {
         last_source.set_value(src.clone());
         match src {
             None => {}
-            Some(BatchSource::Text(t)) => {
-                load_error.set(None);
-                match read("pasted or opened prompts".into(), &t) {
-                    Ok(l) => loaded.set(Some(l)),
-                    Err(e) => load_error.set(Some(e)),
-                }
-            }
+            Some(BatchSource::Text(t)) => start_read("pasted or opened prompts".into(), t),
             Some(BatchSource::Sample) => {
                 load_error.set(None);
                 loading.set(true);
                 spawn_local(async move {
                     match crate::assets::fetch_text(crate::assets::SAMPLES_URL).await {
-                        Ok(t) => match read("the sample set".into(), &t) {
-                            Ok(l) => loaded.set(Some(l)),
-                            Err(e) => load_error.set(Some(e)),
-                        },
+                        Ok(t) => start_read("the sample set".into(), t),
                         Err(e) => {
                             load_error.set(Some(format!("The sample set could not be loaded: {e}")))
                         }
@@ -438,7 +552,10 @@ pub fn BatchView() -> impl IntoView {
         }
         loading.set(true);
         spawn_local(async move {
-            match crate::files::read_text(&file).await {
+            let t = now_ms();
+            let text = crate::files::read_utf8(&file).await;
+            measure("file", t);
+            match text {
                 Ok(t) => {
                     load_error.set(None);
                     pg.batch.set(Some(BatchSource::Text(t)));
@@ -518,7 +635,7 @@ pub fn BatchView() -> impl IntoView {
         let blocked = hint.is_some();
         view! {
             <div class="run-bar">
-                <button class="primary" data-action="run" disabled=move || runs.running.get() || blocked on:click=run_now>{label}</button>
+                <button class="primary" data-action="run" disabled=move || runs.running.get() || reading.with(Option::is_some) || blocked on:click=run_now>{label}</button>
                 {hint.map(|h| view! { <span class="muted small" data-run-hint="">{h}</span> })}
                 <button data-action="cancel" disabled=!running on:click=cancel_run>"Cancel"</button>
                 {running.then(|| {
@@ -653,6 +770,14 @@ pub fn BatchView() -> impl IntoView {
                     <span class="muted small drop-hint">"or drop a file on this panel"</span>
                     {move || loading.get().then(|| view! { <span class="muted small">"Loading…"</span> })}
                 </div>
+                {move || reading.get().map(|(lines, bytes, total)| view! {
+                    <div class="reading run-bar" role="status" data-reading-lines=lines.to_string()>
+                        <progress max=total.max(1).to_string() value=bytes.to_string() aria-label="Reading progress"></progress>
+                        <span class="muted small">{format!("Reading… {}", plural(lines, "line"))}</span>
+                        <button data-action="cancel-read" on:click=cancel_read>"Cancel reading"</button>
+                    </div>
+                })}
+                {move || read_note.get().map(|n| view! { <p class="muted small" data-read-note="">{n}</p> })}
                 <details class="paste">
                     <summary>"Paste prompts"</summary>
                     <textarea
@@ -683,7 +808,7 @@ pub fn BatchView() -> impl IntoView {
             </section>
             <crate::components::conversation_view::ConversationSetReport set=Signal::derive(move || loaded.get().map(|l| l.set.clone())) ids=set_ids />
             {move || runs.results.get().filter(|r| r.done > 0).map(|r| view! { <ResultsView results=r /> })}
-            {move || (loaded.with(|l| l.is_none()) && !loading.get()).then(|| view! {
+            {move || (loaded.with(|l| l.is_none()) && !loading.get() && reading.with(Option::is_none)).then(|| view! {
                 <section class="panel empty-state">
                     <p>"Load the sample set (220 prompts over eleven task types), paste prompts or open a file to see how the selected policies route a whole workload: model shares, cost against quality, which rules fire, and every prompt whose route changes between two policies."</p>
                 </section>
@@ -747,7 +872,9 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         let r = r.clone();
         move || {
             let by = share_by.get();
+            let t = now_ms();
             let (rows, colors, legend) = r.grouped(by);
+            measure("shares", t);
             let noun = ["Model", "Provider", "Maker"][by.min(2) as usize];
             view! { <ShareBars rows=rows colors=colors legend=legend noun=noun /> }
         }
@@ -763,17 +890,28 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         })
         .collect();
 
+    // The flow and the table draw in a task after the rest (each is a pass over every prompt).
+    let later = RwSignal::new(false);
+    spawn_local(async move {
+        yield_now().await;
+        later.set(true);
+    });
     let flow_policy = RwSignal::new(0usize);
     let flow_view = {
         let r = r.clone();
         let colors = colors.clone();
         move || {
+            if !later.get() {
+                return view! { <p class="muted small">"Drawing…"</p> }.into_any();
+            }
             let pi = flow_policy.get().min(r.policies() - 1);
+            let t = now_ms();
             let f = r
                 .runner
                 .flow(pi)
                 .unwrap_or_else(|| routeplay_core::simulate::flow([]));
-            view! { <FlowChart policy=r.report.policies[pi].policy.clone() flow=f colors=colors.clone() /> }
+            measure("flow", t);
+            view! { <FlowChart policy=r.report.policies[pi].policy.clone() flow=f colors=colors.clone() /> }.into_any()
         }
     };
 
@@ -795,7 +933,10 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         let r = r.clone();
         Memo::new(move |_| {
             let (a, b) = pair.get();
-            r.runner.diff(a, b).map(Shared::new)
+            let t = now_ms();
+            let d = r.runner.diff_totals(a, b).map(Shared::new);
+            measure("diff", t);
+            d
         })
     };
     let rows: Memo<Shared<Vec<usize>>> = {
@@ -807,7 +948,10 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
             } else {
                 RowFilter::All
             };
-            Shared::new(r.runner.rows(filter))
+            let t = now_ms();
+            let rows = Shared::new(r.runner.rows(filter));
+            measure("rows", t);
+            rows
         })
     };
     Effect::new(move |_| {
@@ -873,6 +1017,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
         let r = r.clone();
         move || {
             let rows = rows.get();
+            let t = now_ms();
             let (a, b) = pair.get();
             let side_by_side = r.policies() > 1 && !all_columns.get();
             let open = open_row.get();
@@ -987,6 +1132,7 @@ fn ResultsView(results: Shared<Results>) -> impl IntoView {
                     .collect_view()
                     .into_any()
             };
+            measure("table", t);
             view! {
                 <p class="scroll-cue small" aria-hidden="true">"Scroll the table sideways for more columns →"</p>
                 <div class="table-scroll decisions-scroll" tabindex="0" role="region" aria-label="Per-prompt decisions (scrolls sideways)">

@@ -405,6 +405,52 @@ test('a 100,000-line file is read, its bad lines counted, cancelled, and run wit
   assert.deepEqual(page.errors, []);
 });
 
+test('reading a 100,000-line file shows its progress and can be cancelled, keeping the set before', async () => {
+  const page = await openBatch();
+  await page.click('[data-action="sample"]');
+  await waitDone(page, 220);
+  const text = generated(100000);
+  // A slowed-down CPU (Chromium's throttling) so the reading lasts long enough to be seen and
+  // cancelled on any machine; nothing here is timed.
+  // The file is made in the page first (unthrottled), then given to the file input.
+  await page.evaluate((t) => { window.__file = new File([t], 'hundred-thousand.jsonl', { type: 'application/x-ndjson' }); }, text);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
+  await page.evaluate(() => {
+    const input = document.querySelector('.batch-input input[type="file"]');
+    const dt = new DataTransfer();
+    dt.items.add(window.__file);
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  // Reading shows how far it is, in lines, with a progress bar and a cancel button.
+  await page.waitForSelector('.reading[data-reading-lines]', { timeout: 60000 });
+  await page.waitForFunction(() => Number(document.querySelector('.reading')?.dataset.readingLines) > 0, null, { timeout: 60000 });
+  assert.match(await page.textContent('.reading'), /Reading… [\d,]+ lines?/);
+  assert.equal(await page.locator('.reading progress[aria-label="Reading progress"]').count(), 1);
+  assert.ok(await page.locator('[data-action="run"]').isDisabled(), 'no run while reading');
+  await page.screenshot({ path: 'tests/e2e/artifacts/batch-reading-desktop-light.png', clip: { x: 0, y: 0, width: 1280, height: 720 } });
+  await page.click('[data-action="cancel-read"]');
+  await page.waitForSelector('[data-read-note]', { timeout: 10000 });
+  assert.match(await page.textContent('[data-read-note]'), /Reading cancelled after [\d,]+ lines?; the set loaded before is kept\./);
+  assert.equal(await page.locator('.reading').count(), 0);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  // The sample set is still the one loaded, with its results.
+  assert.equal(await page.getAttribute('.loaded', 'data-prompts'), '220');
+  assert.equal(await page.getAttribute('table.batch-decisions', 'data-rows'), '220');
+  // The same file opened again is read to the end, and its run shows progress while it goes.
+  await openFile(page, 'hundred-thousand.jsonl', text);
+  await page.waitForSelector('.loaded[data-prompts="100000"]', { timeout: 120000 });
+  assert.equal(await page.locator('[data-read-note]').count(), 0);
+  await page.click('[data-action="run"]');
+  await page.waitForSelector('progress[aria-label="Run progress"]', { timeout: 10000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: 'tests/e2e/artifacts/batch-running-desktop-light.png', clip: { x: 0, y: 0, width: 1280, height: 720 } });
+  await page.click('[data-action="cancel"]');
+  await page.waitForSelector('.timing[data-cancelled="true"]', { timeout: 30000 });
+  assert.deepEqual(page.errors, []);
+});
+
 test('a rule that never fires is highlighted, and a policy reading the language gets it', async () => {
   const page = await openPage(browser);
   const source = [

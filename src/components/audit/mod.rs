@@ -11,7 +11,7 @@ mod card;
 mod chart;
 mod steered;
 
-use crate::components::batch_view::yield_now;
+use crate::components::batch_view::{read_sliced, yield_now};
 use crate::engine::{now_ms, Compiled, Load, Playground, Shared};
 use crate::state::audit::AuditInputs;
 use crate::state::share::BatchSource;
@@ -25,7 +25,7 @@ use routeplay_core::catalog::Catalog;
 use routeplay_core::classifier::Model;
 use routeplay_core::format::{plural, thousands, usd};
 use routeplay_core::policy::Metadata;
-use routeplay_core::simulate::{read_prompt_set, ParsedSet, ReadOptions, RunConfig, TaskSource};
+use routeplay_core::simulate::{ParsedSet, RunConfig, TaskSource};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -187,14 +187,23 @@ impl RunState {
     }
 }
 
-/// Reads a set with the core's reader.
-fn read(source: &str, text: &str) -> Result<Shared<AuditSet>, String> {
-    let set = read_prompt_set(text, &ReadOptions::default())
-        .map_err(|e| format!("The prompt set could not be read ({source}): {e}."))?;
-    Ok(Shared::new(AuditSet {
-        source: source.to_string(),
-        set: Arc::new(set),
-    }))
+/// Reads a set with the core's reader, in slices between which the page paints (a
+/// 100,000-line set takes seconds); `None` when `stopped` says so.
+async fn read(
+    source: &str,
+    text: &str,
+    stopped: impl Fn() -> bool,
+) -> Option<Result<Shared<AuditSet>, String>> {
+    let set = read_sliced(text, |_| {}, stopped).await?;
+    Some(
+        set.map(|set| {
+            Shared::new(AuditSet {
+                source: source.to_string(),
+                set: Arc::new(set),
+            })
+        })
+        .map_err(|e| format!("The prompt set could not be read ({source}): {e}.")),
+    )
 }
 
 /// A value with its interval: `38% (31%–45%)`.
@@ -218,6 +227,8 @@ pub fn AuditView() -> impl IntoView {
     let set = RwSignal::new(None::<Shared<AuditSet>>);
     let set_error = RwSignal::new(None::<String>);
     let loaded_for = StoredValue::new(None::<Option<BatchSource>>);
+    // Bumped by each read: a read whose source changed meanwhile stops.
+    let read_gen = StoredValue::new(Arc::new(AtomicU64::new(0)));
     let runs = RunState {
         results: RwSignal::new(None),
         running: RwSignal::new(false),
@@ -239,23 +250,29 @@ pub fn AuditView() -> impl IntoView {
         }
         loaded_for.set_value(Some(src.clone()));
         set_error.set(None);
-        match src {
-            Some(BatchSource::Text(t)) => match read("the Prompt set view’s prompts", &t) {
-                Ok(s) => set.set(Some(s)),
-                Err(e) => set_error.set(Some(e)),
-            },
-            None | Some(BatchSource::Sample) => spawn_local(async move {
-                match crate::assets::fetch_text(crate::assets::SAMPLES_URL).await {
-                    Ok(t) => match read("the sample set", &t) {
-                        Ok(s) => set.set(Some(s)),
-                        Err(e) => set_error.set(Some(e)),
-                    },
-                    Err(e) => {
-                        set_error.set(Some(format!("The sample set could not be loaded: {e}.")))
+        let g = read_gen.get_value();
+        let mine = g.fetch_add(1, Ordering::SeqCst) + 1;
+        spawn_local(async move {
+            let (source, text) = match src {
+                Some(BatchSource::Text(t)) => ("the Prompt set view’s prompts", t),
+                None | Some(BatchSource::Sample) => {
+                    match crate::assets::fetch_text(crate::assets::SAMPLES_URL).await {
+                        Ok(t) => ("the sample set", t),
+                        Err(e) => {
+                            set_error
+                                .set(Some(format!("The sample set could not be loaded: {e}.")));
+                            return;
+                        }
                     }
                 }
-            }),
-        }
+            };
+            let stopped = || g.load(Ordering::SeqCst) != mine;
+            match read(source, &text, stopped).await {
+                Some(Ok(s)) if !stopped() => set.set(Some(s)),
+                Some(Err(e)) if !stopped() => set_error.set(Some(e)),
+                _ => {}
+            }
+        });
     });
 
     let key = Memo::new(move |_| {

@@ -46,15 +46,24 @@ pub struct Flow {
 
 /// Aggregates `(first, second)` pairs into a [`Flow`].
 pub fn flow<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Flow {
+    flow_counted(pairs.into_iter().map(|(a, b)| (a, b, 1)))
+}
+
+/// [`flow`] of pairs already counted: `(first, second, count)`, a pair possibly given more
+/// than once (the same [`Flow`] as `count` copies of each pair).
+pub fn flow_counted<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str, usize)>) -> Flow {
     let mut s1: BTreeMap<&str, usize> = BTreeMap::new();
     let mut s2: BTreeMap<&str, usize> = BTreeMap::new();
     let mut links: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut total = 0;
-    for (a, b) in pairs {
-        total += 1;
-        *s1.entry(a).or_default() += 1;
-        *s2.entry(b).or_default() += 1;
-        *links.entry((a, b)).or_default() += 1;
+    for (a, b, n) in pairs {
+        if n == 0 {
+            continue;
+        }
+        total += n;
+        *s1.entry(a).or_default() += n;
+        *s2.entry(b).or_default() += n;
+        *links.entry((a, b)).or_default() += n;
     }
     fn sorted(m: BTreeMap<&str, usize>) -> Vec<(String, usize)> {
         let mut v: Vec<(String, usize)> = m.into_iter().map(|(k, c)| (k.to_string(), c)).collect();
@@ -100,5 +109,17 @@ mod tests {
         assert_eq!(f.stage1, vec![("code".into(), 3), ("qa".into(), 1)]);
         assert_eq!(f.stage2, vec![("a".into(), 3), ("b".into(), 1)]);
         assert_eq!(f.links[0], ("code".into(), "a".into(), 2));
+        let counted = flow_counted([
+            ("code", "a", 1),
+            ("code", "b", 1),
+            ("qa", "a", 1),
+            ("code", "a", 1),
+            ("x", "y", 0),
+        ]);
+        assert_eq!(counted, f);
+        assert_eq!(
+            flow_counted([("code", "a", 2), ("code", "b", 1), ("qa", "a", 1)]),
+            f
+        );
     }
 }

@@ -275,21 +275,32 @@ pub fn read_records(text: &str, opts: &ReadOptions) -> Result<RecordSet, SetErro
         SetFormat::Csv => read_csv(text, &mut set, &mut budget)?,
         SetFormat::Lines => {
             for (i, line) in text.lines().enumerate() {
-                let t = line.trim();
-                if t.is_empty() {
-                    continue;
-                }
-                budget.take(i + 1)?;
-                let mut fields = Map::new();
-                fields.insert("text".into(), Value::String(t.to_string()));
-                set.records.push(Record {
-                    line: i + 1,
-                    fields,
-                });
+                plain_line(i, line, &mut set, &mut budget)?;
             }
         }
     }
     Ok(set)
+}
+
+/// Line `i` (0-based) of a plain-lines set.
+fn plain_line(
+    i: usize,
+    line: &str,
+    set: &mut RecordSet,
+    budget: &mut Budget,
+) -> Result<(), SetError> {
+    let t = line.trim();
+    if t.is_empty() {
+        return Ok(());
+    }
+    budget.take(i + 1)?;
+    let mut fields = Map::new();
+    fields.insert("text".into(), Value::String(t.to_string()));
+    set.records.push(Record {
+        line: i + 1,
+        fields,
+    });
+    Ok(())
 }
 
 /// A set written as one JSON document: a pretty-printed object over several lines (a request
@@ -378,25 +389,36 @@ fn array_item_offsets(t: &str) -> Vec<usize> {
 
 fn read_jsonl(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<(), SetError> {
     for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.is_empty() || is_comment(t) {
-            continue;
-        }
-        budget.take(i + 1)?;
-        match serde_json::from_str::<Value>(t) {
-            Ok(Value::Object(fields)) => set.records.push(Record {
-                line: i + 1,
-                fields,
-            }),
-            Ok(_) => set.errors.push(LineError {
-                line: i + 1,
-                message: "not a JSON object".into(),
-            }),
-            Err(e) => set.errors.push(LineError {
-                line: i + 1,
-                message: format!("invalid JSON: {e}"),
-            }),
-        }
+        jsonl_line(i, line, set, budget)?;
+    }
+    Ok(())
+}
+
+/// Line `i` (0-based) of a JSONL set.
+fn jsonl_line(
+    i: usize,
+    line: &str,
+    set: &mut RecordSet,
+    budget: &mut Budget,
+) -> Result<(), SetError> {
+    let t = line.trim();
+    if t.is_empty() || is_comment(t) {
+        return Ok(());
+    }
+    budget.take(i + 1)?;
+    match serde_json::from_str::<Value>(t) {
+        Ok(Value::Object(fields)) => set.records.push(Record {
+            line: i + 1,
+            fields,
+        }),
+        Ok(_) => set.errors.push(LineError {
+            line: i + 1,
+            message: "not a JSON object".into(),
+        }),
+        Err(e) => set.errors.push(LineError {
+            line: i + 1,
+            message: format!("invalid JSON: {e}"),
+        }),
     }
     Ok(())
 }
@@ -422,42 +444,53 @@ fn read_csv(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<(), 
     let mut reader = CsvReader::new(text);
     let mut cols: Option<Vec<String>> = None;
     while let Some(rec) = reader.next_record() {
-        let (line, fields) = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                budget.take(e.line)?;
-                set.errors.push(e);
-                continue;
-            }
-        };
-        if fields.len() == 1 && fields[0].trim().is_empty() {
-            continue;
-        }
-        let Some(cols) = &cols else {
-            cols = Some(fields.iter().map(|f| f.trim().to_lowercase()).collect());
-            continue;
-        };
-        budget.take(line)?;
-        if fields.len() != cols.len() {
-            set.errors.push(LineError {
-                line,
-                message: format!(
-                    "expected {} fields as in the header, found {}",
-                    cols.len(),
-                    fields.len()
-                ),
-            });
-            continue;
-        }
-        let fields = cols
-            .iter()
-            .cloned()
-            .zip(fields)
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-        set.records.push(Record { line, fields });
+        csv_record(rec, &mut cols, set, budget)?;
     }
+    Ok(())
+}
+
+/// One CSV record (the first non-blank one is the header, kept in `cols`).
+fn csv_record(
+    rec: Result<(usize, Vec<String>), LineError>,
+    cols: &mut Option<Vec<String>>,
+    set: &mut RecordSet,
+    budget: &mut Budget,
+) -> Result<(), SetError> {
+    let (line, fields) = match rec {
+        Ok(r) => r,
+        Err(e) => {
+            budget.take(e.line)?;
+            set.errors.push(e);
+            return Ok(());
+        }
+    };
+    if fields.len() == 1 && fields[0].trim().is_empty() {
+        return Ok(());
+    }
+    let Some(cols) = cols.as_ref() else {
+        *cols = Some(fields.iter().map(|f| f.trim().to_lowercase()).collect());
+        return Ok(());
+    };
+    budget.take(line)?;
+    if fields.len() != cols.len() {
+        set.errors.push(LineError {
+            line,
+            message: format!(
+                "expected {} fields as in the header, found {}",
+                cols.len(),
+                fields.len()
+            ),
+        });
+        return Ok(());
+    }
+    let fields = cols
+        .iter()
+        .cloned()
+        .zip(fields)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    set.records.push(Record { line, fields });
     Ok(())
 }
 
@@ -465,6 +498,8 @@ fn read_csv(text: &str, set: &mut RecordSet, budget: &mut Budget) -> Result<(), 
 struct CsvReader<'a> {
     chars: std::iter::Peekable<std::str::Chars<'a>>,
     line: usize,
+    /// Bytes consumed.
+    pos: usize,
 }
 
 impl<'a> CsvReader<'a> {
@@ -472,7 +507,14 @@ impl<'a> CsvReader<'a> {
         CsvReader {
             chars: text.chars().peekable(),
             line: 1,
+            pos: 0,
         }
+    }
+
+    fn next_char(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        self.pos += c.len_utf8();
+        Some(c)
     }
 
     /// The next record with the line it starts on, or the error that spoilt it.
@@ -484,7 +526,7 @@ impl<'a> CsvReader<'a> {
         let mut quoted = false;
         let mut error: Option<String> = None;
         loop {
-            let Some(c) = self.chars.next() else {
+            let Some(c) = self.next_char() else {
                 if quoted {
                     error.get_or_insert_with(|| "a quoted field is never closed".into());
                 }
@@ -493,7 +535,7 @@ impl<'a> CsvReader<'a> {
             if quoted {
                 match c {
                     '"' if self.chars.peek() == Some(&'"') => {
-                        self.chars.next();
+                        self.next_char();
                         field.push('"');
                     }
                     '"' => {
@@ -725,18 +767,7 @@ pub fn read_prompt_set(text: &str, opts: &ReadOptions) -> Result<ParsedSet, SetE
     let mut errors = set.errors;
     let mut prompts = Vec::with_capacity(set.records.len());
     for rec in set.records {
-        let line = rec.line;
-        let fail = |message: String| LineError { line, message };
-        match PromptRecord::from_record(rec) {
-            Err(m) => errors.push(fail(m)),
-            Ok(r) if r.text.trim().is_empty() => errors.push(fail("empty prompt text".into())),
-            Ok(r) if r.text.len() > opts.limits.max_prompt_bytes => errors.push(fail(format!(
-                "prompt is {} bytes; the limit is {} bytes",
-                r.text.len(),
-                opts.limits.max_prompt_bytes
-            ))),
-            Ok(r) => prompts.push((line, r)),
-        }
+        push_prompt(rec, &opts.limits, &mut prompts, &mut errors);
     }
     errors.sort_by_key(|e| e.line);
     Ok(ParsedSet {
@@ -744,6 +775,215 @@ pub fn read_prompt_set(text: &str, opts: &ReadOptions) -> Result<ParsedSet, SetE
         prompts,
         errors,
     })
+}
+
+/// A record read as a prompt, or the bad line it is.
+fn push_prompt(
+    rec: Record,
+    limits: &Limits,
+    prompts: &mut Vec<(usize, PromptRecord)>,
+    errors: &mut Vec<LineError>,
+) {
+    let line = rec.line;
+    let fail = |message: String| LineError { line, message };
+    match PromptRecord::from_record(rec) {
+        Err(m) => errors.push(fail(m)),
+        Ok(r) if r.text.trim().is_empty() => errors.push(fail("empty prompt text".into())),
+        Ok(r) if r.text.len() > limits.max_prompt_bytes => errors.push(fail(format!(
+            "prompt is {} bytes; the limit is {} bytes",
+            r.text.len(),
+            limits.max_prompt_bytes
+        ))),
+        Ok(r) => prompts.push((line, r)),
+    }
+}
+
+/// Where a [`SetReader`] is.
+enum Stage<'a> {
+    /// JSONL or plain lines, line by line.
+    Lines(std::iter::Enumerate<std::str::Lines<'a>>),
+    /// CSV, record by record, with the header once read.
+    Csv(CsvReader<'a>, Option<Vec<String>>),
+    /// Everything read.
+    Done,
+}
+
+/// [`read_prompt_set`] in steps, for a caller that must not stop for the whole read (the
+/// page reads a 100,000-line file between frames): [`SetReader::step`] reads a few lines at a
+/// time, and [`SetReader::finish`] gives the same [`ParsedSet`] (or the same [`SetError`]) as
+/// the one-shot reader.
+///
+/// ```
+/// use routeplay_core::simulate::{read_prompt_set, ReadOptions, SetReader};
+/// let text = "{\"text\": \"a\"}\nbad\n{\"text\": \"b\"}\n";
+/// let mut r = SetReader::new(text, &ReadOptions::default()).unwrap();
+/// while !r.is_done() {
+///     r.step(1).unwrap(); // a caller yields to its event loop here
+/// }
+/// assert_eq!(r.finish().unwrap(), read_prompt_set(text, &ReadOptions::default()).unwrap());
+/// ```
+///
+/// A set written as one JSON document (a list of objects) is parsed whole by
+/// [`SetReader::new`]: JSON has no line boundaries to stop at.
+pub struct SetReader<'a> {
+    text: &'a str,
+    limits: Limits,
+    format: SetFormat,
+    budget: Budget,
+    stage: Stage<'a>,
+    /// Records and read errors of the current step (converted at its end).
+    pending: RecordSet,
+    prompts: Vec<(usize, PromptRecord)>,
+    errors: Vec<LineError>,
+    /// Lines (CSV: physical lines) read so far.
+    lines: usize,
+    /// Bytes of `text` read so far.
+    pos: usize,
+    /// The error that refused the set.
+    failed: Option<SetError>,
+}
+
+impl<'a> SetReader<'a> {
+    /// Checks the size and detects the format (a whole JSON document is read here).
+    pub fn new(text: &'a str, opts: &ReadOptions) -> Result<SetReader<'a>, SetError> {
+        opts.limits.check_size(text.len() as u64)?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let format = opts.format.unwrap_or_else(|| detect(text));
+        let mut r = SetReader {
+            text,
+            limits: opts.limits,
+            format,
+            budget: Budget {
+                left: opts.limits.max_entries,
+                limit: opts.limits.max_entries,
+            },
+            stage: Stage::Done,
+            pending: RecordSet {
+                format,
+                records: Vec::new(),
+                errors: Vec::new(),
+            },
+            prompts: Vec::new(),
+            errors: Vec::new(),
+            lines: 0,
+            pos: 0,
+            failed: None,
+        };
+        let whole = matches!(format, SetFormat::Jsonl | SetFormat::Lines)
+            && (format == SetFormat::Jsonl || opts.format.is_none())
+            && whole_json(text, &mut r.pending, &mut r.budget)?;
+        if whole {
+            r.format = SetFormat::Jsonl;
+            r.lines = text.lines().count();
+            r.pos = text.len();
+            r.convert();
+        } else {
+            r.stage = match format {
+                SetFormat::Csv => Stage::Csv(CsvReader::new(text), None),
+                SetFormat::Jsonl | SetFormat::Lines => Stage::Lines(text.lines().enumerate()),
+            };
+        }
+        Ok(r)
+    }
+
+    /// Reads up to `n` more lines (CSV: records). An error refuses the whole set, as
+    /// [`read_prompt_set`] does; the reader is then done.
+    pub fn step(&mut self, n: usize) -> Result<(), SetError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let out = self.read(n);
+        if let Err(e) = &out {
+            self.stage = Stage::Done;
+            self.failed = Some(e.clone());
+        }
+        self.convert();
+        out
+    }
+
+    fn read(&mut self, n: usize) -> Result<(), SetError> {
+        let base = self.text.as_ptr() as usize;
+        for _ in 0..n {
+            match &mut self.stage {
+                Stage::Lines(lines) => {
+                    let Some((i, line)) = lines.next() else {
+                        self.stage = Stage::Done;
+                        self.pos = self.text.len();
+                        break;
+                    };
+                    self.lines = i + 1;
+                    self.pos = line.as_ptr() as usize - base + line.len();
+                    if self.format == SetFormat::Jsonl {
+                        jsonl_line(i, line, &mut self.pending, &mut self.budget)?;
+                    } else {
+                        plain_line(i, line, &mut self.pending, &mut self.budget)?;
+                    }
+                }
+                Stage::Csv(reader, cols) => {
+                    let Some(rec) = reader.next_record() else {
+                        self.stage = Stage::Done;
+                        self.pos = self.text.len();
+                        break;
+                    };
+                    self.lines = reader.line - 1;
+                    self.pos = reader.pos;
+                    csv_record(rec, cols, &mut self.pending, &mut self.budget)?;
+                }
+                Stage::Done => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The records read so far, as prompts or bad lines.
+    fn convert(&mut self) {
+        self.errors.append(&mut self.pending.errors);
+        for rec in std::mem::take(&mut self.pending.records) {
+            push_prompt(rec, &self.limits, &mut self.prompts, &mut self.errors);
+        }
+    }
+
+    /// Whether every line is read.
+    pub fn is_done(&self) -> bool {
+        matches!(self.stage, Stage::Done)
+    }
+
+    /// The format being read.
+    pub fn format(&self) -> SetFormat {
+        self.format
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> usize {
+        self.lines
+    }
+
+    /// Bytes read so far, and the size of the text (without a byte-order mark).
+    pub fn bytes_read(&self) -> (usize, usize) {
+        (self.pos, self.text.len())
+    }
+
+    /// Prompts and bad lines found so far.
+    pub fn found(&self) -> (usize, usize) {
+        (self.prompts.len(), self.errors.len())
+    }
+
+    /// Reads whatever is left and gives the set.
+    pub fn finish(mut self) -> Result<ParsedSet, SetError> {
+        while !self.is_done() {
+            self.step(usize::MAX)?;
+        }
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let mut errors = self.errors;
+        errors.sort_by_key(|e| e.line);
+        Ok(ParsedSet {
+            format: self.format,
+            prompts: self.prompts,
+            errors,
+        })
+    }
 }
 
 /// [`read_prompt_set`] over bytes: checks the size before decoding, then replaces invalid
@@ -1033,5 +1273,89 @@ mod tests {
         assert_eq!(p.prompts.len() + p.errors.len(), 100_000);
         assert_eq!(p.errors.len(), 100);
         assert_eq!(p.errors[0].line, 8);
+    }
+
+    /// [`SetReader`] read in steps of `n` lines, to the end.
+    fn stepped(t: &str, opts: &ReadOptions, n: usize) -> Result<ParsedSet, SetError> {
+        let mut r = SetReader::new(t, opts)?;
+        while !r.is_done() {
+            r.step(n)?;
+            let (read, total) = r.bytes_read();
+            assert!(read <= total);
+        }
+        assert_eq!(r.bytes_read().0, r.bytes_read().1);
+        r.finish()
+    }
+
+    #[test]
+    fn the_stepped_reader_gives_what_the_one_shot_reader_gives() {
+        use crate::shipped::SAMPLES;
+        let conversations = include_str!("../../../../public/samples/conversations.jsonl");
+        let mut big = String::new();
+        for i in 0..3000 {
+            match i % 500 {
+                7 => big.push_str("{broken\n"),
+                8 => big.push_str("[1, 2]\n"),
+                9 => big.push_str("{\"text\": \"   \"}\n"),
+                10 => big.push_str("\n# comment\n"),
+                _ => big.push_str(&format!("{{\"text\": \"prompt {i} é\", \"id\": {i}}}\r\n")),
+            }
+        }
+        let texts: Vec<(&str, String)> = vec![
+            ("samples", SAMPLES.to_string()),
+            ("conversations", conversations.to_string()),
+            ("bad lines", big),
+            ("bom and plain lines", "\u{feff}Translate this\n\n  Write a poem  \nlast".into()),
+            ("csv", "id,text,label\n1,\"Hello, world\",qa\n2,\"Say \"\"hi\"\"\nthen stop\",chat\n\n3,plain,\n4,too,many,fields\n5,\"open\n".into()),
+            ("csv crlf", "text\r\nfirst\r\nsecond\r\n".into()),
+            ("json list", "[{\"text\": \"a\"},\n 3,\n {\"text\": \"b\"}, {\"text\": 1}]".into()),
+            ("pretty object", "{\n  \"text\": \"a\"\n}\n".into()),
+            ("empty", String::new()),
+        ];
+        let default = ReadOptions::default();
+        let as_lines = ReadOptions {
+            format: Some(SetFormat::Lines),
+            ..default
+        };
+        let tight = ReadOptions {
+            format: None,
+            limits: Limits {
+                max_bytes: 1 << 20,
+                max_entries: 40,
+                max_prompt_bytes: 12,
+            },
+        };
+        for (name, t) in &texts {
+            for opts in [&default, &as_lines, &tight] {
+                let one = read_prompt_set(t, opts);
+                for n in [1, 3, 64, usize::MAX] {
+                    assert_eq!(stepped(t, opts, n), one, "{name}, {opts:?}, steps of {n}");
+                }
+            }
+        }
+        // The bad lines are there to compare, and the conversations are read as such.
+        let bad = read_prompt_set(&texts[2].1, &default).unwrap();
+        assert_eq!(bad.errors.len(), 18);
+        assert_eq!(bad.prompts.len(), 2976);
+        let conv = read_prompt_set(&texts[1].1, &default).unwrap();
+        assert!(conv.prompts.iter().any(|(_, p)| p.conversation.is_some()));
+        assert!(matches!(
+            read_prompt_set(&texts[2].1, &tight),
+            Err(SetError::TooManyEntries { .. })
+        ));
+    }
+
+    #[test]
+    fn the_stepped_reader_reports_how_far_it_is() {
+        let t = "a\nb\nc\nd\n";
+        let mut r = SetReader::new(t, &ReadOptions::default()).unwrap();
+        r.step(2).unwrap();
+        assert_eq!(r.lines_read(), 2);
+        assert_eq!(r.bytes_read(), (3, 8));
+        assert_eq!(r.found(), (2, 0));
+        assert!(!r.is_done());
+        r.step(10).unwrap();
+        assert!(r.is_done());
+        assert_eq!(r.finish().unwrap().prompts.len(), 4);
     }
 }

@@ -21,12 +21,12 @@ pub mod export;
 pub mod input;
 pub mod runner;
 
-pub use charts::{flow, pareto_frontier, Flow};
+pub use charts::{flow, flow_counted, pareto_frontier, Flow};
 pub use export::{csv_cell, ExportFormat};
 pub use input::{
     parse_prompt_set, read_prompt_set, read_prompt_set_bytes, read_records, read_records_bytes,
     Limits, LineError, ParsedSet, PromptRecord, ReadOptions, Record, RecordSet, SetError,
-    SetFormat,
+    SetFormat, SetReader,
 };
 pub use runner::{
     conversation_signals, prompt_facts, reads_language, record_facts, Progress, RowFilter,
@@ -469,16 +469,23 @@ impl Simulation {
             return None;
         }
         let models = &self.catalog.models;
-        Some(flow(self.rows.iter().zip(&self.tasks).map(
-            |(row, task)| {
-                let m = row[p].model;
+        // Counted by (task, model) first: one hash per prompt instead of three ordered-map
+        // insertions keyed by strings (100,000 prompts in a page).
+        let mut counts: std::collections::HashMap<(&str, u16), usize> =
+            std::collections::HashMap::new();
+        for (row, task) in self.rows.iter().zip(&self.tasks) {
+            *counts.entry((task.as_str(), row[p].model)).or_default() += 1;
+        }
+        Some(charts::flow_counted(counts.into_iter().map(
+            |((task, m), n)| {
                 (
-                    task.as_str(),
+                    task,
                     if m == NONE {
                         "(unrouted)"
                     } else {
                         models[m as usize].id.as_str()
                     },
+                    n,
                 )
             },
         )))
@@ -675,6 +682,65 @@ impl Simulation {
             delta_mean_latency_ms: (lb - la) / n,
             transitions,
             changes,
+        })
+    }
+
+    /// [`Simulation::diff`] without the per-prompt [`PolicyDiff::changes`] (left empty): the
+    /// counts, deltas and transitions only, without building a record for every changed
+    /// prompt (the page shows these for 100,000 prompts at once and pages the prompts
+    /// themselves through [`Simulation::changed`]).
+    pub fn diff_totals(&self, a: usize, b: usize) -> Option<PolicyDiff> {
+        if a >= self.policies.len() || b >= self.policies.len() {
+            return None;
+        }
+        let mut trans: BTreeMap<(u16, u16), usize> = BTreeMap::new();
+        let mut changed = 0;
+        let (mut ca, mut cb, mut qa, mut qb, mut la, mut lb) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for row in &self.rows {
+            let (ra, rb) = (&row[a], &row[b]);
+            ca += ra.est.cost_usd;
+            cb += rb.est.cost_usd;
+            qa += ra.est.quality;
+            qb += rb.est.quality;
+            la += ra.est.latency_ms;
+            lb += rb.est.latency_ms;
+            if ra.model != rb.model {
+                *trans.entry((ra.model, rb.model)).or_insert(0) += 1;
+                changed += 1;
+            }
+        }
+        let name = |m: u16| {
+            if m == NONE {
+                "(none)".to_string()
+            } else {
+                self.catalog.models[m as usize].id.clone()
+            }
+        };
+        let n = self.rows.len().max(1) as f64;
+        let mut transitions: Vec<Transition> = trans
+            .into_iter()
+            .map(|((from, to), count)| Transition {
+                from: name(from),
+                to: name(to),
+                count,
+            })
+            .collect();
+        transitions.sort_by(|x, y| {
+            y.count
+                .cmp(&x.count)
+                .then(x.from.cmp(&y.from))
+                .then(x.to.cmp(&y.to))
+        });
+        Some(PolicyDiff {
+            a: self.policies[a].name.clone(),
+            b: self.policies[b].name.clone(),
+            prompts: self.rows.len(),
+            changed,
+            delta_total_cost_usd: cb - ca,
+            delta_mean_quality: (qb - qa) / n,
+            delta_mean_latency_ms: (lb - la) / n,
+            transitions,
+            changes: Vec::new(),
         })
     }
 }

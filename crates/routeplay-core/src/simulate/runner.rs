@@ -272,6 +272,11 @@ impl Runner {
         self.sim.diff(a, b)
     }
 
+    /// [`Runner::diff`] without the per-prompt changes (see [`Simulation::diff_totals`]).
+    pub fn diff_totals(&self, a: usize, b: usize) -> Option<PolicyDiff> {
+        self.sim.diff_totals(a, b)
+    }
+
     /// Prompts (task type) → model flow of policy `p`.
     pub fn flow(&self, p: usize) -> Option<Flow> {
         self.sim.flow(p)
@@ -373,6 +378,48 @@ mod tests {
             .collect();
         let want: Vec<String> = d.changes.iter().map(|c| c.id.clone()).collect();
         assert_eq!(ids, want);
+    }
+
+    #[test]
+    fn diff_totals_and_flow_are_the_diff_and_flow_counted_the_long_way() {
+        let catalog = Catalog::from_json(CATALOG).unwrap();
+        let model = Arc::new(Model::from_bytes(CLASSIFIER).unwrap());
+        let config = RunConfig {
+            tasks: TaskSource::classifier(model),
+            ..RunConfig::default()
+        };
+        let mut run = runner(SAMPLES, config, policies(&catalog));
+        run.run_to_end();
+        let n = run.simulation().policies().len();
+        let mut some_changed = false;
+        for a in 0..n {
+            for b in 0..n {
+                let mut full = run.diff(a, b).unwrap();
+                let totals = run.diff_totals(a, b).unwrap();
+                assert!(totals.changes.is_empty());
+                assert_eq!(totals.changed, full.changes.len());
+                some_changed |= totals.changed > 0 && !totals.transitions.is_empty();
+                full.changes.clear();
+                assert_eq!(totals, full, "policies {a} and {b}");
+            }
+        }
+        assert!(some_changed);
+        assert!(run.diff_totals(0, n).is_none());
+        // The flow counted by (task, model) is the flow of every prompt's pair.
+        let sim = run.simulation();
+        for p in 0..n {
+            let names: Vec<(String, String)> = (0..sim.len())
+                .map(|i| {
+                    let model = sim
+                        .pick(i, p)
+                        .map(|m| sim.catalog().models[m].id.clone())
+                        .unwrap_or_else(|| "(unrouted)".into());
+                    (sim.task(i).unwrap().to_string(), model)
+                })
+                .collect();
+            let naive = super::super::flow(names.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+            assert_eq!(run.flow(p).unwrap(), naive, "policy {p}");
+        }
     }
 
     #[test]
