@@ -121,8 +121,26 @@ pub fn load_all(pg: Playground) {
     });
 }
 
+/// Resolves in a later task (`setTimeout` 0), once what is queued now has run: the first
+/// decision's drawing, scheduled by the same catalog and presets that start the model load.
+/// (Not an animation frame: those stop in a background tab or a hidden frame.)
+async fn after_current_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let queued = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !queued {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Fetches and decodes the classifier; `pg.load_model` says how it went.
 async fn load_model(pg: Playground) {
+    // The first decision (cheap signals) is drawn first: the model's request starts after it.
+    after_current_task().await;
     let t0 = now_ms();
     match fetch_bytes(MODEL_URL).await {
         Ok(bytes) => {
