@@ -57,19 +57,8 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 /// Starts loading catalog and presets, then the classifier; each updates its own `Load`
 /// state, so the page works (with cheap signals) before the model arrives.
 pub fn load_all(pg: Playground) {
-    spawn_local(async move {
-        match fetch_text(CATALOG_URL)
-            .await
-            .and_then(|t| Catalog::from_json(&t).map_err(|e| e.to_string()))
-        {
-            Ok(c) => {
-                pg.load_catalog
-                    .set(Load::Ready(format!("{} models", c.models.len())));
-                pg.base_catalog.set(Some(Shared::new(c)));
-            }
-            Err(e) => pg.load_catalog.set(Load::Failed(e)),
-        }
-    });
+    // The presets first: their index is read and their requests sent before the catalog
+    // (already downloaded, preloaded by index.html) is parsed, so they are in flight meanwhile.
     spawn_local(async move {
         let result: Result<Vec<PolicyDoc>, String> = async {
             let index: PolicyIndex = serde_json::from_str(&fetch_text(POLICY_INDEX_URL).await?)
@@ -104,6 +93,19 @@ pub fn load_all(pg: Playground) {
                 pg.presets.set(docs);
             }
             Err(e) => pg.load_policies.set(Load::Failed(e)),
+        }
+    });
+    spawn_local(async move {
+        match fetch_text(CATALOG_URL)
+            .await
+            .and_then(|t| Catalog::from_json(&t).map_err(|e| e.to_string()))
+        {
+            Ok(c) => {
+                pg.load_catalog
+                    .set(Load::Ready(format!("{} models", c.models.len())));
+                pg.base_catalog.set(Some(Shared::new(c)));
+            }
+            Err(e) => pg.load_catalog.set(Load::Failed(e)),
         }
     });
     // The classifier is not needed for the first decision (cheap-signal decisions show first,
