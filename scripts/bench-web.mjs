@@ -6,8 +6,10 @@
 //   - a 1 KB prompt through signals + classifier + one decision in the page (µs);
 //   - a 100,000-prompt batch run under five presets: µs per prompt, the longest main-thread
 //     task (PerformanceObserver `longtask`) and frame gap while the file loads and while it runs.
-// Usage: node scripts/bench-web.mjs [DIST] [--smoke] [--batch-only]   (DIST defaults to dist/;
-// --smoke: one run each and a 2,000-prompt batch, to check the benchmark itself works;
+// Usage: node scripts/bench-web.mjs [DIST] [--smoke] [--first-only|--no-batch|--batch-only]
+// (DIST defaults to dist/; --smoke: one run each and a 2,000-prompt batch, to check the benchmark
+// itself works; --first-only: only the bytes and the first-decision figures, for a quick A/B of
+// two builds; --no-batch: those and the per-prompt figures, without the 100,000-prompt run;
 // --batch-only: only the batch run).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const batchOnly = args.includes('--batch-only');
+const firstOnly = args.includes('--first-only');
+const noBatch = args.includes('--no-batch');
 const dist = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(root, 'dist'));
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error(`${dist}/index.html is missing: build first (./x build)`);
@@ -50,9 +54,12 @@ function sizeOf(url) {
 // Records when the first decision card is on screen: the animation frame after it entered the
 // DOM (the frame that paints it), on the page's clock (0 = navigation start).
 function watchFirstDecision() {
+  // When boot.js has instantiated the wasm and main() has mounted the app.
+  addEventListener('TrunkApplicationStarted', () => { window.__started = performance.now(); });
   const mark = () => {
     if (window.__firstDecision !== undefined || !document.querySelector('.card.decision')) return false;
     window.__firstDecision = null;
+    window.__firstInDom = performance.now();
     requestAnimationFrame(() => { window.__firstDecision = performance.now(); });
     return true;
   };
@@ -70,6 +77,8 @@ async function coldLoad(hash) {
   await page.goto(server.url + hash);
   await page.waitForFunction(() => typeof window.__firstDecision === 'number', null, { timeout: 60000 });
   const first = await page.evaluate(() => window.__firstDecision);
+  const started = await page.evaluate(() => window.__started);
+  const inDom = await page.evaluate(() => window.__firstInDom);
   // The rest of the page: the classifier and whatever loads after the first decision.
   await page.waitForSelector('[data-model="ready"]', { timeout: 60000, state: 'attached' });
   await page.waitForLoadState('networkidle');
@@ -79,16 +88,18 @@ async function coldLoad(hash) {
   ]);
   await context.close();
   if (errors.length) console.log(`  page errors: ${errors.join(' | ')}`);
-  return { first, resources: resources.filter((r) => r.url.startsWith(server.url)) };
+  return { first, started, inDom, resources: resources.filter((r) => r.url.startsWith(server.url)) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 function bytesTable(label, load) {
-  const rows = load.resources.map((r) => ({ ...sizeOf(r.url), start: r.start, before: r.start < load.first }));
+  // "Before": requested before the first decision card entered the page (a request started
+  // after that, e.g. the classifier's, cannot delay it, whatever the network).
+  const rows = load.resources.map((r) => ({ ...sizeOf(r.url), start: r.start, before: r.start < load.inDom }));
   const sum = (rs, k) => rs.reduce((s, r) => s + r[k], 0);
-  console.log(`\n${label}: bytes by asset (first decision at ${load.first.toFixed(0)} ms; "before" = requested before it)`);
+  console.log(`\n${label}: bytes by asset (first decision in the page at ${load.inDom.toFixed(0)} ms, on screen at ${load.first.toFixed(0)} ms; "before" = requested before it entered the page)`);
   console.log(`  ${'asset'.padEnd(46)} ${'raw'.padStart(10)} ${'gzip -9'.padStart(10)} ${'brotli'.padStart(10)}  requested at`);
   for (const r of rows.sort((a, b) => b.gzip - a.gzip)) {
     console.log(`  ${r.name.padEnd(46)} ${kb(r.raw).padStart(10)} ${kb(r.gzip).padStart(10)} ${kb(r.brotli).padStart(10)}  ${r.start.toFixed(0).padStart(5)} ms${r.before ? '' : '  (after the first decision)'}`);
@@ -105,6 +116,23 @@ for (const [label, hash] of batchOnly ? [] : [['full page', ''], ['#embed', '#em
   bytesTable(label, loads[0]);
   const times = loads.map((l) => l.first);
   console.log(`  navigation → first decision visible, ${label}: median ${median(times).toFixed(0)} ms of ${times.map((t) => t.toFixed(0)).join(', ')}`);
+  // Where the time goes (medians): the wasm downloaded, compiled + instantiated + mounted
+  // (boot.js's TrunkApplicationStarted), the catalog and the last preset in, the decision drawn.
+  const endOf = (l, re) => Math.max(0, ...l.resources.filter((r) => re.test(r.url) && r.start < l.inDom).map((r) => r.end));
+  const steps = [
+    ['wasm in', (l) => endOf(l, /\.wasm$/)],
+    ['app started', (l) => l.started ?? NaN],
+    ['catalog in', (l) => endOf(l, /catalog\.json$/)],
+    ['presets in', (l) => endOf(l, /policies\//)],
+    ['first decision', (l) => l.first],
+  ];
+  console.log(`  timeline (median ms from navigation): ${steps.map(([n, f]) => `${n} ${median(loads.map(f)).toFixed(0)}`).join(' → ')}`);
+}
+
+if (firstOnly) {
+  await browser.close();
+  await server.close();
+  process.exit(0);
 }
 
 // In-page per-prompt figures (the bench hooks of src/bench.rs).
@@ -136,6 +164,12 @@ if (!batchOnly) {
     console.log('  (this build has no bench_pipeline hook: signals + classifier + decision not measured as one)');
   }
   await context.close();
+}
+
+if (noBatch) {
+  await browser.close();
+  await server.close();
+  process.exit(0);
 }
 
 // A big batch under five presets.

@@ -57,19 +57,8 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 /// Starts loading catalog and presets, then the classifier; each updates its own `Load`
 /// state, so the page works (with cheap signals) before the model arrives.
 pub fn load_all(pg: Playground) {
-    spawn_local(async move {
-        match fetch_text(CATALOG_URL)
-            .await
-            .and_then(|t| Catalog::from_json(&t).map_err(|e| e.to_string()))
-        {
-            Ok(c) => {
-                pg.load_catalog
-                    .set(Load::Ready(format!("{} models", c.models.len())));
-                pg.base_catalog.set(Some(Shared::new(c)));
-            }
-            Err(e) => pg.load_catalog.set(Load::Failed(e)),
-        }
-    });
+    // The presets first: their index is read and their requests sent before the catalog
+    // (already downloaded, preloaded by index.html) is parsed, so they are in flight meanwhile.
     spawn_local(async move {
         let result: Result<Vec<PolicyDoc>, String> = async {
             let index: PolicyIndex = serde_json::from_str(&fetch_text(POLICY_INDEX_URL).await?)
@@ -106,6 +95,19 @@ pub fn load_all(pg: Playground) {
             Err(e) => pg.load_policies.set(Load::Failed(e)),
         }
     });
+    spawn_local(async move {
+        match fetch_text(CATALOG_URL)
+            .await
+            .and_then(|t| Catalog::from_json(&t).map_err(|e| e.to_string()))
+        {
+            Ok(c) => {
+                pg.load_catalog
+                    .set(Load::Ready(format!("{} models", c.models.len())));
+                pg.base_catalog.set(Some(Shared::new(c)));
+            }
+            Err(e) => pg.load_catalog.set(Load::Failed(e)),
+        }
+    });
     // The classifier is not needed for the first decision (cheap-signal decisions show first,
     // marked provisional, and are re-decided when it arrives): fetch it once the catalog and
     // the presets are in, so that its bytes and its decoding do not delay them.
@@ -121,8 +123,26 @@ pub fn load_all(pg: Playground) {
     });
 }
 
+/// Resolves in a later task (`setTimeout` 0), once what is queued now has run: the first
+/// decision's drawing, scheduled by the same catalog and presets that start the model load.
+/// (Not an animation frame: those stop in a background tab or a hidden frame.)
+async fn after_current_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let queued = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !queued {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Fetches and decodes the classifier; `pg.load_model` says how it went.
 async fn load_model(pg: Playground) {
+    // The first decision (cheap signals) is drawn first: the model's request starts after it.
+    after_current_task().await;
     let t0 = now_ms();
     match fetch_bytes(MODEL_URL).await {
         Ok(bytes) => {

@@ -517,7 +517,9 @@ fn Report(results: Shared<Results>) -> impl IntoView {
         ReferenceKind::Neutral => "the neutral counterfactual".to_string(),
         ReferenceKind::Picked => c.reference.clone(),
     };
-    let picker = many.then(|| {
+    // Built where it is drawn (twice): views are not Clone with `--cfg erase_components`.
+    let picker = || {
+        many.then(|| {
         view! {
             <div class="seg" role="group" aria-label="Compare the policy with">
                 {names.iter().map(|(i, name, kind)| {
@@ -530,7 +532,8 @@ fn Report(results: Shared<Results>) -> impl IntoView {
                 }).collect_view()}
             </div>
         }
-    });
+    })
+    };
     view! {
         <section class="panel audit-headline" aria-labelledby="audit-headline-title">
             <h2 id="audit-headline-title">{format!("{} for {}", report.policy, report.house_label)}</h2>
@@ -543,7 +546,7 @@ fn Report(results: Shared<Results>) -> impl IntoView {
         <section class="panel" aria-labelledby="audit-chart-title">
             <div class="panel-head">
                 <h2 id="audit-chart-title">"House share by task"</h2>
-                {picker.clone()}
+                {picker()}
             </div>
             {move || {
                 let c = r_chart.report.comparisons.get(which.get()).cloned();
@@ -560,7 +563,7 @@ fn Report(results: Shared<Results>) -> impl IntoView {
         <section class="panel" aria-labelledby="audit-steered-title">
             <div class="panel-head">
                 <h2 id="audit-steered-title">"Steered prompts"</h2>
-                {picker}
+                {picker()}
             </div>
             {move || view! { <steered::SteeredTable results=r_steered.clone() which=which.get() /> }}
         </section>
