@@ -25,10 +25,9 @@ use crate::output::stdout;
 use crate::{CmdResult, Outcome};
 use routeplay_core::classifier::clean::{clean, stable_hash};
 use routeplay_core::classifier::complexity::{
-    boolean_target, eta_squared, fit, loso, task_means, win_rate_gap_targets, within_group_auc,
+    boolean_target, eta_squared, fit, loso, win_rate_gap_targets, within_group_auc,
     ComplexityConfig, DenseHead, Example,
 };
-use routeplay_core::classifier::difficulty::DIFFICULTY_FEATURES;
 use routeplay_core::classifier::loso::loso_group;
 use routeplay_core::classifier::{roc_auc, Model, Row};
 use serde_json::Value;
@@ -168,12 +167,14 @@ fn example(it: &Item) -> Example {
     }
 }
 
-/// Per-label mean difficulty features of the labelled rows of `paths` (cleaned like
-/// `routeplay train`), in the model's label order.
-fn read_task_means(
+/// The labelled rows of `paths` (cleaned like `routeplay train`) as (example, label index in
+/// the model's label order), with the model's task probabilities (and its hashed complexity
+/// column with `keep_column`), for centring the head per task.
+fn read_task_rows(
     paths: &[PathBuf],
     model: &Model,
-) -> Result<(Vec<[f32; DIFFICULTY_FEATURES]>, usize), String> {
+    keep_column: bool,
+) -> Result<Vec<(Example, usize)>, String> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -202,17 +203,26 @@ fn read_task_means(
     }
     let (rows, _) = clean(rows);
     let labels = model.labels();
-    let pairs: Vec<(&str, usize)> = rows
+    Ok(rows
         .iter()
         .filter_map(|r| {
             let k = labels
                 .iter()
                 .position(|l| Some(l.as_str()) == r.label.as_deref())?;
-            Some((r.text.as_str(), k))
+            let p = model.predict(&r.text);
+            let it = Item {
+                text: r.text.clone(),
+                hard: false,
+                source: String::new(),
+                group: String::new(),
+                task: p.label.clone(),
+                held_out: false,
+                probs: labels.iter().map(|l| p.score(l) as f32).collect(),
+                base: keep_column.then(|| model.complexity_column_logit(&r.text)),
+            };
+            Some((example(&it), k))
         })
-        .collect();
-    let n = pairs.len();
-    Ok((task_means(pairs, labels.len()), n))
+        .collect())
 }
 
 /// One line of the table: (source, AUC, within-task AUC, rows, hard rows).
@@ -257,6 +267,10 @@ pub struct Opts<'a> {
     pub task_means: &'a [PathBuf],
     /// Keep the model's hashed complexity column as one more input of the head.
     pub keep_column: bool,
+    /// With `lexical`: train the lexical column alone (no dense difficulty weights).
+    pub lexical_only: bool,
+    /// Learning rate of the lexical column (default [`ComplexityConfig::default`]'s).
+    pub lexical_lr: Option<f32>,
 }
 
 /// Runs the evaluation; see the module docs.
@@ -298,23 +312,34 @@ pub fn run(o: Opts) -> CmdResult {
         so,
         "target: boolean outcomes (RouteLLM): hard = gpt-4-1106-preview right and mixtral-8x7b wrong; easy = mixtral right; both wrong: no target"
     )?;
+    let defaults = ComplexityConfig::default();
     let cfg = ComplexityConfig {
-        lexical_buckets: o.lexical.then(|| o.model.buckets().trailing_zeros() as u8),
-        ..ComplexityConfig::default()
+        lexical_buckets: (o.lexical || o.lexical_only)
+            .then(|| o.model.buckets().trailing_zeros() as u8),
+        lexical_lr: o.lexical_lr.unwrap_or(defaults.lexical_lr),
+        dense: !o.lexical_only,
+        ..defaults
     };
     let train: Vec<Example> = items.iter().filter(|i| !i.held_out).map(example).collect();
     let mut head = fit(&train, &cfg)?;
-    let means = if o.task_means.is_empty() {
+    let centre_rows = if o.task_means.is_empty() {
         None
     } else {
-        let (m, n) = read_task_means(o.task_means, &o.model)?;
+        let rows = read_task_rows(o.task_means, &o.model, o.keep_column)?;
         writeln!(
             so,
-            "centring: complexity relative to the prompt's task, from the mean features of {n} labelled rows per task"
+            "centring: complexity relative to the prompt's task, on the mean logit of {} labelled rows per task",
+            rows.len()
         )?;
-        head.center(&m);
-        Some(m)
+        Some(rows)
     };
+    let n_labels = o.model.labels().len();
+    let centre = |h: &mut DenseHead| {
+        if let Some(rows) = &centre_rows {
+            h.center_on_logits(rows, n_labels);
+        }
+    };
+    centre(&mut head);
     let held: Vec<usize> = (0..items.len()).filter(|&i| items[i].held_out).collect();
 
     // Scores on the held-out rows.
@@ -348,7 +373,7 @@ pub fn run(o: Opts) -> CmdResult {
 
     // LOSO over all rows.
     let all_ex: Vec<Example> = items.iter().map(example).collect();
-    let folds = loso(&all_ex, &cfg, means.as_deref())?;
+    let folds = loso(&all_ex, &cfg, Some(&centre))?;
     let mut loso_idx = Vec::new();
     let mut loso_scores = Vec::new();
     for (_, idx, s) in &folds {
@@ -458,8 +483,33 @@ pub fn run(o: Opts) -> CmdResult {
             ts.display(),
             labelled.len()
         )?;
-        for (name, m) in models {
-            let s: Vec<f64> = labelled.iter().map(|x| m.predict(x.0).complexity).collect();
+        let mut scored: Vec<(String, Vec<f64>)> = models
+            .iter()
+            .map(|(name, m)| {
+                let s = labelled.iter().map(|x| m.predict(x.0).complexity).collect();
+                (name.clone(), s)
+            })
+            .collect();
+        // The head trained here, as the written model would score (4 decimals, like `predict`).
+        let head_s = labelled
+            .iter()
+            .map(|x| {
+                let p = o.model.predict(x.0);
+                let it = Item {
+                    text: x.0.to_string(),
+                    hard: false,
+                    source: String::new(),
+                    group: String::new(),
+                    task: p.label.clone(),
+                    held_out: true,
+                    probs: o.model.labels().iter().map(|l| p.score(l) as f32).collect(),
+                    base: o.keep_column.then(|| o.model.complexity_column_logit(x.0)),
+                };
+                (head.probability(&example(&it)) * 1e4).round() / 1e4
+            })
+            .collect();
+        scored.push(("head".into(), head_s));
+        for (name, s) in scored {
             let mut means: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
             for (v, l) in s.iter().zip(&g) {
                 let e = means.entry(l).or_default();
@@ -479,10 +529,17 @@ pub fn run(o: Opts) -> CmdResult {
             let mean = s.iter().sum::<f64>() / s.len().max(1) as f64;
             let sd =
                 (s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / s.len().max(1) as f64).sqrt();
+            let share = |t: f64| {
+                100.0 * s.iter().filter(|x| **x > t).count() as f64 / s.len().max(1) as f64
+            };
             writeln!(
                 so,
-                "  {name}: η² {:.3}; label means {lo:.2}–{hi:.2}; sd {sd:.3}; mean per label: {}",
+                "  {name}: η² {:.3}; label means {lo:.2}–{hi:.2}; sd {sd:.3}; share > 0.6 {:.1} %, > 0.7 {:.1} %, > 0.75 {:.1} %, > 0.8 {:.1} %; mean per label: {}",
                 eta_squared(&s, &g),
+                share(0.6),
+                share(0.7),
+                share(0.75),
+                share(0.8),
                 ms.join(", ")
             )?;
         }

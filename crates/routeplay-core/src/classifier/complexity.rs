@@ -247,6 +247,8 @@ pub struct ComplexityConfig {
     pub lexical_buckets: Option<u8>,
     /// Learning rate of the lexical column.
     pub lexical_lr: f32,
+    /// Train the dense difficulty weights (`false`: the lexical column alone).
+    pub dense: bool,
 }
 
 impl Default for ComplexityConfig {
@@ -258,6 +260,7 @@ impl Default for ComplexityConfig {
             seed: 20_261_201,
             lexical_buckets: None,
             lexical_lr: 0.005,
+            dense: true,
         }
     }
 }
@@ -318,6 +321,32 @@ impl DenseHead {
         self.task_offsets = means
             .iter()
             .map(|m| self.bias + self.weights.iter().zip(m).map(|(w, x)| w * x).sum::<f32>())
+            .collect();
+    }
+
+    /// Centres the head per task on mean *logits*: `rows` are (example, label index <
+    /// `n_labels`), e.g. the labelled rows the task model trains on; afterwards the logit is
+    /// the uncentred logit − Σ_k p_k × (mean uncentred logit of label k's rows), so a prompt
+    /// that scores like the typical prompt of its task gets 0.5, whatever the task. Unlike
+    /// [`DenseHead::center`] this includes the lexical column. Labels without rows get the mean
+    /// over all rows.
+    pub fn center_on_logits(&mut self, rows: &[(Example, usize)], n_labels: usize) {
+        self.task_offsets.clear();
+        let mut sums = vec![(0f64, 0usize); n_labels];
+        let mut all = (0f64, 0usize);
+        for (e, k) in rows {
+            let z = self.logit(e) as f64;
+            if let Some(s) = sums.get_mut(*k) {
+                s.0 += z;
+                s.1 += 1;
+            }
+            all.0 += z;
+            all.1 += 1;
+        }
+        let fallback = all.0 / all.1.max(1) as f64;
+        self.task_offsets = sums
+            .iter()
+            .map(|(s, n)| if *n == 0 { fallback } else { s / *n as f64 } as f32)
             .collect();
     }
 
@@ -453,8 +482,10 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
         let g = 1.0 / (1.0 + s.exp()); // −∂ log σ(s) / ∂s
         let decay = 1.0 - 0.9 * step as f32 / cfg.steps.max(1) as f32;
         let lr = cfg.lr * decay;
-        for j in 0..DIFFICULTY_FEATURES {
-            w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+        if cfg.dense {
+            for j in 0..DIFFICULTY_FEATURES {
+                w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+            }
         }
         wb += lr * (g * db - cfg.l2 * wb);
         if let Some(mask) = lex_mask {
@@ -596,11 +627,11 @@ pub fn eta_squared(scores: &[f64], groups: &[&str]) -> f64 {
 
 /// Leave-one-group-out: for each group, a head trained on the other groups scores the group's
 /// rows. Returns (group, per-row probability for that group's rows, in order of appearance).
-/// With `means`, each fold's head is centred per task ([`DenseHead::center`]).
+/// `centre` (e.g. [`DenseHead::center`]) is applied to each fold's head.
 pub fn loso(
     examples: &[Example],
     cfg: &ComplexityConfig,
-    means: Option<&[[f32; DIFFICULTY_FEATURES]]>,
+    centre: Option<&dyn Fn(&mut DenseHead)>,
 ) -> Result<Vec<LosoFold>, String> {
     let groups: std::collections::BTreeSet<&str> =
         examples.iter().map(|e| e.group.as_str()).collect();
@@ -608,8 +639,8 @@ pub fn loso(
     for g in groups {
         let train: Vec<Example> = examples.iter().filter(|e| e.group != g).cloned().collect();
         let mut head = fit(&train, cfg)?;
-        if let Some(m) = means {
-            head.center(m);
+        if let Some(c) = centre {
+            c(&mut head);
         }
         let idx: Vec<usize> = (0..examples.len())
             .filter(|&i| examples[i].group == g)
@@ -721,7 +752,7 @@ mod tests {
         let head0 = DenseHead {
             weights: {
                 let mut w = [0f32; DIFFICULTY_FEATURES];
-                w[1] = 1.0; // log_words
+                w[0] = 1.0; // log_words
                 w
             },
             bias: -2.0,

@@ -703,7 +703,7 @@ mod tests {
     fn difficulty_head_round_trips_and_leaves_the_task_alone() {
         let m = tiny();
         let mut w = [0f32; DIFFICULTY_FEATURES];
-        w[1] = 0.8; // log_words
+        w[0] = 0.8; // log_words
         let d = m.with_difficulty_head(w, -2.0, None, &[0.5, -0.5]).unwrap();
         let bytes = d.to_bytes();
         assert_eq!(&bytes[4..6], &FORMAT_VERSION_DIFFICULTY.to_le_bytes());
