@@ -780,6 +780,56 @@ mod tests {
         assert_eq!(head.logit(&plain), head0.logit(&plain));
     }
 
+    /// Centring on mean logits (lexical column included): each label's rows average a logit
+    /// of 0 once the prompt is known to be of that label; a lexical-only head has no dense
+    /// weights.
+    #[test]
+    fn a_lexical_only_head_centred_on_mean_logits_puts_each_labels_rows_at_zero() {
+        let mut ex = Vec::new();
+        for i in 0..40 {
+            let hard = i % 2 == 0;
+            let text = if hard {
+                format!("derive and prove claim {i} with a proof")
+            } else {
+                format!("name item {i}")
+            };
+            ex.push(Example::new(&text, hard, "s".into(), "g".into()));
+        }
+        let cfg = ComplexityConfig {
+            steps: 4_000,
+            lexical_buckets: Some(12),
+            dense: false,
+            ..Default::default()
+        };
+        let mut head = fit(&ex, &cfg).unwrap();
+        assert!(head.weights.iter().all(|w| *w == 0.0));
+        assert!(head.probability(&ex[0]) > head.probability(&ex[1]));
+        // Label 0 = the hard rows, label 1 = the easy ones; label 2 has no rows.
+        let rows: Vec<(Example, usize)> = ex
+            .iter()
+            .map(|e| {
+                let k = if e.hard { 0 } else { 1 };
+                let mut p = vec![0.0; 3];
+                p[k] = 1.0;
+                (e.clone().with_task_probs(p), k)
+            })
+            .collect();
+        head.center_on_logits(&rows, 3);
+        assert_eq!(head.task_offsets.len(), 3);
+        for k in 0..2 {
+            let mean: f32 = rows
+                .iter()
+                .filter(|r| r.1 == k)
+                .map(|r| head.logit(&r.0))
+                .sum::<f32>()
+                / 20.0;
+            assert!(mean.abs() < 1e-3, "label {k}: {mean}");
+        }
+        // The empty label gets the mean over all rows.
+        let all = (head.task_offsets[0] + head.task_offsets[1]) / 2.0;
+        assert!((head.task_offsets[2] - all).abs() < 1e-3);
+    }
+
     #[test]
     fn eta_squared_is_exact() {
         assert_eq!(
