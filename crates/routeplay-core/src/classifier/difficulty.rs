@@ -10,10 +10,10 @@
 //!
 //! No word identities beyond these fixed cue lists are used, so the head trained on them (see
 //! [`super::complexity`]) cannot learn "math is hard" from subject words. One pass over the bytes
-//! of at most [`READ_BYTES`], no allocation, cue words by a hashed table. Cost (the `difficulty`
-//! line of `cargo bench -p routeplay-core --bench classifier`): about 10 µs on-CPU per 1 KB on a
-//! loaded 2-core machine, as much with the cue lookup switched off — the per-byte branches, not
-//! the cues, cost; over the 2 µs a shipped head may add (docs/model-card.md, Complexity).
+//! of at most [`READ_BYTES`], no allocation, words read in a tight inner loop, cue words by a
+//! hashed table. Cost (the `difficulty` line of `cargo bench -p routeplay-core --bench
+//! classifier`): 3.2–3.8 µs on-CPU per 1 KB on a loaded 2-core machine, over the 2 µs a shipped
+//! head may add (docs/model-card.md, Complexity).
 
 /// Bytes of a prompt that are scanned (longer prompts: their words are extrapolated).
 pub const READ_BYTES: usize = 4096;
@@ -290,18 +290,23 @@ const CUE_WORDS: [(&[u8], u16); 191] = [
 
 /// Longest cue word (longer words are not looked up).
 const MAX_CUE_LEN: usize = 13;
-const FNV_OFFSET: u32 = 0x811c_9dc5;
-const FNV_PRIME: u32 = 0x0100_0193;
 
-/// FNV-1a of a word's bytes, the same hash the scan builds byte by byte.
+/// Rotate-xor hash of a word's bytes, the same hash the scan builds byte by byte (one cycle a
+/// byte; [`slot`] mixes it). Lookups compare the bytes, so collisions cost only a probe.
 const fn word_hash(w: &[u8]) -> u32 {
-    let mut h = FNV_OFFSET;
+    let mut h = 0u32;
     let mut i = 0;
     while i < w.len() {
-        h = (h ^ w[i] as u32).wrapping_mul(FNV_PRIME);
+        h = h.rotate_left(5) ^ w[i] as u32;
         i += 1;
     }
     h
+}
+
+/// The first table slot of a [`word_hash`].
+#[inline]
+const fn slot(h: u32) -> usize {
+    (h.wrapping_mul(0x9e37_79b1) >> 22) as usize % SLOTS
 }
 
 const SLOTS: usize = 1024;
@@ -312,7 +317,7 @@ const CUE_TABLE: [u16; SLOTS] = {
     let mut t = [EMPTY; SLOTS];
     let mut i = 0;
     while i < CUE_WORDS.len() {
-        let mut s = (word_hash(CUE_WORDS[i].0) >> 22) as usize % SLOTS;
+        let mut s = slot(word_hash(CUE_WORDS[i].0));
         while t[s] != EMPTY {
             s = (s + 1) % SLOTS;
         }
@@ -322,12 +327,12 @@ const CUE_TABLE: [u16; SLOTS] = {
     t
 };
 
-/// The cue categories of a lowercased word (its [`word_hash`] `h`) after the word `prev_h`.
+/// The cue categories of a lowercased word (its [`word_hash`] `h`) after the word `prev`.
 #[inline]
-fn cue_mask(w: &[u8], h: u32, prev_h: u32) -> u16 {
+fn cue_mask(w: &[u8], h: u32, prev: &[u8]) -> u16 {
     let mut mask = 0;
     if w.len() <= MAX_CUE_LEN {
-        let mut s = (h >> 22) as usize % SLOTS;
+        let mut s = slot(h);
         loop {
             let k = CUE_TABLE[s];
             if k == EMPTY {
@@ -340,24 +345,15 @@ fn cue_mask(w: &[u8], h: u32, prev_h: u32) -> u16 {
             s = (s + 1) % SLOTS;
         }
     }
-    const AT: u32 = word_hash(b"at");
-    const MAKE: u32 = word_hash(b"make");
-    const MORE: u32 = word_hash(b"more");
-    const LESS: u32 = word_hash(b"less");
-    const FEWER: u32 = word_hash(b"fewer");
-    const AS: u32 = word_hash(b"as");
-    const ONE: u32 = word_hash(b"one");
-    const SINGLE: u32 = word_hash(b"single");
-    const OR: u32 = word_hash(b"or");
     match w {
-        b"least" if prev_h == AT => mask |= CONSTRAINTS,
+        b"least" if prev == b"at" => mask |= CONSTRAINTS,
         b"least" => mask |= NEGATIONS, // "which is least likely"
-        b"most" if prev_h == AT => mask |= CONSTRAINTS,
-        b"sure" if prev_h == MAKE => mask |= CONSTRAINTS,
-        b"than" if prev_h == MORE || prev_h == LESS || prev_h == FEWER => mask |= CONSTRAINTS,
-        b"well" if prev_h == AS => mask |= MULTI_PART,
-        b"word" | b"sentence" if prev_h == ONE || prev_h == SINGLE => mask |= EASY,
-        b"no" if prev_h == OR => mask |= EASY,
+        b"most" if prev == b"at" => mask |= CONSTRAINTS,
+        b"sure" if prev == b"make" => mask |= CONSTRAINTS,
+        b"than" if prev == b"more" || prev == b"less" || prev == b"fewer" => mask |= CONSTRAINTS,
+        b"well" if prev == b"as" => mask |= MULTI_PART,
+        b"word" | b"sentence" if prev == b"one" || prev == b"single" => mask |= EASY,
+        b"no" if prev == b"or" => mask |= EASY,
         _ => {}
     }
     mask
@@ -399,7 +395,8 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
     let mut in_fence = false;
 
     let mut buf = [0u8; MAX_CUE_LEN + 1];
-    let (mut len, mut h, mut prev_h) = (0usize, FNV_OFFSET, 0u32);
+    let mut prev = [0u8; MAX_CUE_LEN + 1];
+    let (mut len, mut h, mut prev_len) = (0usize, 0u32, 0usize);
     let mut in_word = false;
     let mut capital = false;
     let mut first_in_sentence = true;
@@ -463,17 +460,29 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
                 in_word = true;
                 capital = b.is_ascii_uppercase();
                 len = 0;
-                h = FNV_OFFSET;
+                h = 0;
             }
-            let lc = b.to_ascii_lowercase();
-            if len <= MAX_CUE_LEN {
-                buf[len] = lc;
+            // The rest of the word in a tight loop (the common path).
+            let mut j = i;
+            let (mut hh, mut l) = (h, len);
+            while j < n {
+                let c = t[j];
+                if !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'\'') {
+                    break;
+                }
+                let lc = c.to_ascii_lowercase();
+                if l <= MAX_CUE_LEN {
+                    buf[l] = lc;
+                }
+                hh = hh.rotate_left(5) ^ lc as u32;
+                l += 1;
+                j += 1;
             }
-            h = (h ^ lc as u32).wrapping_mul(FNV_PRIME);
-            len += 1;
+            h = hh;
+            len = l;
             in_number = false;
-            last = b;
-            i += 1;
+            last = t[j - 1];
+            i = j;
             continue;
         }
         if in_word {
@@ -484,7 +493,7 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
                 let c = &mut para;
                 c[WORDS] += 1;
                 line_words += 1;
-                // Non-ASCII bytes count once per character (UTF-8 continuation bytes not).
+                // In bytes: a non-ASCII letter counts 2–4.
                 c[WORD_CHARS] += len as u32;
                 if len >= 9 {
                     c[LONG_WORDS] += 1;
@@ -497,14 +506,15 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
                     sentence_has_words = true;
                 }
                 let w = &buf[..len.min(MAX_CUE_LEN + 1)];
-                let mask = cue_mask(w, h, prev_h);
+                let mask = cue_mask(w, h, &prev[..prev_len]);
                 if mask != 0 {
                     for k in 0..9 {
                         c[CUE0 + k] += ((mask >> k) & 1) as u32;
                     }
                 }
             }
-            prev_h = h;
+            prev_len = len.min(MAX_CUE_LEN + 1);
+            prev = buf;
             first_in_sentence = false;
         }
         if b.is_ascii_digit() {
@@ -745,13 +755,15 @@ mod tests {
             .all(|(w, m)| *m != 0 && w.iter().all(|b| b.is_ascii_lowercase() || *b == b'\'')));
         for (w, m) in CUE_WORDS {
             assert_eq!(
-                cue_mask(w, word_hash(w), 0),
+                cue_mask(w, word_hash(w), b""),
                 m,
                 "{}",
                 String::from_utf8_lossy(w)
             );
         }
-        assert_eq!(cue_mask(b"zebra", word_hash(b"zebra"), 0), 0);
+        assert_eq!(cue_mask(b"zebra", word_hash(b"zebra"), b""), 0);
+        assert_eq!(cue_mask(b"least", word_hash(b"least"), b"at"), CONSTRAINTS);
+        assert_eq!(cue_mask(b"least", word_hash(b"least"), b"the"), NEGATIONS);
     }
 
     #[test]
