@@ -167,14 +167,9 @@ fn example(it: &Item) -> Example {
     }
 }
 
-/// The labelled rows of `paths` (cleaned like `routeplay train`) as (example, label index in
-/// the model's label order), with the model's task probabilities (and its hashed complexity
-/// column with `keep_column`), for centring the head per task.
-fn read_task_rows(
-    paths: &[PathBuf],
-    model: &Model,
-    keep_column: bool,
-) -> Result<Vec<(Example, usize)>, String> {
+/// The labelled rows of `paths` (files or directories), cleaned like `routeplay train`, whose
+/// label is one of `model`'s: (text, label index in the model's label order).
+fn read_labelled(paths: &[PathBuf], model: &Model) -> Result<Vec<(String, usize)>, String> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -204,23 +199,40 @@ fn read_task_rows(
     let (rows, _) = clean(rows);
     let labels = model.labels();
     Ok(rows
-        .iter()
+        .into_iter()
         .filter_map(|r| {
             let k = labels
                 .iter()
                 .position(|l| Some(l.as_str()) == r.label.as_deref())?;
-            let p = model.predict(&r.text);
+            Some((r.text, k))
+        })
+        .collect())
+}
+
+/// The labelled rows of `paths` (see [`read_labelled`]) as (example, label index in the
+/// model's label order), with the model's task probabilities (and its hashed complexity
+/// column with `keep_column`), for centring the head per task.
+fn read_task_rows(
+    paths: &[PathBuf],
+    model: &Model,
+    keep_column: bool,
+) -> Result<Vec<(Example, usize)>, String> {
+    let labels = model.labels();
+    Ok(read_labelled(paths, model)?
+        .into_iter()
+        .map(|(text, k)| {
+            let p = model.predict(&text);
             let it = Item {
-                text: r.text.clone(),
+                text: text.clone(),
                 hard: false,
                 source: String::new(),
                 group: String::new(),
                 task: p.label.clone(),
                 held_out: false,
                 probs: labels.iter().map(|l| p.score(l) as f32).collect(),
-                base: keep_column.then(|| model.complexity_column_logit(&r.text)),
+                base: keep_column.then(|| model.complexity_column_logit(&text)),
             };
-            Some((example(&it), k))
+            (example(&it), k)
         })
         .collect())
 }
@@ -271,11 +283,45 @@ pub struct Opts<'a> {
     pub lexical_only: bool,
     /// Learning rate of the lexical column (default [`ComplexityConfig::default`]'s).
     pub lexical_lr: Option<f32>,
+    /// Measure `model`'s own complexity column centred per task on `task_means` (see
+    /// [`Model::with_complexity_centred_per_task`]) instead of centring the head; the
+    /// uncentred model becomes the baseline (unless one is given), and `out` gets the centred
+    /// model.
+    pub center_previous: bool,
 }
 
 /// Runs the evaluation; see the module docs.
-pub fn run(o: Opts) -> CmdResult {
+pub fn run(mut o: Opts) -> CmdResult {
     let t0 = Instant::now();
+    let mut centred_note = None;
+    if o.center_previous {
+        if o.task_means.is_empty() {
+            return Err("--center-previous needs --task-means DATA... (labelled rows)".into());
+        }
+        let rows = read_labelled(o.task_means, &o.model)?;
+        let (centred, c) = o
+            .model
+            .with_complexity_centred_per_task(rows.iter().map(|(t, k)| (t.as_str(), *k)))
+            .map_err(|e| format!("cannot centre the complexity column: {e}"))?;
+        let means: Vec<String> = o
+            .model
+            .labels()
+            .iter()
+            .zip(c.means.iter().zip(&c.rows))
+            .map(|(l, (m, n))| format!("{l} {m:+.3} ({n})"))
+            .collect();
+        centred_note = Some(format!(
+            "centred previous column: complexity = sigmoid(1.7 × (logit − Σ p_k mean_k) / {:.4}) on {} labelled rows; overall mean logit {:+.3}; mean per label: {}",
+            c.sd,
+            rows.len(),
+            c.mean,
+            means.join(", ")
+        ));
+        let previous = std::mem::replace(&mut o.model, centred);
+        if o.baseline.is_none() {
+            o.baseline = Some(("uncentred".into(), previous));
+        }
+    }
     let (rows, bad, note) = read_outcome_rows(o.files)?;
     let (rows, _) = clean(rows);
     if rows.is_empty() {
@@ -322,7 +368,10 @@ pub fn run(o: Opts) -> CmdResult {
     };
     let train: Vec<Example> = items.iter().filter(|i| !i.held_out).map(example).collect();
     let mut head = fit(&train, &cfg)?;
-    let centre_rows = if o.task_means.is_empty() {
+    if let Some(n) = &centred_note {
+        writeln!(so, "{n}")?;
+    }
+    let centre_rows = if o.task_means.is_empty() || o.center_previous {
         None
     } else {
         let rows = read_task_rows(o.task_means, &o.model, o.keep_column)?;
@@ -545,7 +594,17 @@ pub fn run(o: Opts) -> CmdResult {
         }
     }
 
-    if let Some(path) = o.out {
+    if let (Some(path), true) = (o.out, o.center_previous) {
+        let bytes = o.model.to_bytes();
+        std::fs::write(path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        writeln!(
+            so,
+            "\nwrote {} ({} bytes): the model with its own complexity column centred per task",
+            path.display(),
+            bytes.len()
+        )?;
+    } else if let Some(path) = o.out {
         let kept = o.model.complexity_column();
         let column = match (&head.column, o.keep_column) {
             (Some((_, c, s)), _) => Some((c.as_slice(), *s)),
