@@ -344,13 +344,10 @@ fn eval_loso_trains_without_each_source_and_its_calibration_feeds_train() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `eval --complexity` on constructed outcome rows where the weak model fails exactly on the
-/// long, multi-part, constrained prompts: the table has every source, the head finds the signal
-/// within task and out of source, and the model it writes keeps the task scores.
-#[test]
-fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head() {
-    let dir = std::env::temp_dir().join(format!("rp-complexity-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// Constructed outcome rows in `dir`: in three sources, the weak model fails exactly on the
+/// long, multi-part, constrained prompts.
+fn constructed_outcomes(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
     let data = dir.join("outcomes.jsonl");
     let mut rows = String::new();
     for src in ["alpha", "beta", "gamma"] {
@@ -374,6 +371,15 @@ fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head()
         }
     }
     std::fs::write(&data, rows).unwrap();
+    data
+}
+
+/// `eval --complexity` on [`constructed_outcomes`]: the table has every source, the head finds
+/// the signal within task and out of source, and the model it writes keeps the task scores.
+#[test]
+fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head() {
+    let dir = std::env::temp_dir().join(format!("rp-complexity-{}", std::process::id()));
+    let data = constructed_outcomes(&dir);
     let model = dir.join("model.bin");
     let out = routeplay()
         .args(["eval", "--complexity"])
@@ -526,4 +532,64 @@ fn a_policy_on_custom_labels_is_checked_routed_and_tested_against_the_model_that
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("unknown-task"));
+}
+
+/// `--complexity-lexical-only` (the hashed word column alone) with `--task-means` and
+/// `--task-set`: the column finds the constructed signal out of source, and the head's own η²
+/// and threshold shares are printed next to the model's.
+#[test]
+fn eval_complexity_lexical_only_centred_reports_the_heads_eta_squared_and_shares() {
+    let dir = std::env::temp_dir().join(format!("rp-complexity-lex-{}", std::process::id()));
+    let data = constructed_outcomes(&dir);
+    let labelled = dir.join("labelled.jsonl");
+    let mut rows = String::new();
+    for (i, (text, label)) in [
+        ("Write a poem about rain.", "creative_writing"),
+        ("Write a Python function that adds two numbers.", "code"),
+        ("What is the capital of France?", "qa"),
+        ("Translate 'good morning' into German.", "translation"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let v = serde_json::json!({"id": format!("p{i}"), "text": text, "label": label});
+        rows.push_str(&v.to_string());
+        rows.push('\n');
+    }
+    std::fs::write(&labelled, rows).unwrap();
+    let out = routeplay()
+        .args(["eval", "--complexity", "--complexity-lexical-only"])
+        .arg(&data)
+        .arg("--task-means")
+        .arg(&labelled)
+        .arg("--task-set")
+        .arg(&labelled)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("centring: complexity relative to the prompt's task"),
+        "{text}"
+    );
+    let head = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("head: η²"))
+        .unwrap_or_else(|| panic!("no η² line of the head:\n{text}"));
+    assert!(
+        head.contains("share > 0.6 ") && head.contains("> 0.8 "),
+        "{head}"
+    );
+    let last = text.lines().last().unwrap();
+    let loso: f64 = last
+        .split_whitespace()
+        .find_map(|f| f.strip_prefix("loso_within_task_auc="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(loso > 0.9, "{last}");
 }

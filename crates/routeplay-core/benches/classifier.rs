@@ -107,6 +107,13 @@ fn main() {
             black_box(n);
         });
         println!("features only  {:>6} B: {}", p.len(), fmt(feats));
+        // The difficulty head's dense features (format-2 models add them to every prediction).
+        let dfeats = time(|| {
+            let mut f = [0f32; routeplay_core::classifier::difficulty::DIFFICULTY_FEATURES];
+            routeplay_core::classifier::difficulty::difficulty_features(black_box(&p), &mut f);
+            black_box(f);
+        });
+        println!("difficulty     {:>6} B: {}", p.len(), fmt(dfeats));
         let full = time(|| {
             black_box(model.predict(black_box(&p)));
         });

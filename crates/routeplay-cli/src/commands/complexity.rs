@@ -25,10 +25,9 @@ use crate::output::stdout;
 use crate::{CmdResult, Outcome};
 use routeplay_core::classifier::clean::{clean, stable_hash};
 use routeplay_core::classifier::complexity::{
-    boolean_target, eta_squared, fit, loso, task_means, win_rate_gap_targets, within_group_auc,
+    boolean_target, eta_squared, fit, loso, win_rate_gap_targets, within_group_auc,
     ComplexityConfig, DenseHead, Example,
 };
-use routeplay_core::classifier::difficulty::DIFFICULTY_FEATURES;
 use routeplay_core::classifier::loso::loso_group;
 use routeplay_core::classifier::{roc_auc, Model, Row};
 use serde_json::Value;
@@ -168,12 +167,9 @@ fn example(it: &Item) -> Example {
     }
 }
 
-/// Per-label mean difficulty features of the labelled rows of `paths` (cleaned like
-/// `routeplay train`), in the model's label order.
-fn read_task_means(
-    paths: &[PathBuf],
-    model: &Model,
-) -> Result<(Vec<[f32; DIFFICULTY_FEATURES]>, usize), String> {
+/// The labelled rows of `paths` (files or directories), cleaned like `routeplay train`, whose
+/// label is one of `model`'s: (text, label index in the model's label order).
+fn read_labelled(paths: &[PathBuf], model: &Model) -> Result<Vec<(String, usize)>, String> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -202,17 +198,43 @@ fn read_task_means(
     }
     let (rows, _) = clean(rows);
     let labels = model.labels();
-    let pairs: Vec<(&str, usize)> = rows
-        .iter()
+    Ok(rows
+        .into_iter()
         .filter_map(|r| {
             let k = labels
                 .iter()
                 .position(|l| Some(l.as_str()) == r.label.as_deref())?;
-            Some((r.text.as_str(), k))
+            Some((r.text, k))
         })
-        .collect();
-    let n = pairs.len();
-    Ok((task_means(pairs, labels.len()), n))
+        .collect())
+}
+
+/// The labelled rows of `paths` (see [`read_labelled`]) as (example, label index in the
+/// model's label order), with the model's task probabilities (and its hashed complexity
+/// column with `keep_column`), for centring the head per task.
+fn read_task_rows(
+    paths: &[PathBuf],
+    model: &Model,
+    keep_column: bool,
+) -> Result<Vec<(Example, usize)>, String> {
+    let labels = model.labels();
+    Ok(read_labelled(paths, model)?
+        .into_iter()
+        .map(|(text, k)| {
+            let p = model.predict(&text);
+            let it = Item {
+                text: text.clone(),
+                hard: false,
+                source: String::new(),
+                group: String::new(),
+                task: p.label.clone(),
+                held_out: false,
+                probs: labels.iter().map(|l| p.score(l) as f32).collect(),
+                base: keep_column.then(|| model.complexity_column_logit(&text)),
+            };
+            (example(&it), k)
+        })
+        .collect())
 }
 
 /// One line of the table: (source, AUC, within-task AUC, rows, hard rows).
@@ -257,11 +279,49 @@ pub struct Opts<'a> {
     pub task_means: &'a [PathBuf],
     /// Keep the model's hashed complexity column as one more input of the head.
     pub keep_column: bool,
+    /// With `lexical`: train the lexical column alone (no dense difficulty weights).
+    pub lexical_only: bool,
+    /// Learning rate of the lexical column (default [`ComplexityConfig::default`]'s).
+    pub lexical_lr: Option<f32>,
+    /// Measure `model`'s own complexity column centred per task on `task_means` (see
+    /// [`Model::with_complexity_centred_per_task`]) instead of centring the head; the
+    /// uncentred model becomes the baseline (unless one is given), and `out` gets the centred
+    /// model.
+    pub center_previous: bool,
 }
 
 /// Runs the evaluation; see the module docs.
-pub fn run(o: Opts) -> CmdResult {
+pub fn run(mut o: Opts) -> CmdResult {
     let t0 = Instant::now();
+    let mut centred_note = None;
+    if o.center_previous {
+        if o.task_means.is_empty() {
+            return Err("--center-previous needs --task-means DATA... (labelled rows)".into());
+        }
+        let rows = read_labelled(o.task_means, &o.model)?;
+        let (centred, c) = o
+            .model
+            .with_complexity_centred_per_task(rows.iter().map(|(t, k)| (t.as_str(), *k)))
+            .map_err(|e| format!("cannot centre the complexity column: {e}"))?;
+        let means: Vec<String> = o
+            .model
+            .labels()
+            .iter()
+            .zip(c.means.iter().zip(&c.rows))
+            .map(|(l, (m, n))| format!("{l} {m:+.3} ({n})"))
+            .collect();
+        centred_note = Some(format!(
+            "centred previous column: complexity = sigmoid(1.7 × (logit − Σ p_k mean_k) / {:.4}) on {} labelled rows; overall mean logit {:+.3}; mean per label: {}",
+            c.sd,
+            rows.len(),
+            c.mean,
+            means.join(", ")
+        ));
+        let previous = std::mem::replace(&mut o.model, centred);
+        if o.baseline.is_none() {
+            o.baseline = Some(("uncentred".into(), previous));
+        }
+    }
     let (rows, bad, note) = read_outcome_rows(o.files)?;
     let (rows, _) = clean(rows);
     if rows.is_empty() {
@@ -298,23 +358,37 @@ pub fn run(o: Opts) -> CmdResult {
         so,
         "target: boolean outcomes (RouteLLM): hard = gpt-4-1106-preview right and mixtral-8x7b wrong; easy = mixtral right; both wrong: no target"
     )?;
+    let defaults = ComplexityConfig::default();
     let cfg = ComplexityConfig {
-        lexical_buckets: o.lexical.then(|| o.model.buckets().trailing_zeros() as u8),
-        ..ComplexityConfig::default()
+        lexical_buckets: (o.lexical || o.lexical_only)
+            .then(|| o.model.buckets().trailing_zeros() as u8),
+        lexical_lr: o.lexical_lr.unwrap_or(defaults.lexical_lr),
+        dense: !o.lexical_only,
+        ..defaults
     };
     let train: Vec<Example> = items.iter().filter(|i| !i.held_out).map(example).collect();
     let mut head = fit(&train, &cfg)?;
-    let means = if o.task_means.is_empty() {
+    if let Some(n) = &centred_note {
+        writeln!(so, "{n}")?;
+    }
+    let centre_rows = if o.task_means.is_empty() || o.center_previous {
         None
     } else {
-        let (m, n) = read_task_means(o.task_means, &o.model)?;
+        let rows = read_task_rows(o.task_means, &o.model, o.keep_column)?;
         writeln!(
             so,
-            "centring: complexity relative to the prompt's task, from the mean features of {n} labelled rows per task"
+            "centring: complexity relative to the prompt's task, on the mean logit of {} labelled rows per task",
+            rows.len()
         )?;
-        head.center(&m);
-        Some(m)
+        Some(rows)
     };
+    let n_labels = o.model.labels().len();
+    let centre = |h: &mut DenseHead| {
+        if let Some(rows) = &centre_rows {
+            h.center_on_logits(rows, n_labels);
+        }
+    };
+    centre(&mut head);
     let held: Vec<usize> = (0..items.len()).filter(|&i| items[i].held_out).collect();
 
     // Scores on the held-out rows.
@@ -348,7 +422,7 @@ pub fn run(o: Opts) -> CmdResult {
 
     // LOSO over all rows.
     let all_ex: Vec<Example> = items.iter().map(example).collect();
-    let folds = loso(&all_ex, &cfg, means.as_deref())?;
+    let folds = loso(&all_ex, &cfg, Some(&centre))?;
     let mut loso_idx = Vec::new();
     let mut loso_scores = Vec::new();
     for (_, idx, s) in &folds {
@@ -458,8 +532,33 @@ pub fn run(o: Opts) -> CmdResult {
             ts.display(),
             labelled.len()
         )?;
-        for (name, m) in models {
-            let s: Vec<f64> = labelled.iter().map(|x| m.predict(x.0).complexity).collect();
+        let mut scored: Vec<(String, Vec<f64>)> = models
+            .iter()
+            .map(|(name, m)| {
+                let s = labelled.iter().map(|x| m.predict(x.0).complexity).collect();
+                (name.clone(), s)
+            })
+            .collect();
+        // The head trained here, as the written model would score (4 decimals, like `predict`).
+        let head_s = labelled
+            .iter()
+            .map(|x| {
+                let p = o.model.predict(x.0);
+                let it = Item {
+                    text: x.0.to_string(),
+                    hard: false,
+                    source: String::new(),
+                    group: String::new(),
+                    task: p.label.clone(),
+                    held_out: true,
+                    probs: o.model.labels().iter().map(|l| p.score(l) as f32).collect(),
+                    base: o.keep_column.then(|| o.model.complexity_column_logit(x.0)),
+                };
+                (head.probability(&example(&it)) * 1e4).round() / 1e4
+            })
+            .collect();
+        scored.push(("head".into(), head_s));
+        for (name, s) in scored {
             let mut means: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
             for (v, l) in s.iter().zip(&g) {
                 let e = means.entry(l).or_default();
@@ -479,16 +578,33 @@ pub fn run(o: Opts) -> CmdResult {
             let mean = s.iter().sum::<f64>() / s.len().max(1) as f64;
             let sd =
                 (s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / s.len().max(1) as f64).sqrt();
+            let share = |t: f64| {
+                100.0 * s.iter().filter(|x| **x > t).count() as f64 / s.len().max(1) as f64
+            };
             writeln!(
                 so,
-                "  {name}: η² {:.3}; label means {lo:.2}–{hi:.2}; sd {sd:.3}; mean per label: {}",
+                "  {name}: η² {:.3}; label means {lo:.2}–{hi:.2}; sd {sd:.3}; share > 0.6 {:.1} %, > 0.7 {:.1} %, > 0.75 {:.1} %, > 0.8 {:.1} %; mean per label: {}",
                 eta_squared(&s, &g),
+                share(0.6),
+                share(0.7),
+                share(0.75),
+                share(0.8),
                 ms.join(", ")
             )?;
         }
     }
 
-    if let Some(path) = o.out {
+    if let (Some(path), true) = (o.out, o.center_previous) {
+        let bytes = o.model.to_bytes();
+        std::fs::write(path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        writeln!(
+            so,
+            "\nwrote {} ({} bytes): the model with its own complexity column centred per task",
+            path.display(),
+            bytes.len()
+        )?;
+    } else if let Some(path) = o.out {
         let kept = o.model.complexity_column();
         let column = match (&head.column, o.keep_column) {
             (Some((_, c, s)), _) => Some((c.as_slice(), *s)),

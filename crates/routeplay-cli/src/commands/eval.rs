@@ -93,6 +93,18 @@ pub struct Args {
     /// the head (its weight is fitted with the difficulty features).
     #[arg(long)]
     keep_column: bool,
+    /// With `--complexity`: train the lexical column alone (no dense difficulty features).
+    #[arg(long)]
+    complexity_lexical_only: bool,
+    /// With `--complexity`: learning rate of the lexical column.
+    #[arg(long)]
+    complexity_lexical_lr: Option<f32>,
+    /// With `--complexity` and `--task-means`: measure (and with `--complexity-out` write)
+    /// `--model`'s own complexity column centred per task on the mean logit of each gold label
+    /// of the `--task-means` rows and scaled by their pooled within-label SD (weights
+    /// untouched); the uncentred model becomes the baseline column.
+    #[arg(long)]
+    center_previous: bool,
     /// Also print up to this many misclassified prompts (to standard error).
     #[arg(long, default_value_t = 0)]
     show_errors: usize,
@@ -117,6 +129,9 @@ pub fn run(args: Args) -> CmdResult {
             lexical: args.complexity_lexical,
             task_means: &args.task_means,
             keep_column: args.keep_column,
+            lexical_only: args.complexity_lexical_only,
+            lexical_lr: args.complexity_lexical_lr,
+            center_previous: args.center_previous,
         });
     }
     let [file] = args.files.as_slice() else {

@@ -247,6 +247,8 @@ pub struct ComplexityConfig {
     pub lexical_buckets: Option<u8>,
     /// Learning rate of the lexical column.
     pub lexical_lr: f32,
+    /// Train the dense difficulty weights (`false`: the lexical column alone).
+    pub dense: bool,
 }
 
 impl Default for ComplexityConfig {
@@ -258,6 +260,7 @@ impl Default for ComplexityConfig {
             seed: 20_261_201,
             lexical_buckets: None,
             lexical_lr: 0.005,
+            dense: true,
         }
     }
 }
@@ -318,6 +321,32 @@ impl DenseHead {
         self.task_offsets = means
             .iter()
             .map(|m| self.bias + self.weights.iter().zip(m).map(|(w, x)| w * x).sum::<f32>())
+            .collect();
+    }
+
+    /// Centres the head per task on mean *logits*: `rows` are (example, label index <
+    /// `n_labels`), e.g. the labelled rows the task model trains on; afterwards the logit is
+    /// the uncentred logit − Σ_k p_k × (mean uncentred logit of label k's rows), so a prompt
+    /// that scores like the typical prompt of its task gets 0.5, whatever the task. Unlike
+    /// [`DenseHead::center`] this includes the lexical column. Labels without rows get the mean
+    /// over all rows.
+    pub fn center_on_logits(&mut self, rows: &[(Example, usize)], n_labels: usize) {
+        self.task_offsets.clear();
+        let mut sums = vec![(0f64, 0usize); n_labels];
+        let mut all = (0f64, 0usize);
+        for (e, k) in rows {
+            let z = self.logit(e) as f64;
+            if let Some(s) = sums.get_mut(*k) {
+                s.0 += z;
+                s.1 += 1;
+            }
+            all.0 += z;
+            all.1 += 1;
+        }
+        let fallback = all.0 / all.1.max(1) as f64;
+        self.task_offsets = sums
+            .iter()
+            .map(|(s, n)| if *n == 0 { fallback } else { s / *n as f64 } as f32)
             .collect();
     }
 
@@ -453,8 +482,10 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
         let g = 1.0 / (1.0 + s.exp()); // −∂ log σ(s) / ∂s
         let decay = 1.0 - 0.9 * step as f32 / cfg.steps.max(1) as f32;
         let lr = cfg.lr * decay;
-        for j in 0..DIFFICULTY_FEATURES {
-            w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+        if cfg.dense {
+            for j in 0..DIFFICULTY_FEATURES {
+                w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+            }
         }
         wb += lr * (g * db - cfg.l2 * wb);
         if let Some(mask) = lex_mask {
@@ -596,11 +627,11 @@ pub fn eta_squared(scores: &[f64], groups: &[&str]) -> f64 {
 
 /// Leave-one-group-out: for each group, a head trained on the other groups scores the group's
 /// rows. Returns (group, per-row probability for that group's rows, in order of appearance).
-/// With `means`, each fold's head is centred per task ([`DenseHead::center`]).
+/// `centre` (e.g. [`DenseHead::center`]) is applied to each fold's head.
 pub fn loso(
     examples: &[Example],
     cfg: &ComplexityConfig,
-    means: Option<&[[f32; DIFFICULTY_FEATURES]]>,
+    centre: Option<&dyn Fn(&mut DenseHead)>,
 ) -> Result<Vec<LosoFold>, String> {
     let groups: std::collections::BTreeSet<&str> =
         examples.iter().map(|e| e.group.as_str()).collect();
@@ -608,8 +639,8 @@ pub fn loso(
     for g in groups {
         let train: Vec<Example> = examples.iter().filter(|e| e.group != g).cloned().collect();
         let mut head = fit(&train, cfg)?;
-        if let Some(m) = means {
-            head.center(m);
+        if let Some(c) = centre {
+            c(&mut head);
         }
         let idx: Vec<usize> = (0..examples.len())
             .filter(|&i| examples[i].group == g)
@@ -721,7 +752,7 @@ mod tests {
         let head0 = DenseHead {
             weights: {
                 let mut w = [0f32; DIFFICULTY_FEATURES];
-                w[1] = 1.0; // log_words
+                w[0] = 1.0; // log_words
                 w
             },
             bias: -2.0,
@@ -747,6 +778,56 @@ mod tests {
         // Without task probabilities the head is uncentred.
         let plain = Example::new(short, false, String::new(), String::new());
         assert_eq!(head.logit(&plain), head0.logit(&plain));
+    }
+
+    /// Centring on mean logits (lexical column included): each label's rows average a logit
+    /// of 0 once the prompt is known to be of that label; a lexical-only head has no dense
+    /// weights.
+    #[test]
+    fn a_lexical_only_head_centred_on_mean_logits_puts_each_labels_rows_at_zero() {
+        let mut ex = Vec::new();
+        for i in 0..40 {
+            let hard = i % 2 == 0;
+            let text = if hard {
+                format!("derive and prove claim {i} with a proof")
+            } else {
+                format!("name item {i}")
+            };
+            ex.push(Example::new(&text, hard, "s".into(), "g".into()));
+        }
+        let cfg = ComplexityConfig {
+            steps: 4_000,
+            lexical_buckets: Some(12),
+            dense: false,
+            ..Default::default()
+        };
+        let mut head = fit(&ex, &cfg).unwrap();
+        assert!(head.weights.iter().all(|w| *w == 0.0));
+        assert!(head.probability(&ex[0]) > head.probability(&ex[1]));
+        // Label 0 = the hard rows, label 1 = the easy ones; label 2 has no rows.
+        let rows: Vec<(Example, usize)> = ex
+            .iter()
+            .map(|e| {
+                let k = if e.hard { 0 } else { 1 };
+                let mut p = vec![0.0; 3];
+                p[k] = 1.0;
+                (e.clone().with_task_probs(p), k)
+            })
+            .collect();
+        head.center_on_logits(&rows, 3);
+        assert_eq!(head.task_offsets.len(), 3);
+        for k in 0..2 {
+            let mean: f32 = rows
+                .iter()
+                .filter(|r| r.1 == k)
+                .map(|r| head.logit(&r.0))
+                .sum::<f32>()
+                / 20.0;
+            assert!(mean.abs() < 1e-3, "label {k}: {mean}");
+        }
+        // The empty label gets the mean over all rows.
+        let all = (head.task_offsets[0] + head.task_offsets[1]) / 2.0;
+        assert!((head.task_offsets[2] - all).abs() < 1e-3);
     }
 
     #[test]
@@ -817,22 +898,26 @@ mod tests {
 #[cfg(test)]
 mod shipped_tests {
     use super::{fit, ComplexityConfig, Example};
-    use crate::classifier::model::FORMAT_VERSION;
+    use crate::classifier::model::FORMAT_VERSION_DIFFICULTY;
     use crate::classifier::Model;
 
     fn shipped() -> Model {
         Model::from_bytes(crate::shipped::CLASSIFIER).expect("the shipped model loads")
     }
 
-    /// The shipped file is still format 1: its complexity is the earlier hashed column (the
-    /// difficulty head was measured and not shipped, see docs/model-card.md).
+    /// The shipped file is format 2 holding the earlier hashed column **centred per task**: the
+    /// column kept, all difficulty weights zero (no dense features computed), one task offset
+    /// per label (see docs/model-card.md, Complexity).
     #[test]
-    fn shipped_model_keeps_the_hashed_complexity_column_and_has_no_difficulty_head() {
+    fn shipped_model_is_the_hashed_complexity_column_centred_per_task() {
         let bytes = crate::shipped::CLASSIFIER;
-        assert_eq!(&bytes[4..6], &FORMAT_VERSION.to_le_bytes());
+        assert_eq!(&bytes[4..6], &FORMAT_VERSION_DIFFICULTY.to_le_bytes());
         let m = shipped();
         assert!(m.has_complexity());
-        assert!(m.difficulty_weights().is_none());
+        let dw = m.difficulty_weights().expect("format 2");
+        assert!(dw.iter().all(|w| *w == 0.0), "{dw:?}");
+        assert_eq!(m.task_offsets().len(), m.labels().len());
+        assert!(m.task_offsets().iter().any(|o| *o != 0.0));
         let (column, scale) = m.complexity_column();
         assert!(scale > 0.0 && column.iter().any(|w| *w != 0), "{scale}");
     }

@@ -1,23 +1,32 @@
 //! Difficulty features for the complexity head: a small dense vector of facts about *how much*
-//! a prompt asks for, independent of *what about* — length, sentences and clauses, quantities and
-//! operators, constraints ("at least", "must", "no more than"), format demands, multi-part
-//! requests, reasoning verbs, easy cues ("briefly", "one word"), code, options, a pasted passage.
+//! the *instruction* of a prompt asks for, independent of *what about* — length, sentences and
+//! clauses, quantities and operators, constraints ("at least", "must", "no more than"), format
+//! demands, multi-part requests, reasoning verbs, easy cues ("briefly", "one word"), options.
+//!
+//! The instruction is separated from a pasted passage: the text inside code fences and, when the
+//! prompt has more than one paragraph (blocks split by blank lines or by a line ending in `:`),
+//! the longest paragraph of 40+ words, count only as `log_passage_words` / `log_code_lines`, so
+//! "Summarize this article: <2,000 words>" is not hard by length alone.
 //!
 //! No word identities beyond these fixed cue lists are used, so the head trained on them (see
-//! [`super::complexity`]) cannot learn "math is hard" from subject words. One pass over at most
-//! [`READ_BYTES`] bytes, no allocation: a few µs per 1 KB prompt.
+//! [`super::complexity`]) cannot learn "math is hard" from subject words. One pass over the bytes
+//! of at most [`READ_BYTES`], no allocation, words read in a tight inner loop, cue words by a
+//! hashed table. Cost (the `difficulty` line of `cargo bench -p routeplay-core --bench
+//! classifier`): 3.2–3.8 µs on-CPU per 1 KB on a loaded 2-core machine, over the 2 µs a shipped
+//! head may add (docs/model-card.md, Complexity).
 
-/// Bytes of a prompt that are scanned (length features still see the whole length).
+/// Bytes of a prompt that are scanned (longer prompts: their words are extrapolated).
 pub const READ_BYTES: usize = 4096;
 /// Version of the feature definition; stored with the weights in a model file and checked on
-/// load, so a model never reads features of another definition.
-pub const DIFFICULTY_VERSION: u16 = 1;
+/// load, so a model never reads features of another definition. Version 1 (28 features over the
+/// whole text, never shipped) is not read any more.
+pub const DIFFICULTY_VERSION: u16 = 2;
 /// Number of difficulty features.
 pub const DIFFICULTY_FEATURES: usize = 28;
 
-/// The features' names, in vector order (for reports and tests).
+/// The features' names, in vector order (for reports and tests). All but `passage_words` and
+/// `code_lines` are counted over the instruction only.
 pub const NAMES: [&str; DIFFICULTY_FEATURES] = [
-    "log_chars",
     "log_words",
     "log_words_sq",
     "log_sentences",
@@ -39,41 +48,39 @@ pub const NAMES: [&str; DIFFICULTY_FEATURES] = [
     "log_names",
     "log_instructions",
     "log_easy_cues",
-    "log_code_lines",
     "log_negations",
     "options",
-    "passage",
     "log_quantity_words",
     "log_parens",
+    "log_option_words",
+    "log_passage_words",
+    "log_code_lines",
 ];
 
 #[inline]
-fn ln1(x: usize) -> f32 {
+fn ln1(x: u32) -> f32 {
     (x as f32).ln_1p()
 }
 
-#[derive(Default)]
-struct Counts {
-    words: usize,
-    word_chars: usize,
-    long_words: usize,
-    sentences: usize,
-    numbers: usize,
-    operators: usize,
-    questions: usize,
-    commas: usize,
-    parens: usize,
-    names: usize,
-    constraints: usize,
-    format_cues: usize,
-    multi_part: usize,
-    reasoning: usize,
-    clauses: usize,
-    instructions: usize,
-    easy: usize,
-    negations: usize,
-    quantity_words: usize,
-}
+// Counters of one region (indices into a `Counts` array, so regions add and subtract).
+const WORDS: usize = 0;
+const WORD_CHARS: usize = 1;
+const LONG_WORDS: usize = 2;
+const SENTENCES: usize = 3;
+const NUMBERS: usize = 4;
+const OPERATORS: usize = 5;
+const QUESTIONS: usize = 6;
+const COMMAS: usize = 7;
+const PARENS: usize = 8;
+const NAMES_C: usize = 9;
+const LINES: usize = 10;
+const LIST_ITEMS: usize = 11;
+const OPTION_LINES: usize = 12;
+const OPTION_WORDS: usize = 13;
+/// Cue categories: counter `CUE0 + bit index`.
+const CUE0: usize = 14;
+const N_COUNTS: usize = CUE0 + 9;
+type Counts = [u32; N_COUNTS];
 
 const CONSTRAINTS: u16 = 1;
 const FORMAT_CUES: u16 = 2;
@@ -85,8 +92,8 @@ const EASY: u16 = 64;
 const QUANTITY_WORDS: u16 = 128;
 const NEGATIONS: u16 = 256;
 
-/// Cue words (lowercase ASCII, sorted for binary search) and their categories. Two-word cues
-/// ("at least", "make sure", "one word", ...) are handled in [`cue`].
+/// Cue words (lowercase ASCII, sorted) and their categories. Two-word cues ("at least",
+/// "make sure", "one word", ...) are handled in [`cue_mask`].
 const CUE_WORDS: [(&[u8], u16); 191] = [
     (b"add", INSTRUCTIONS),
     (b"additionally", MULTI_PART),
@@ -281,44 +288,63 @@ const CUE_WORDS: [(&[u8], u16); 191] = [
     (b"yaml", FORMAT_CUES),
 ];
 
-/// A word of up to 16 bytes as one big-endian integer (zero-padded): integer order equals the
-/// byte order of the words, so [`CUE_KEYS`] keeps [`CUE_WORDS`]' order.
-const fn pack(w: &[u8]) -> u128 {
-    let mut x = 0u128;
+/// Longest cue word (longer words are not looked up).
+const MAX_CUE_LEN: usize = 13;
+
+/// Rotate-xor hash of a word's bytes, the same hash the scan builds byte by byte (one cycle a
+/// byte; [`slot`] mixes it). Lookups compare the bytes, so collisions cost only a probe.
+const fn word_hash(w: &[u8]) -> u32 {
+    let mut h = 0u32;
     let mut i = 0;
-    while i < 16 {
-        x <<= 8;
-        if i < w.len() {
-            x |= w[i] as u128;
-        }
+    while i < w.len() {
+        h = h.rotate_left(5) ^ w[i] as u32;
         i += 1;
     }
-    x
+    h
 }
 
-/// [`CUE_WORDS`] packed, for integer binary search (slice compares cost a call each).
-const CUE_KEYS: [u128; CUE_WORDS.len()] = {
-    let mut k = [0u128; CUE_WORDS.len()];
+/// The first table slot of a [`word_hash`].
+#[inline]
+const fn slot(h: u32) -> usize {
+    (h.wrapping_mul(0x9e37_79b1) >> 22) as usize % SLOTS
+}
+
+const SLOTS: usize = 1024;
+const EMPTY: u16 = u16::MAX;
+
+/// Open-addressing table of [`CUE_WORDS`] by [`word_hash`] (index into `CUE_WORDS`).
+const CUE_TABLE: [u16; SLOTS] = {
+    let mut t = [EMPTY; SLOTS];
     let mut i = 0;
-    while i < k.len() {
-        k[i] = pack(CUE_WORDS[i].0);
+    while i < CUE_WORDS.len() {
+        let mut s = slot(word_hash(CUE_WORDS[i].0));
+        while t[s] != EMPTY {
+            s = (s + 1) % SLOTS;
+        }
+        t[s] = i as u16;
         i += 1;
     }
-    k
+    t
 };
 
-/// Classifies one lowercased word (and the word before it, for two-word cues).
-fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: bool) {
-    if capital && !first_in_sentence && w.len() > 1 {
-        c.names += 1;
+/// The cue categories of a lowercased word (its [`word_hash`] `h`) after the word `prev`.
+#[inline]
+fn cue_mask(w: &[u8], h: u32, prev: &[u8]) -> u16 {
+    let mut mask = 0;
+    if w.len() <= MAX_CUE_LEN {
+        let mut s = slot(h);
+        loop {
+            let k = CUE_TABLE[s];
+            if k == EMPTY {
+                break;
+            }
+            if CUE_WORDS[k as usize].0 == w {
+                mask = CUE_WORDS[k as usize].1;
+                break;
+            }
+            s = (s + 1) % SLOTS;
+        }
     }
-    let mut mask = if w.len() <= 16 {
-        CUE_KEYS
-            .binary_search(&pack(w))
-            .map_or(0, |i| CUE_WORDS[i].1)
-    } else {
-        0
-    };
     match w {
         b"least" if prev == b"at" => mask |= CONSTRAINTS,
         b"least" => mask |= NEGATIONS, // "which is least likely"
@@ -330,213 +356,272 @@ fn cue(c: &mut Counts, w: &[u8], prev: &[u8], first_in_sentence: bool, capital: 
         b"no" if prev == b"or" => mask |= EASY,
         _ => {}
     }
-    if mask == 0 {
-        return;
+    mask
+}
+
+/// What a line starts with (its first non-blank bytes).
+#[derive(Clone, Copy, PartialEq)]
+enum LineStart {
+    Plain,
+    ListItem,
+    Option,
+    Fence,
+}
+
+fn line_start(b: &[u8]) -> LineStart {
+    match b {
+        [b'`', b'`', b'`', ..] | [b'~', b'~', b'~', ..] => LineStart::Fence,
+        [b'-' | b'*', b' ', ..] | [0xe2, 0x80, 0xa2, ..] => LineStart::ListItem,
+        [b'A'..=b'E', b'.' | b')', ..] | [b'(', b'A'..=b'E', b')', ..] => LineStart::Option,
+        [b'0'..=b'9', b'.' | b')', ..] | [b'0'..=b'9', b'0'..=b'9', b'.' | b')', ..] => {
+            LineStart::ListItem
+        }
+        _ => LineStart::Plain,
     }
-    let bit = |b: u16| (mask & b != 0) as usize;
-    c.constraints += bit(CONSTRAINTS);
-    c.format_cues += bit(FORMAT_CUES);
-    c.multi_part += bit(MULTI_PART);
-    c.reasoning += bit(REASONING);
-    c.clauses += bit(CLAUSES);
-    c.instructions += bit(INSTRUCTIONS);
-    c.easy += bit(EASY);
-    c.quantity_words += bit(QUANTITY_WORDS);
-    c.negations += bit(NEGATIONS);
 }
 
 /// Computes the [`DIFFICULTY_FEATURES`] features of `text` into `out` (in [`NAMES`] order).
 /// Deterministic, allocation-free, bounded: only the first [`READ_BYTES`] bytes are scanned.
 pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
     let full_len = text.len();
-    let mut end = full_len.min(READ_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let t = &text[..end];
-    let mut c = Counts::default();
+    let t = &text.as_bytes()[..full_len.min(READ_BYTES)];
+    let n = t.len();
+    // Regions: all non-fence text, the current paragraph, the longest paragraph so far.
+    let mut total: Counts = [0; N_COUNTS];
+    let mut para: Counts = [0; N_COUNTS];
+    let mut best: Counts = [0; N_COUNTS];
+    let mut paragraphs = 0u32;
+    let (mut fence_words, mut code_lines) = (0u32, 0u32);
+    let mut in_fence = false;
 
-    // Words: lowercased ASCII into a small buffer; cue lists are ASCII English.
-    let mut buf = [0u8; 24];
-    let mut prev = [0u8; 24];
-    let mut prev_len = 0usize;
-    let mut len = 0usize;
+    let mut buf = [0u8; MAX_CUE_LEN + 1];
+    let mut prev = [0u8; MAX_CUE_LEN + 1];
+    let (mut len, mut h, mut prev_len) = (0usize, 0u32, 0usize);
     let mut in_word = false;
     let mut capital = false;
     let mut first_in_sentence = true;
     let mut in_number = false;
-    let mut pending_sentence = false;
     let mut sentence_has_words = false;
-    let flush = |c: &mut Counts,
-                 buf: &[u8; 24],
-                 len: usize,
-                 prev: &mut [u8; 24],
-                 prev_len: &mut usize,
-                 first: bool,
-                 capital: bool| {
-        c.words += 1;
-        c.word_chars += len;
-        if len >= 9 {
-            c.long_words += 1;
-        }
-        let n = len.min(24);
-        cue(c, &buf[..n], &prev[..*prev_len], first, capital);
-        prev[..n].copy_from_slice(&buf[..n]);
-        *prev_len = n;
-    };
-    for ch in t.chars() {
-        if ch.is_alphabetic() || (in_word && ch == '\'') {
-            if !in_word {
-                in_word = true;
-                capital = ch.is_uppercase();
-                len = 0;
-                if pending_sentence {
-                    c.sentences += 1;
-                    pending_sentence = false;
-                    first_in_sentence = true;
+    // Line state: at its start (before any non-blank byte), its kind, its last non-blank byte.
+    let mut at_line_start = true;
+    let mut kind = LineStart::Plain;
+    let mut line_words = 0u32;
+    let mut last = b'\n';
+
+    let end_paragraph =
+        |para: &mut Counts, best: &mut Counts, total: &mut Counts, paragraphs: &mut u32| {
+            for (t, p) in total.iter_mut().zip(para.iter()) {
+                *t += p;
+            }
+            if para[WORDS] > 0 {
+                *paragraphs += 1;
+                if para[WORDS] > best[WORDS] {
+                    *best = *para;
                 }
             }
-            if len < 24 {
-                buf[len] = if ch.is_ascii() {
-                    ch.to_ascii_lowercase() as u8
-                } else {
-                    b'~'
-                };
+            *para = [0; N_COUNTS];
+        };
+
+    let mut i = 0;
+    while i <= n {
+        let b = if i < n { t[i] } else { b'\n' };
+        if at_line_start && b != b'\n' && (b == b' ' || b == b'\t' || b == b'\r') {
+            i += 1;
+            continue;
+        }
+        if at_line_start && b != b'\n' {
+            at_line_start = false;
+            kind = line_start(&t[i..]);
+            if kind == LineStart::Fence {
+                in_fence = !in_fence;
+                // Skip the fence line itself (``` or ```python).
+                while i < n && t[i] != b'\n' {
+                    i += 1;
+                }
+                at_line_start = true;
+                last = b'\n';
+                i += 1;
+                continue;
             }
-            len += 1;
+            if in_fence {
+                code_lines += 1;
+            } else {
+                para[LINES] += 1;
+                match kind {
+                    LineStart::ListItem => para[LIST_ITEMS] += 1,
+                    LineStart::Option => para[OPTION_LINES] += 1,
+                    _ => {}
+                }
+            }
+        }
+        let letter = b.is_ascii_alphabetic() || b >= 0x80 || (in_word && b == b'\'');
+        if letter {
+            if !in_word {
+                in_word = true;
+                capital = b.is_ascii_uppercase();
+                len = 0;
+                h = 0;
+            }
+            // The rest of the word in a tight loop (the common path).
+            let mut j = i;
+            let (mut hh, mut l) = (h, len);
+            while j < n {
+                let c = t[j];
+                if !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'\'') {
+                    break;
+                }
+                let lc = c.to_ascii_lowercase();
+                if l <= MAX_CUE_LEN {
+                    buf[l] = lc;
+                }
+                hh = hh.rotate_left(5) ^ lc as u32;
+                l += 1;
+                j += 1;
+            }
+            h = hh;
+            len = l;
             in_number = false;
+            last = t[j - 1];
+            i = j;
             continue;
         }
         if in_word {
-            flush(
-                &mut c,
-                &buf,
-                len,
-                &mut prev,
-                &mut prev_len,
-                first_in_sentence,
-                capital,
-            );
             in_word = false;
-            first_in_sentence = false;
-            sentence_has_words = true;
-        }
-        if ch.is_ascii_digit() {
-            if !in_number {
-                c.numbers += 1;
-                in_number = true;
+            if in_fence {
+                fence_words += 1;
+            } else {
+                let c = &mut para;
+                c[WORDS] += 1;
+                line_words += 1;
+                // In bytes: a non-ASCII letter counts 2–4.
+                c[WORD_CHARS] += len as u32;
+                if len >= 9 {
+                    c[LONG_WORDS] += 1;
+                }
+                if capital && !first_in_sentence && len > 1 {
+                    c[NAMES_C] += 1;
+                }
+                if !sentence_has_words {
+                    c[SENTENCES] += 1;
+                    sentence_has_words = true;
+                }
+                let w = &buf[..len.min(MAX_CUE_LEN + 1)];
+                let mask = cue_mask(w, h, &prev[..prev_len]);
+                if mask != 0 {
+                    for k in 0..9 {
+                        c[CUE0 + k] += ((mask >> k) & 1) as u32;
+                    }
+                }
             }
+            prev_len = len.min(MAX_CUE_LEN + 1);
+            prev = buf;
+            first_in_sentence = false;
+        }
+        if b.is_ascii_digit() {
+            if !in_number && !in_fence {
+                para[NUMBERS] += 1;
+            }
+            in_number = true;
+            last = b;
+            i += 1;
             continue;
         }
-        if in_number && (ch == '.' || ch == ',') {
+        if in_number && (b == b'.' || b == b',') && i + 1 < n && t[i + 1].is_ascii_digit() {
+            i += 1;
             continue; // 3.5, 1,000
         }
         in_number = false;
-        match ch {
-            '.' | '!' | '?' | '\n' | ';' | '。' | '？' | '！' => {
-                if sentence_has_words {
-                    pending_sentence = true;
-                    sentence_has_words = false;
+        match b {
+            b'\n' => {
+                if !in_fence {
+                    if kind == LineStart::Option {
+                        para[OPTION_WORDS] += line_words;
+                    }
+                    // A blank line, or a line ending in ':' ("Summarize this text:"), ends a
+                    // paragraph.
+                    if last == b'\n' || last == b':' {
+                        end_paragraph(&mut para, &mut best, &mut total, &mut paragraphs);
+                    }
                 }
-                if ch == '?' || ch == '？' {
-                    c.questions += 1;
-                }
-                if ch == '.' || ch == '!' || ch == '?' || ch == '\n' {
+                first_in_sentence = true;
+                sentence_has_words = false;
+                at_line_start = true;
+                line_words = 0;
+                kind = LineStart::Plain;
+                last = b'\n';
+                i += 1;
+                continue;
+            }
+            b'.' | b'!' | b'?' | b';' => {
+                sentence_has_words = false;
+                if b != b';' {
                     first_in_sentence = true;
                 }
+                if b == b'?' && !in_fence {
+                    para[QUESTIONS] += 1;
+                }
             }
-            '+' | '*' | '/' | '^' | '=' | '×' | '÷' | '<' | '>' | '√' | '∑' | '∫' | '%' | '$' => {
-                c.operators += 1
+            b'+' | b'*' | b'/' | b'^' | b'=' | b'<' | b'>' | b'%' | b'$' if !in_fence => {
+                para[OPERATORS] += 1
             }
-            ',' | '、' | '，' => c.commas += 1,
-            '(' | '[' | '{' => c.parens += 1,
+            b',' if !in_fence => para[COMMAS] += 1,
+            b'(' | b'[' | b'{' if !in_fence => para[PARENS] += 1,
             _ => {}
         }
-    }
-    if in_word {
-        flush(
-            &mut c,
-            &buf,
-            len,
-            &mut prev,
-            &mut prev_len,
-            first_in_sentence,
-            capital,
-        );
-        sentence_has_words = true;
-    }
-    if sentence_has_words || pending_sentence {
-        c.sentences += 1;
-    }
-
-    // Lines: list items, code, options, the longest line (a pasted passage).
-    let (mut lines, mut list_items, mut code_lines, mut option_lines, mut longest) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
-    for line in t.lines() {
-        let l = line.trim();
-        if l.is_empty() {
-            continue;
+        if b != b' ' && b != b'\t' && b != b'\r' {
+            last = b;
         }
-        lines += 1;
-        let b = l.as_bytes();
-        let digits = b.iter().take_while(|x| x.is_ascii_digit()).count();
-        if l.starts_with("- ")
-            || l.starts_with("* ")
-            || l.starts_with("• ")
-            || (digits > 0 && digits < 3 && matches!(b.get(digits), Some(b'.') | Some(b')')))
-        {
-            list_items += 1;
-        }
-        if matches!(
-            b,
-            [b'A'..=b'E', b'.' | b')', ..] | [b'(', b'A'..=b'E', b')', ..]
-        ) {
-            option_lines += 1;
-        }
-        if crate::signals::is_code_line(l) {
-            code_lines += 1;
-        }
-        longest = longest.max(l.split_whitespace().count());
+        i += 1;
     }
-
-    // Words of the unread part, estimated from the read part's density.
-    let words = if end < full_len {
-        c.words * full_len / end.max(1)
-    } else {
-        c.words
-    };
-    let lw = ln1(words);
-    let sentences = c.sentences.max(1);
-    let nw = c.words.max(1) as f32;
+    end_paragraph(&mut para, &mut best, &mut total, &mut paragraphs);
+    // A pasted passage: the longest of 2+ paragraphs, 40+ words, with an instruction around it.
+    let passage = paragraphs >= 2 && best[WORDS] >= 40 && total[WORDS] - best[WORDS] >= 2;
+    let mut c = total;
+    let mut passage_words = fence_words;
+    if passage {
+        for (x, b) in c.iter_mut().zip(&best) {
+            *x -= b;
+        }
+        passage_words += best[WORDS];
+    }
+    // Words of the unread part (prompts over READ_BYTES), estimated from the read part's
+    // density, count as passage.
+    if full_len > n {
+        let read = total[WORDS] + fence_words;
+        passage_words += (read as usize * (full_len - n) / n.max(1)) as u32;
+    }
+    let lw = ln1(c[WORDS]);
+    let nw = c[WORDS].max(1) as f32;
+    let cue = |k: u16| ln1(c[CUE0 + k.trailing_zeros() as usize]);
     *out = [
-        ln1(full_len),
         lw,
         lw * lw / 10.0,
-        ln1(c.sentences),
-        (c.words as f32 / sentences as f32 / 20.0).min(3.0),
-        ln1(c.numbers),
-        (c.numbers >= 3) as u8 as f32,
-        ln1(c.operators),
-        ln1(c.questions),
-        ln1(lines),
-        ln1(list_items),
-        ln1(c.constraints),
-        ln1(c.format_cues),
-        ln1(c.multi_part),
-        ln1(c.reasoning),
-        ln1(c.clauses),
-        ln1(c.commas),
-        c.long_words as f32 / nw,
-        (c.word_chars as f32 / nw / 10.0).min(2.0),
-        ln1(c.names),
-        ln1(c.instructions),
-        ln1(c.easy),
+        ln1(c[SENTENCES]),
+        (c[WORDS] as f32 / c[SENTENCES].max(1) as f32 / 20.0).min(3.0),
+        ln1(c[NUMBERS]),
+        (c[NUMBERS] >= 3) as u8 as f32,
+        ln1(c[OPERATORS]),
+        ln1(c[QUESTIONS]),
+        ln1(c[LINES]),
+        ln1(c[LIST_ITEMS]),
+        cue(CONSTRAINTS),
+        cue(FORMAT_CUES),
+        cue(MULTI_PART),
+        cue(REASONING),
+        cue(CLAUSES),
+        ln1(c[COMMAS]),
+        c[LONG_WORDS] as f32 / nw,
+        (c[WORD_CHARS] as f32 / nw / 10.0).min(2.0),
+        ln1(c[NAMES_C]),
+        cue(INSTRUCTIONS),
+        cue(EASY),
+        cue(NEGATIONS),
+        (c[OPTION_LINES] >= 3) as u8 as f32,
+        cue(QUANTITY_WORDS),
+        ln1(c[PARENS]),
+        ln1(c[OPTION_WORDS] / c[OPTION_LINES].max(1)),
+        ln1(passage_words),
         ln1(code_lines),
-        ln1(c.negations),
-        (option_lines >= 3) as u8 as f32,
-        (longest >= 35) as u8 as f32,
-        ln1(c.quantity_words),
-        ln1(c.parens),
     ];
 }
 
@@ -570,9 +655,9 @@ mod tests {
         assert_eq!(get(t, "log_numbers"), ln(2.0), "12.5 is one number");
         assert_eq!(get(t, "many_numbers"), 0.0);
         assert_eq!(get(t, "log_questions"), ln(1.0));
-        assert_eq!(get(t, "log_chars"), ln(t.len() as f32));
         assert_eq!(get("1 2 3", "many_numbers"), 1.0);
         assert_eq!(get("x = 2 + 3 * 4", "log_operators"), ln(3.0));
+        assert_eq!(get("Tom, Ann and Bo", "log_commas"), ln(1.0));
     }
 
     #[test]
@@ -593,6 +678,8 @@ mod tests {
             get("Answer in one word, yes or no.", "log_easy_cues"),
             ln(2.0)
         );
+        // Case-folded; a longer word that starts like a cue is not one.
+        assert_eq!(get("EXPLAIN. Explanations", "log_reasoning"), ln(1.0));
     }
 
     #[test]
@@ -607,41 +694,99 @@ mod tests {
         assert_eq!(get(list, "log_lines"), ln(5.0));
         let mcq = "Which is prime?\nA. 4\nB. 6\nC. 7\nD. 9";
         assert_eq!(get(mcq, "options"), 1.0);
-        assert!(get("fn main() {\n    let x = 1;\n}", "log_code_lines") > 0.0);
-        let passage = format!("Summarize:\n{}", "word ".repeat(40));
-        assert_eq!(get(&passage, "passage"), 1.0);
-        assert_eq!(get("short text", "passage"), 0.0);
+        assert_eq!(
+            get(mcq, "log_option_words"),
+            ln(1.0),
+            "the letter; numbers are not words"
+        );
+        let mcq = "Which is a mammal?\nA. the blue whale\nB. a shark\nC. a trout fish";
+        // The option letter is a word too: (4 + 3 + 4) / 3 → 3.
+        assert_eq!(get(mcq, "log_option_words"), ln(3.0));
+        assert_eq!(get("short text", "log_passage_words"), 0.0);
+    }
+
+    /// The instruction is measured without the pasted passage or code: a summary request of a
+    /// long article has the instruction features of its one-line instruction.
+    #[test]
+    fn a_pasted_passage_and_code_count_apart_from_the_instruction() {
+        let article = "The council met on Tuesday and, after a long debate, voted to \
+                       fund the new library, which must open before the end of next year. "
+            .repeat(4);
+        let instruction = "Summarize this article in two sentences:";
+        let prompt = format!("{instruction}\n{article}");
+        let (a, b) = (feats(&prompt), feats(instruction));
+        for name in [
+            "log_words",
+            "log_constraints",
+            "log_clauses",
+            "log_commas",
+            "log_format_cues",
+        ] {
+            let k = NAMES.iter().position(|n| *n == name).unwrap();
+            assert_eq!(a[k], b[k], "{name}");
+        }
+        let words = article.split_whitespace().count() as f32;
+        assert_eq!(get(&prompt, "log_passage_words"), ln(words));
+        // Blank-line paragraphs too, with the instruction after the passage.
+        let after = format!("{article}\n\nWhat did the council decide?");
+        assert_eq!(get(&after, "log_words"), ln(5.0));
+        assert_eq!(get(&after, "log_questions"), ln(1.0));
+        // One long paragraph alone (a word problem, an MCQ stem) is the instruction.
+        assert_eq!(get(&article, "log_words"), ln(words));
+        assert_eq!(get(&article, "log_passage_words"), 0.0);
+        let code =
+            "Fix this function:\n```rust\nfn f(x: u32) -> u32 {\n    x + 1\n}\n```\nThen explain.";
+        assert_eq!(get(code, "log_code_lines"), ln(3.0));
+        assert_eq!(get(code, "log_words"), ln(5.0));
+        assert_eq!(
+            get(code, "log_operators"),
+            0.0,
+            "code is not the instruction"
+        );
+        assert_eq!(get(code, "log_passage_words"), ln(6.0)); // fn f x u u x
     }
 
     #[test]
-    fn the_cue_table_is_sorted_and_lowercase() {
+    fn the_cue_table_is_sorted_lowercase_and_every_cue_is_found() {
         assert!(CUE_WORDS.windows(2).all(|p| p[0].0 < p[1].0));
-        assert!(CUE_KEYS.windows(2).all(|p| p[0] < p[1]));
-        assert!(CUE_WORDS.iter().all(|(w, _)| w.len() <= 16));
+        assert!(CUE_WORDS.iter().all(|(w, _)| w.len() <= MAX_CUE_LEN));
         assert!(CUE_WORDS
             .iter()
             .all(|(w, m)| *m != 0 && w.iter().all(|b| b.is_ascii_lowercase() || *b == b'\'')));
+        for (w, m) in CUE_WORDS {
+            assert_eq!(
+                cue_mask(w, word_hash(w), b""),
+                m,
+                "{}",
+                String::from_utf8_lossy(w)
+            );
+        }
+        assert_eq!(cue_mask(b"zebra", word_hash(b"zebra"), b""), 0);
+        assert_eq!(cue_mask(b"least", word_hash(b"least"), b"at"), CONSTRAINTS);
+        assert_eq!(cue_mask(b"least", word_hash(b"least"), b"the"), NEGATIONS);
     }
 
     #[test]
     fn long_prompts_are_bounded_and_weird_inputs_are_finite() {
         let long = "a b c. ".repeat(10_000);
-        let f = feats(&long);
-        assert_eq!(f[0], ln(long.len() as f32));
-        // Words are extrapolated from the read part: 30,000 words in all.
-        assert!((f[1] - ln(30_000.0)).abs() < 0.01, "{}", f[1]);
+        // One paragraph: the read part is the instruction; the rest is extrapolated as passage.
+        assert!(feats(&long).iter().all(|x| x.is_finite()));
+        assert!(get(&long, "log_passage_words") > ln(20_000.0));
         for t in [
             "",
             " ",
+            "\n\n\n",
+            "```",
             "日本語のテキスト",
-            "é'''",
+            "é'x'",
             "((((",
             "\u{0}",
             "1,2,3.4.5",
+            ":\n:\n:",
         ] {
             assert!(feats(t).iter().all(|x| x.is_finite()), "{t:?}");
         }
-        let cut = "é".repeat(READ_BYTES); // a char boundary falls mid-character at READ_BYTES+1
+        let cut = "é".repeat(READ_BYTES); // READ_BYTES falls mid-character
         assert!(feats(&cut).iter().all(|x| x.is_finite()));
     }
 }

@@ -96,6 +96,20 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
+/// What [`Model::with_complexity_centred_per_task`] measured on the labelled rows (logits
+/// before centring).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskCentring {
+    /// Rows per label.
+    pub rows: Vec<usize>,
+    /// Mean complexity logit per label (0 for labels without rows).
+    pub means: Vec<f64>,
+    /// Mean over all rows.
+    pub mean: f64,
+    /// Pooled within-label standard deviation.
+    pub sd: f64,
+}
+
 /// A loaded classifier. Cheap to share; [`Model::predict`] takes `&self`.
 ///
 /// ```ignore
@@ -119,6 +133,8 @@ pub struct Model {
     padded16: Option<Vec<[i8; 16]>>,
     /// Weights of the difficulty features in the complexity logit (format 2).
     difficulty: Option<[f32; DIFFICULTY_FEATURES]>,
+    /// Whether any difficulty weight is non-zero (otherwise the features are not computed).
+    difficulty_dense: bool,
     /// Per label, subtracted from the complexity logit in proportion to the label's
     /// probability (format 2; empty = none): complexity relative to the prompt's task.
     task_offsets: Vec<f32>,
@@ -186,6 +202,7 @@ impl Model {
             weights,
             padded16: None,
             difficulty: None,
+            difficulty_dense: false,
             task_offsets: Vec::new(),
         };
         m.validate()?;
@@ -370,6 +387,7 @@ impl Model {
                 "a difficulty weight is not a number within ±{MAX_PARAMETER}"
             )));
         }
+        self.difficulty_dense = dw.iter().any(|x| *x != 0.0);
         self.difficulty = Some(dw);
         self.task_offsets = offsets;
         Ok(self)
@@ -418,6 +436,88 @@ impl Model {
         .set_difficulty(weights, task_offsets.to_vec())
     }
 
+    /// This model with its hashed complexity column **centred per task**: complexity says how
+    /// hard a prompt looks *relative to the typical prompt of its task*, not which tasks are
+    /// hard. `rows` are labelled prompts (text, gold label index in [`Model::labels`] order),
+    /// e.g. the rows the task model trained on. With `z` the column's complexity logit (bias +
+    /// column), `m_k` its mean over label `k`'s rows, `m` its mean over all rows and `σ` its
+    /// pooled within-label standard deviation, the new logit is
+    /// `1.7 × (z − Σ_k p_k m_k) / σ` (`p` = the task probabilities), so 0.5 = a typical prompt
+    /// of its task and the sigmoid(1.7 z) spread of the earlier heads is kept. Stored in format
+    /// 2 with zero difficulty weights (none computed at prediction): scale `1.7 s/σ`, bias
+    /// `1.7 (b − m)/σ`, task offsets `1.7 (m_k − m)/σ`, so the column, scale and bias alone
+    /// (what [`Model::with_complexity_of`] copies to a model with other labels) give the
+    /// uncentred complexity on the same scale. The weights are untouched, so task scores stay
+    /// identical. Labels without rows get offset 0 (the overall mean).
+    ///
+    /// Errors when the model has no complexity column, already has a difficulty head, no row
+    /// has a known label, or the logit does not vary within labels.
+    pub fn with_complexity_centred_per_task<'a>(
+        &self,
+        rows: impl IntoIterator<Item = (&'a str, usize)>,
+    ) -> Result<(Model, TaskCentring), ModelError> {
+        if !self.has_complexity || self.difficulty.is_some() {
+            return Err(ModelError::Invalid(
+                "only a model with a trained complexity column and no difficulty head can be centred per task".into(),
+            ));
+        }
+        let l = self.labels.len();
+        let mut per: Vec<Vec<f64>> = vec![Vec::new(); l];
+        for (text, k) in rows {
+            if k < l {
+                per[k].push((self.biases[l] + self.complexity_column_logit(text)) as f64);
+            }
+        }
+        let n: usize = per.iter().map(Vec::len).sum();
+        if n < 2 {
+            return Err(ModelError::Invalid(
+                "no labelled rows to centre the complexity on".into(),
+            ));
+        }
+        let means: Vec<f64> = per
+            .iter()
+            .map(|v| v.iter().sum::<f64>() / v.len().max(1) as f64)
+            .collect();
+        let mean = per.iter().flatten().sum::<f64>() / n as f64;
+        let ss: f64 = per
+            .iter()
+            .zip(&means)
+            .map(|(v, m)| v.iter().map(|z| (z - m).powi(2)).sum::<f64>())
+            .sum();
+        let sd = (ss / n as f64).sqrt();
+        if sd.is_nan() || sd <= 1e-6 {
+            return Err(ModelError::Invalid(
+                "the complexity logit does not vary within labels".into(),
+            ));
+        }
+        let k = 1.7 / sd;
+        let offsets: Vec<f32> = per
+            .iter()
+            .zip(&means)
+            .map(|(v, m)| {
+                if v.is_empty() {
+                    0.0
+                } else {
+                    (k * (m - mean)) as f32
+                }
+            })
+            .collect();
+        let (column, scale) = self.complexity_column();
+        let centred = self.with_difficulty_head(
+            [0.0; DIFFICULTY_FEATURES],
+            (k * (self.biases[l] as f64 - mean)) as f32,
+            Some((&column, (k * scale as f64) as f32)),
+            &offsets,
+        )?;
+        let stats = TaskCentring {
+            rows: per.iter().map(Vec::len).collect(),
+            means,
+            mean,
+            sd,
+        };
+        Ok((centred, stats))
+    }
+
     /// The hashed complexity column's contribution to the complexity logit (scale × the
     /// normalised sum of its weights over `text`'s features; no bias, no difficulty head).
     pub fn complexity_column_logit(&self, text: &str) -> f32 {
@@ -447,6 +547,12 @@ impl Model {
     /// The difficulty head's weights (format 2 models), in [`super::difficulty::NAMES`] order.
     pub fn difficulty_weights(&self) -> Option<&[f32; DIFFICULTY_FEATURES]> {
         self.difficulty.as_ref()
+    }
+
+    /// Per label, the offset subtracted from the complexity logit in proportion to the label's
+    /// probability (format 2; empty = none).
+    pub fn task_offsets(&self) -> &[f32] {
+        &self.task_offsets
     }
 
     /// Serialises the model in the file format above.
@@ -620,9 +726,11 @@ impl Model {
         if self.has_complexity {
             let mut z = logit(l);
             if let Some(dw) = &self.difficulty {
-                let mut f = [0f32; DIFFICULTY_FEATURES];
-                difficulty_features(text, &mut f);
-                z += dw.iter().zip(&f).map(|(w, x)| w * x).sum::<f32>();
+                if self.difficulty_dense {
+                    let mut f = [0f32; DIFFICULTY_FEATURES];
+                    difficulty_features(text, &mut f);
+                    z += dw.iter().zip(&f).map(|(w, x)| w * x).sum::<f32>();
+                }
                 z -= self
                     .task_offsets
                     .iter()
@@ -729,7 +837,7 @@ mod tests {
     fn difficulty_head_round_trips_and_leaves_the_task_alone() {
         let m = tiny();
         let mut w = [0f32; DIFFICULTY_FEATURES];
-        w[1] = 0.8; // log_words
+        w[0] = 0.8; // log_words
         let d = m.with_difficulty_head(w, -2.0, None, &[0.5, -0.5]).unwrap();
         let bytes = d.to_bytes();
         assert_eq!(&bytes[4..6], &FORMAT_VERSION_DIFFICULTY.to_le_bytes());
@@ -750,6 +858,97 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(Model::from_bytes(&bytes[..cut]).is_err());
         }
+    }
+
+    /// Centring the complexity column per task: task scores identical, no difficulty features
+    /// computed (all-zero weights), complexity = 1.7 × (z − Σ p_k m_k) / σ, and with one label
+    /// the rows' centred logits have mean 0 and SD 1.7; the column alone (what a model with
+    /// other labels copies) gives the uncentred logit on the same scale. Bad inputs are refused.
+    #[test]
+    fn centring_the_complexity_column_per_task() {
+        let m = tiny();
+        let texts = [
+            "hello there",
+            "a much longer prompt with many more words in it than that",
+            "write a poem about the sea",
+            "fix this bug in my code please",
+            "what is the capital of france",
+            "plan a trip",
+        ];
+        let rows: Vec<(&str, usize)> = texts.iter().enumerate().map(|(i, t)| (*t, i % 2)).collect();
+        let (c, st) = m
+            .with_complexity_centred_per_task(rows.iter().copied())
+            .unwrap();
+        assert_eq!(st.rows, vec![3, 3]);
+        let back = Model::from_bytes(&c.to_bytes()).unwrap();
+        assert_eq!(back, c);
+        assert!(!c.difficulty_dense);
+        let logit = |p: f32| (p / (1.0 - p)).ln();
+        for t in texts.iter().chain(&["zzz", ""]) {
+            assert_eq!(back.predict(t).scores, m.predict(t).scores, "{t}");
+            let mut p0 = [0f32; 2];
+            let z = logit(m.predict_into(t, &mut p0)) as f64;
+            let expect =
+                1.7 * (z - p0[0] as f64 * st.means[0] - p0[1] as f64 * st.means[1]) / st.sd;
+            let mut p1 = [0f32; 2];
+            let got = logit(back.predict_into(t, &mut p1)) as f64;
+            assert!((got - expect).abs() < 1e-3, "{t}: {got} vs {expect}");
+        }
+        // The column, scale and bias alone: the uncentred logit, standardised.
+        let plain = m.with_complexity_of(&c).unwrap();
+        for t in texts {
+            let mut p = [0f32; 2];
+            let z = logit(m.predict_into(t, &mut p)) as f64;
+            let got = logit(plain.predict_into(t, &mut p)) as f64;
+            assert!((got - 1.7 * (z - st.mean) / st.sd).abs() < 1e-3, "{t}");
+        }
+        // One label: p = 1, so the centred logits of the rows have mean 0 and SD 1.7.
+        let one = Model::from_parts(
+            vec!["only".into()],
+            10,
+            true,
+            vec![0.1; 2],
+            vec![0.3; 2],
+            [1.0; GROUPS],
+            (0..(1usize << 10) * 2)
+                .map(|i| (i % 11) as i8 - 5)
+                .collect(),
+        )
+        .unwrap();
+        let (c1, _) = one
+            .with_complexity_centred_per_task(texts.iter().map(|t| (*t, 0)))
+            .unwrap();
+        let zs: Vec<f64> = texts
+            .iter()
+            .map(|t| logit(c1.predict_into(t, &mut [0f32; 1])) as f64)
+            .collect();
+        let mean = zs.iter().sum::<f64>() / zs.len() as f64;
+        let sd = (zs.iter().map(|z| (z - mean).powi(2)).sum::<f64>() / zs.len() as f64).sqrt();
+        assert!(mean.abs() < 1e-3 && (sd - 1.7).abs() < 1e-3, "{mean} {sd}");
+        // Refused: no rows, a constant logit, a model already centred, no complexity column.
+        assert!(matches!(
+            m.with_complexity_centred_per_task([("x", 5)]),
+            Err(ModelError::Invalid(_))
+        ));
+        assert!(m
+            .with_complexity_centred_per_task([("a", 0), ("a", 0)])
+            .is_err());
+        assert!(c
+            .with_complexity_centred_per_task(rows.iter().copied())
+            .is_err());
+        let untrained = Model::from_parts(
+            vec!["a".into()],
+            10,
+            false,
+            vec![0.1; 2],
+            vec![0.0; 2],
+            [1.0; GROUPS],
+            vec![1; 1 << 11],
+        )
+        .unwrap();
+        assert!(untrained
+            .with_complexity_centred_per_task(rows.iter().copied())
+            .is_err());
     }
 
     #[test]
