@@ -898,26 +898,23 @@ mod tests {
 #[cfg(test)]
 mod shipped_tests {
     use super::{fit, ComplexityConfig, Example};
-    use crate::classifier::model::FORMAT_VERSION_DIFFICULTY;
+    use crate::classifier::model::FORMAT_VERSION;
     use crate::classifier::Model;
 
     fn shipped() -> Model {
         Model::from_bytes(crate::shipped::CLASSIFIER).expect("the shipped model loads")
     }
 
-    /// The shipped file is format 2 holding the earlier hashed column **centred per task**: the
-    /// column kept, all difficulty weights zero (no dense features computed), one task offset
-    /// per label (see docs/model-card.md, Complexity).
+    /// The shipped file is still format 1: its complexity is the earlier hashed column (the
+    /// difficulty heads and the column centred per task were measured and not shipped, see
+    /// docs/model-card.md).
     #[test]
-    fn shipped_model_is_the_hashed_complexity_column_centred_per_task() {
+    fn shipped_model_keeps_the_hashed_complexity_column_and_has_no_difficulty_head() {
         let bytes = crate::shipped::CLASSIFIER;
-        assert_eq!(&bytes[4..6], &FORMAT_VERSION_DIFFICULTY.to_le_bytes());
+        assert_eq!(&bytes[4..6], &FORMAT_VERSION.to_le_bytes());
         let m = shipped();
         assert!(m.has_complexity());
-        let dw = m.difficulty_weights().expect("format 2");
-        assert!(dw.iter().all(|w| *w == 0.0), "{dw:?}");
-        assert_eq!(m.task_offsets().len(), m.labels().len());
-        assert!(m.task_offsets().iter().any(|o| *o != 0.0));
+        assert!(m.difficulty_weights().is_none());
         let (column, scale) = m.complexity_column();
         assert!(scale > 0.0 && column.iter().any(|w| *w != 0), "{scale}");
     }
