@@ -7,7 +7,7 @@ mod code;
 mod language;
 mod pii;
 #[cfg(test)]
-mod reference;
+pub(crate) mod reference;
 mod task;
 #[cfg(test)]
 pub(crate) mod test_texts;

@@ -281,7 +281,7 @@ pub(super) fn detect_code(text: &str) -> bool {
 /// prose rarely has (` = ` with brackets, `=>`, `->`, `()`, `==`). The one code-line test in
 /// Routeplay: [`detect_code`] counts these lines, and the classifier's structure features
 /// (`classifier::features`) count them too, so the shipped model's features are unchanged.
-pub(super) fn is_code_line(t: &str) -> bool {
+pub(crate) fn is_code_line(t: &str) -> bool {
     let t = t.trim();
     if t.is_empty() {
         return false;

@@ -568,54 +568,8 @@ pub(super) fn for_each_feature(text: &str, mut emit: impl FnMut(Group, u32)) {
     flag("starts_upper", upper_start.unwrap_or(false) as u32);
 }
 
-fn is_code_line(t: &str) -> bool {
-    let t = t.trim();
-    if t.is_empty() {
-        return false;
-    }
-    let ends = t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.ends_with("):");
-    let starts = [
-        "def ",
-        "class ",
-        "import ",
-        "from ",
-        "#include",
-        "function ",
-        "return ",
-        "const ",
-        "let ",
-        "var ",
-        "public ",
-        "private ",
-        "fn ",
-        "for (",
-        "if (",
-        "while (",
-        "SELECT ",
-        "select ",
-        "<div",
-        "<?php",
-        "console.",
-        "print(",
-        "System.",
-        "package ",
-        "using ",
-        "elif ",
-        "else:",
-        "try:",
-        "except",
-        "}",
-        "#!/",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p));
-    let ops = t.contains(" = ") && (t.contains('(') || t.contains('[') || t.ends_with(';'))
-        || t.contains("=>")
-        || t.contains("->")
-        || t.contains("()")
-        || t.contains("==");
-    ends || starts || ops
-}
+/// The code-line test as it was: the signals' frozen reference (the same function).
+use crate::signals::reference::is_code_line;
 
 /// `Model::predict_into` as it was, over the reference features.
 fn predict_into(m: &Model, text: &str, probs: &mut [f32]) -> f32 {
