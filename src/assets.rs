@@ -164,3 +164,36 @@ async fn load_model(pg: Playground) {
         Err(e) => pg.load_model.set(Load::Failed(e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PolicyIndex;
+
+    /// index.html preloads exactly the presets `public/policies/index.json` lists (and the
+    /// catalog and the index), so they download while the wasm compiles: a preset added to
+    /// the index without its preload would be fetched only after the app starts (~170 ms later
+    /// on the first decision's path), and a stale preload would download a file nobody reads.
+    #[test]
+    fn index_html_preloads_every_preset_of_the_index_and_nothing_else() {
+        let html = include_str!("../index.html");
+        let index: PolicyIndex =
+            serde_json::from_str(include_str!("../public/policies/index.json")).unwrap();
+        let mut preloaded: Vec<&str> = html
+            .lines()
+            .filter(|l| l.contains("rel=\"preload\"") && l.contains("as=\"fetch\""))
+            .filter_map(|l| l.split("href=\"").nth(1)?.split('"').next())
+            .collect();
+        preloaded.sort();
+        let mut expected: Vec<String> = index
+            .policies
+            .iter()
+            .map(|p| format!("public/policies/{}", p.file))
+            .chain([
+                super::CATALOG_URL.to_string(),
+                super::POLICY_INDEX_URL.to_string(),
+            ])
+            .collect();
+        expected.sort();
+        assert_eq!(preloaded, expected);
+    }
+}
