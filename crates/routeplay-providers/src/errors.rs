@@ -320,7 +320,7 @@ fn shorten(s: &str) -> String {
 }
 
 /// Remove anything that looks like an API key from a provider message (providers sometimes
-/// echo a masked key back: "Incorrect API key provided: sk-abc***xyz").
+/// echo a masked key back: "Incorrect API key provided: te***ey").
 pub fn redact_secrets(s: &str) -> String {
     s.split_inclusive(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
         .map(|word| {
@@ -331,7 +331,7 @@ pub fn redact_secrets(s: &str) -> String {
             let looks_secret = ["sk-", "sk_", "AIza", "gsk_", "xai-", "pk-", "key-"]
                 .iter()
                 .any(|p| core.starts_with(p))
-                // A masked key echoed back ("sk-ab***yz", "te***ey").
+                // A masked key echoed back ("te***ey").
                 || core.contains("**")
                 || (core.len() >= 24
                     && core
@@ -368,7 +368,7 @@ mod tests {
             c(
                 OpenAiChat,
                 401,
-                r#"{"error":{"message":"Incorrect API key provided: sk-abc***xyz","type":"invalid_request_error","code":"invalid_api_key"}}"#
+                r#"{"error":{"message":"Incorrect API key provided: te***ey","type":"invalid_request_error","code":"invalid_api_key"}}"#
             ),
             ErrorKind::BadKey
         );
@@ -502,10 +502,10 @@ mod tests {
             OpenAiChat,
             401,
             None,
-            r#"{"error":{"message":"Incorrect API key provided: sk-proj-abc***xyz. You can find your API key at https://platform.openai.com."}}"#,
+            r#"{"error":{"message":"Incorrect API key provided: sk-test-key. You can find your API key at https://platform.openai.com."}}"#,
         );
         let d = e.detail.unwrap();
-        assert!(!d.contains("sk-proj"), "{d}");
+        assert!(!d.contains("sk-test-key"), "{d}");
         assert!(d.contains("[redacted]. You can find"));
         assert_eq!(
             redact_secrets("provided: te***ey. You"),
