@@ -45,28 +45,22 @@ fn download_blob(name: &str, blob: &web_sys::Blob) {
     );
 }
 
-/// [`read_text`] for big files: the bytes are copied into wasm memory and decoded there
-/// (invalid UTF-8 replaced, as `file.text()` does), instead of a JavaScript string of the
-/// whole file converted character by character in one long main-thread task.
-pub async fn read_utf8(file: &web_sys::File) -> Result<String, String> {
+/// Reads a user-chosen file as text (invalid UTF-8 is replaced, never fatal; a leading BOM is
+/// dropped, as `file.text()` does). The bytes are copied into wasm memory and decoded there,
+/// instead of a JavaScript string of the whole file converted character by character in one
+/// long main-thread task (a 17 MB prompt set).
+pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| format!("could not read {}", file.name()))?;
-    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    let mut bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     Ok(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
-}
-
-/// Reads a user-chosen file as text (invalid UTF-8 is replaced, never fatal).
-pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
-    let value = wasm_bindgen_futures::JsFuture::from(file.text())
-        .await
-        .map_err(|_| format!("could not read {}", file.name()))?;
-    value
-        .as_string()
-        .ok_or_else(|| format!("{} is not text", file.name()))
 }
 
 /// The first file of an `<input type=file>` change event.

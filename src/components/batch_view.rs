@@ -553,7 +553,7 @@ pub fn BatchView() -> impl IntoView {
         loading.set(true);
         spawn_local(async move {
             let t = now_ms();
-            let text = crate::files::read_utf8(&file).await;
+            let text = crate::files::read_text(&file).await;
             measure("file", t);
             match text {
                 Ok(t) => {

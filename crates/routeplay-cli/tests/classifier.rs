@@ -174,10 +174,9 @@ fn eval_prints_report_with_last_line() {
     );
 }
 
-#[test]
-fn train_on_custom_labels_then_classify_with_that_model() {
-    let dir = std::env::temp_dir().join(format!("rp-train-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// Six labelled rows of a two-label taxonomy (billing, bug) written to `dir/mine.jsonl`,
+/// followed by `extra` (e.g. a bad line).
+fn billing_and_bug_rows(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
     let data = dir.join("mine.jsonl");
     let mut rows = String::new();
     for (t, l) in [
@@ -191,8 +190,16 @@ fn train_on_custom_labels_then_classify_with_that_model() {
         rows.push_str(&serde_json::json!({"text": t, "label": l}).to_string());
         rows.push('\n');
     }
-    rows.push_str("this line is broken\n");
+    rows.push_str(extra);
     std::fs::write(&data, rows).unwrap();
+    data
+}
+
+#[test]
+fn train_on_custom_labels_then_classify_with_that_model() {
+    let dir = std::env::temp_dir().join(format!("rp-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = billing_and_bug_rows(&dir, "this line is broken\n");
     let model = dir.join("m.bin");
     let run = |out: &std::path::Path| {
         routeplay()
@@ -441,20 +448,7 @@ fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head()
 fn a_policy_on_custom_labels_is_checked_routed_and_tested_against_the_model_that_has_them() {
     let dir = std::env::temp_dir().join(format!("rp-custom-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let data = dir.join("mine.jsonl");
-    let mut rows = String::new();
-    for (t, l) in [
-        ("refund my order please", "billing"),
-        ("I was charged twice", "billing"),
-        ("the invoice amount is wrong", "billing"),
-        ("app crashes on start", "bug"),
-        ("button does nothing when clicked", "bug"),
-        ("error 500 when saving", "bug"),
-    ] {
-        rows.push_str(&serde_json::json!({"text": t, "label": l}).to_string());
-        rows.push('\n');
-    }
-    std::fs::write(&data, rows).unwrap();
+    let data = billing_and_bug_rows(&dir, "");
     let model = dir.join("m.bin");
     let out = routeplay()
         .args(["train", "--data"])

@@ -623,32 +623,17 @@ impl Simulation {
     /// Which prompts changed route between policy `a` and policy `b` (indices into the
     /// policies given to [`Simulation::new`]). `None` when an index is out of range.
     pub fn diff(&self, a: usize, b: usize) -> Option<PolicyDiff> {
-        if a >= self.policies.len() || b >= self.policies.len() {
-            return None;
-        }
-        let mut changes = Vec::new();
-        let mut trans: BTreeMap<(String, String), usize> = BTreeMap::new();
-        let (mut ca, mut cb, mut qa, mut qb, mut la, mut lb) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        let name = |m: u16| {
-            if m == NONE {
-                "(none)".to_string()
-            } else {
-                self.catalog.models[m as usize].id.clone()
-            }
-        };
-        for (i, row) in self.rows.iter().enumerate() {
-            let (ra, rb) = (&row[a], &row[b]);
-            ca += ra.est.cost_usd;
-            cb += rb.est.cost_usd;
-            qa += ra.est.quality;
-            qb += rb.est.quality;
-            la += ra.est.latency_ms;
-            lb += rb.est.latency_ms;
-            if ra.model != rb.model {
-                *trans.entry((name(ra.model), name(rb.model))).or_insert(0) += 1;
+        let mut diff = self.diff_totals(a, b)?;
+        diff.changes = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row[a].model != row[b].model)
+            .map(|(i, row)| {
+                let (ra, rb) = (&row[a], &row[b]);
                 let x = self.choice(a, ra);
                 let y = self.choice(b, rb);
-                changes.push(RouteChange {
+                RouteChange {
                     id: self.ids[i].clone(),
                     task: self.tasks[i].clone(),
                     from_model: x.model,
@@ -658,31 +643,10 @@ impl Simulation {
                     delta_cost_usd: rb.est.cost_usd - ra.est.cost_usd,
                     delta_quality: rb.est.quality - ra.est.quality,
                     delta_latency_ms: rb.est.latency_ms - ra.est.latency_ms,
-                });
-            }
-        }
-        let n = self.rows.len().max(1) as f64;
-        let mut transitions: Vec<Transition> = trans
-            .into_iter()
-            .map(|((from, to), count)| Transition { from, to, count })
+                }
+            })
             .collect();
-        transitions.sort_by(|x, y| {
-            y.count
-                .cmp(&x.count)
-                .then(x.from.cmp(&y.from))
-                .then(x.to.cmp(&y.to))
-        });
-        Some(PolicyDiff {
-            a: self.policies[a].name.clone(),
-            b: self.policies[b].name.clone(),
-            prompts: self.rows.len(),
-            changed: changes.len(),
-            delta_total_cost_usd: cb - ca,
-            delta_mean_quality: (qb - qa) / n,
-            delta_mean_latency_ms: (lb - la) / n,
-            transitions,
-            changes,
-        })
+        Some(diff)
     }
 
     /// [`Simulation::diff`] without the per-prompt [`PolicyDiff::changes`] (left empty): the

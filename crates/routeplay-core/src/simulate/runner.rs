@@ -398,6 +398,21 @@ mod tests {
                 let totals = run.diff_totals(a, b).unwrap();
                 assert!(totals.changes.is_empty());
                 assert_eq!(totals.changed, full.changes.len());
+                // The transitions counted the long way, from every changed prompt's pair.
+                let mut counted: std::collections::BTreeMap<(String, String), usize> =
+                    Default::default();
+                for c in &full.changes {
+                    let name = |m: &Option<String>| m.clone().unwrap_or_else(|| "(none)".into());
+                    *counted
+                        .entry((name(&c.from_model), name(&c.to_model)))
+                        .or_default() += 1;
+                }
+                let listed: std::collections::BTreeMap<(String, String), usize> = totals
+                    .transitions
+                    .iter()
+                    .map(|t| ((t.from.clone(), t.to.clone()), t.count))
+                    .collect();
+                assert_eq!(listed, counted, "policies {a} and {b}");
                 some_changed |= totals.changed > 0 && !totals.transitions.is_empty();
                 full.changes.clear();
                 assert_eq!(totals, full, "policies {a} and {b}");
