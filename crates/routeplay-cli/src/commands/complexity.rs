@@ -288,6 +288,10 @@ pub struct Opts<'a> {
     /// uncentred model becomes the baseline (unless one is given), and `out` gets the centred
     /// model.
     pub center_previous: bool,
+    /// Train only these difficulty features (names); empty = all.
+    pub difficulty_features: &'a [String],
+    /// Keep the difficulty weights on the side of `EFFORT_SIGNS`.
+    pub monotone: bool,
 }
 
 /// Runs the evaluation; see the module docs.
@@ -364,6 +368,26 @@ pub fn run(mut o: Opts) -> CmdResult {
             .then(|| o.model.buckets().trailing_zeros() as u8),
         lexical_lr: o.lexical_lr.unwrap_or(defaults.lexical_lr),
         dense: !o.lexical_only,
+        features: if o.difficulty_features.is_empty() {
+            None
+        } else {
+            let names = routeplay_core::classifier::difficulty::NAMES;
+            let mut only = Vec::new();
+            for n in o.difficulty_features {
+                match names.iter().position(|x| x == n) {
+                    Some(j) => only.push(j),
+                    None => {
+                        return Err(format!(
+                            "unknown difficulty feature {n:?}; known: {}",
+                            names.join(", ")
+                        )
+                        .into())
+                    }
+                }
+            }
+            Some(only)
+        },
+        monotone: o.monotone,
         ..defaults
     };
     let train: Vec<Example> = items.iter().filter(|i| !i.held_out).map(example).collect();

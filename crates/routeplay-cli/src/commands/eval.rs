@@ -105,6 +105,15 @@ pub struct Args {
     /// untouched); the uncentred model becomes the baseline column.
     #[arg(long)]
     center_previous: bool,
+    /// With `--complexity`: train only these difficulty features (comma-separated names of
+    /// `classifier::difficulty::NAMES`); the others get weight 0.
+    #[arg(long, value_delimiter = ',')]
+    difficulty_features: Vec<String>,
+    /// With `--complexity`: keep each difficulty weight on the side of
+    /// `classifier::complexity::EFFORT_SIGNS` (cues of effort only raise complexity, easy cues
+    /// only lower it; unsigned features get no weight).
+    #[arg(long)]
+    difficulty_monotone: bool,
     /// Also print up to this many misclassified prompts (to standard error).
     #[arg(long, default_value_t = 0)]
     show_errors: usize,
@@ -132,6 +141,8 @@ pub fn run(args: Args) -> CmdResult {
             lexical_only: args.complexity_lexical_only,
             lexical_lr: args.complexity_lexical_lr,
             center_previous: args.center_previous,
+            difficulty_features: &args.difficulty_features,
+            monotone: args.difficulty_monotone,
         });
     }
     let [file] = args.files.as_slice() else {

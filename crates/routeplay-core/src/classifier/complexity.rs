@@ -249,7 +249,28 @@ pub struct ComplexityConfig {
     pub lexical_lr: f32,
     /// Train the dense difficulty weights (`false`: the lexical column alone).
     pub dense: bool,
+    /// Only these difficulty features (indices into [`super::difficulty::NAMES`]) get a
+    /// weight; `None` = all of them.
+    pub features: Option<Vec<usize>>,
+    /// Keep each weight on the side [`EFFORT_SIGNS`] gives it (features without a sign get
+    /// none): the data sets how much a cue of effort counts, never that it makes a prompt
+    /// easier.
+    pub monotone: bool,
 }
+
+/// The direction a difficulty feature can move complexity in a monotone head
+/// ([`ComplexityConfig::monotone`]), in [`super::difficulty::NAMES`] order: +1 = more of it can
+/// only make a prompt harder (length and lines of the instruction, sentences, clauses,
+/// constraints, parts, reasoning and instruction verbs, long words), −1 = only easier (easy
+/// cues: "briefly", "one word", "hi"), 0 = not used. Left out after measuring (docs/model-card.md,
+/// Complexity): list items and format cues, which MMLU's numbered statements and reading
+/// passages made the strongest cues there while a bulleted note to summarise or "in a table"
+/// is not what makes a prompt hard (held-out within-task AUC 0.568 with format cues, 0.574
+/// without); numbers, operators, questions and the other counts, whose direction differs
+/// between word problems and multiple-choice stems.
+pub const EFFORT_SIGNS: [i8; DIFFICULTY_FEATURES] = [
+    1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 1, -1, 0, 0, 0, 0, 0, 0, 0,
+];
 
 impl Default for ComplexityConfig {
     fn default() -> Self {
@@ -261,6 +282,8 @@ impl Default for ComplexityConfig {
             lexical_buckets: None,
             lexical_lr: 0.005,
             dense: true,
+            features: None,
+            monotone: false,
         }
     }
 }
@@ -453,6 +476,20 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     let mut rng = Rng::new(cfg.seed);
     let mut w = [0f32; DIFFICULTY_FEATURES];
     let mut avg = [0f64; DIFFICULTY_FEATURES];
+    let mut trained = [cfg.dense; DIFFICULTY_FEATURES];
+    if let Some(only) = &cfg.features {
+        trained = [false; DIFFICULTY_FEATURES];
+        for &j in only {
+            if let Some(t) = trained.get_mut(j) {
+                *t = cfg.dense;
+            }
+        }
+    }
+    if cfg.monotone {
+        for (t, s) in trained.iter_mut().zip(EFFORT_SIGNS) {
+            *t &= s != 0;
+        }
+    }
     let mut n_avg = 0usize;
     let mut d = [0f32; DIFFICULTY_FEATURES];
     let lex_mask = cfg.lexical_buckets.map(|b| (1u32 << b.clamp(10, 22)) - 1);
@@ -482,9 +519,14 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
         let g = 1.0 / (1.0 + s.exp()); // −∂ log σ(s) / ∂s
         let decay = 1.0 - 0.9 * step as f32 / cfg.steps.max(1) as f32;
         let lr = cfg.lr * decay;
-        if cfg.dense {
-            for j in 0..DIFFICULTY_FEATURES {
+        for j in 0..DIFFICULTY_FEATURES {
+            if trained[j] {
                 w[j] += lr * (g * d[j] - cfg.l2 * w[j]);
+                if cfg.monotone {
+                    // Projected back onto its allowed side (sign² = 1).
+                    let sign = EFFORT_SIGNS[j] as f32;
+                    w[j] = (w[j] * sign).max(0.0) * sign;
+                }
             }
         }
         wb += lr * (g * db - cfg.l2 * wb);
@@ -905,18 +947,25 @@ mod shipped_tests {
         Model::from_bytes(crate::shipped::CLASSIFIER).expect("the shipped model loads")
     }
 
-    /// The shipped file is still format 1: its complexity is the earlier hashed column (the
-    /// difficulty heads and the column centred per task were measured and not shipped, see
-    /// docs/model-card.md).
+    /// The shipped file is format 2: its complexity is the monotone difficulty head centred
+    /// per task (docs/model-card.md, Complexity), with the hashed column zeroed, only the
+    /// signed effort features weighted, each on its side, and one task offset per label.
     #[test]
-    fn shipped_model_keeps_the_hashed_complexity_column_and_has_no_difficulty_head() {
+    fn shipped_model_has_a_monotone_difficulty_head_centred_per_task_and_no_column() {
+        use super::EFFORT_SIGNS;
+        use crate::classifier::model::FORMAT_VERSION_DIFFICULTY;
         let bytes = crate::shipped::CLASSIFIER;
-        assert_eq!(&bytes[4..6], &FORMAT_VERSION.to_le_bytes());
+        assert_eq!(&bytes[4..6], &FORMAT_VERSION_DIFFICULTY.to_le_bytes());
         let m = shipped();
         assert!(m.has_complexity());
-        assert!(m.difficulty_weights().is_none());
-        let (column, scale) = m.complexity_column();
-        assert!(scale > 0.0 && column.iter().any(|w| *w != 0), "{scale}");
+        let w = m.difficulty_weights().expect("a difficulty head");
+        for (x, s) in w.iter().zip(EFFORT_SIGNS) {
+            assert!(*x * s as f32 >= 0.0 && (s != 0 || *x == 0.0), "{w:?}");
+        }
+        assert!(w.iter().filter(|x| **x != 0.0).count() >= 8, "{w:?}");
+        assert_eq!(m.task_offsets().len(), m.labels().len());
+        let (column, _) = m.complexity_column();
+        assert!(column.iter().all(|w| *w == 0));
     }
 
     /// Constructed training rows: in each stratum (code, writing, planning), hard rows are long,

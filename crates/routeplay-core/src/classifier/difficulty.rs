@@ -5,7 +5,7 @@
 //!
 //! The instruction is separated from a pasted passage: the text inside code fences and, when the
 //! prompt has more than one paragraph (blocks split by blank lines or by a line ending in `:`),
-//! the longest paragraph of 40+ words, count only as `log_passage_words` / `log_code_lines`, so
+//! the longest paragraph of [`PASSAGE_WORDS`]+ words (a colon inside a line also starts a paragraph), count only as `log_passage_words` / `log_code_lines`, so
 //! "Summarize this article: <2,000 words>" is not hard by length alone.
 //!
 //! No word identities beyond these fixed cue lists are used, so the head trained on them (see
@@ -20,7 +20,11 @@ pub const READ_BYTES: usize = 4096;
 /// Version of the feature definition; stored with the weights in a model file and checked on
 /// load, so a model never reads features of another definition. Version 1 (28 features over the
 /// whole text, never shipped) is not read any more.
-pub const DIFFICULTY_VERSION: u16 = 2;
+pub const DIFFICULTY_VERSION: u16 = 3;
+
+/// Fewest words of a paragraph counted as a pasted passage (version 3: was 40 with no colon
+/// split; a pasted email or review is often 20–40 words).
+pub const PASSAGE_WORDS: u32 = 20;
 /// Number of difficulty features.
 pub const DIFFICULTY_FEATURES: usize = 28;
 
@@ -565,6 +569,18 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
                 para[OPERATORS] += 1
             }
             b',' if !in_fence => para[COMMAS] += 1,
+            // "Summarize this for a 12-year-old: Inflation happens when …": a colon inside a
+            // line, after an instruction of 3+ words and before more text, also ends a
+            // paragraph, so a passage pasted on the instruction's line is found too.
+            b':' if !in_fence
+                && para[WORDS] >= 3
+                && i + 2 < n
+                && t[i + 1] == b' '
+                && t[i + 2] != b'\n'
+                && t[i + 2] != b'\r' =>
+            {
+                end_paragraph(&mut para, &mut best, &mut total, &mut paragraphs);
+            }
             b'(' | b'[' | b'{' if !in_fence => para[PARENS] += 1,
             _ => {}
         }
@@ -574,8 +590,10 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
         i += 1;
     }
     end_paragraph(&mut para, &mut best, &mut total, &mut paragraphs);
-    // A pasted passage: the longest of 2+ paragraphs, 40+ words, with an instruction around it.
-    let passage = paragraphs >= 2 && best[WORDS] >= 40 && total[WORDS] - best[WORDS] >= 2;
+    // A pasted passage: the longest of 2+ paragraphs, PASSAGE_WORDS+ words, with an
+    // instruction around it.
+    let passage =
+        paragraphs >= 2 && best[WORDS] >= PASSAGE_WORDS && total[WORDS] - best[WORDS] >= 2;
     let mut c = total;
     let mut passage_words = fence_words;
     if passage {

@@ -612,8 +612,11 @@ impl Model {
         1 << self.log2_buckets
     }
 
-    /// This model with `other`'s complexity head (its weight column, scale and bias): a model
-    /// trained on your own labels keeps the shipped complexity signal. `None` when `other` has
+    /// This model with `other`'s complexity head (its weight column, scale and bias, and its
+    /// difficulty head when it has one): a model trained on your own labels keeps the shipped
+    /// complexity signal. The difficulty head's per-task offsets are kept when the labels are
+    /// the same; for other labels every label gets the mean of `other`'s offsets (complexity
+    /// relative to the average task, as the labels cannot be matched). `None` when `other` has
     /// no complexity head or hashes features differently (bucket count, group weights).
     pub fn with_complexity_of(&self, other: &Model) -> Option<Model> {
         if !other.has_complexity
@@ -631,7 +634,7 @@ impl Model {
         scales[l] = other.scales[lo];
         let mut biases = self.biases.clone();
         biases[l] = other.biases[lo];
-        Model::from_parts(
+        let m = Model::from_parts(
             self.labels.clone(),
             self.log2_buckets,
             true,
@@ -640,7 +643,20 @@ impl Model {
             self.group_weights,
             weights,
         )
-        .ok()
+        .ok()?;
+        match &other.difficulty {
+            None => Some(m),
+            Some(dw) => {
+                let offsets = if other.labels == self.labels || other.task_offsets.is_empty() {
+                    other.task_offsets.clone()
+                } else {
+                    let mean =
+                        other.task_offsets.iter().sum::<f32>() / other.task_offsets.len() as f32;
+                    vec![mean; l]
+                };
+                m.set_difficulty(*dw, offsets).ok()
+            }
+        }
     }
 
     /// Scores `text` without allocating: writes one probability per label into `probs`
@@ -894,12 +910,29 @@ mod tests {
             let got = logit(back.predict_into(t, &mut p1)) as f64;
             assert!((got - expect).abs() < 1e-3, "{t}: {got} vs {expect}");
         }
-        // The column, scale and bias alone: the uncentred logit, standardised.
-        let plain = m.with_complexity_of(&c).unwrap();
+        // Copied to a model with the same labels: the whole head, the same complexity.
+        let same = m.with_complexity_of(&c).unwrap();
+        for t in texts {
+            assert_eq!(same.predict(t).complexity, back.predict(t).complexity, "{t}");
+        }
+        // Copied to a model with other labels: the column, scale and bias, minus the mean of
+        // the offsets (0 here: both labels have 3 rows) — the uncentred logit, standardised.
+        let three = Model::from_parts(
+            vec!["x".into(), "y".into(), "z".into()],
+            10,
+            true,
+            vec![0.1; 4],
+            vec![0.0; 4],
+            [1.0; GROUPS],
+            (0..(1usize << 10) * 4).map(|i| (i % 5) as i8 - 2).collect(),
+        )
+        .unwrap();
+        let plain = three.with_complexity_of(&c).unwrap();
+        assert_eq!(plain.task_offsets().len(), 3);
         for t in texts {
             let mut p = [0f32; 2];
             let z = logit(m.predict_into(t, &mut p)) as f64;
-            let got = logit(plain.predict_into(t, &mut p)) as f64;
+            let got = logit(plain.predict_into(t, &mut [0f32; 3])) as f64;
             assert!((got - 1.7 * (z - st.mean) / st.sd).abs() < 1e-3, "{t}");
         }
         // One label: p = 1, so the centred logits of the rows have mean 0 and SD 1.7.
