@@ -76,9 +76,9 @@ pub fn SignalsPanel() -> impl IntoView {
         let word = match c {
             None => "waiting for classifier",
             Some(_) if short => "a few words say little about how hard a task is",
-            Some(c) if c < 0.35 => "a small model should do",
-            Some(c) if c < 0.65 => "in between",
-            Some(_) => "likely needs a strong model",
+            Some(c) if c < 0.35 => "a light request for its task",
+            Some(c) if c < 0.65 => "typical for its task",
+            Some(_) => "demanding for its task: a strong model may pay off",
         };
         let valuetext = text.clone();
         view! {
@@ -117,7 +117,7 @@ pub fn SignalsPanel() -> impl IntoView {
                     <p class="muted small unsure-note">{format!("Uncertain: no task type reaches {:.0}%, so the classifier's label is a weak guess.", UNCERTAIN_BELOW * 100.0)}</p>
                 })}
                 {bars}
-                <div class="subhead">"Complexity"</div>
+                <div class="subhead" title="How much the instruction asks for (length, parts, constraints, reasoning), relative to a typical prompt of its task type">"Complexity"</div>
                 {gauge}
                 <dl class="signal-grid">
                     <div class="signal"><dt>"Tokens (est.)"</dt><dd data-signal="tokens">{cheap(|s| s.tokens.to_string())}</dd></div>

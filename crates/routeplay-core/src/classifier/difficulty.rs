@@ -15,8 +15,10 @@
 //! classifier`): 3.2–3.8 µs on-CPU per 1 KB on a loaded 2-core machine, over the 2 µs a shipped
 //! head may add (docs/model-card.md, Complexity).
 
-/// Bytes of a prompt that are scanned (longer prompts: their words are extrapolated).
-pub const READ_BYTES: usize = 4096;
+/// Bytes of a prompt that are scanned (longer prompts: their words are extrapolated): the
+/// same head the task features read ([`super::features::HEAD_BYTES`]), so the unread middle of
+/// a long prompt changes no output of the model.
+pub const READ_BYTES: usize = super::features::HEAD_BYTES;
 /// Version of the feature definition; stored with the weights in a model file and checked on
 /// load, so a model never reads features of another definition. Version 1 (28 features over the
 /// whole text, never shipped) is not read any more.

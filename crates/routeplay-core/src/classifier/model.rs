@@ -913,7 +913,11 @@ mod tests {
         // Copied to a model with the same labels: the whole head, the same complexity.
         let same = m.with_complexity_of(&c).unwrap();
         for t in texts {
-            assert_eq!(same.predict(t).complexity, back.predict(t).complexity, "{t}");
+            assert_eq!(
+                same.predict(t).complexity,
+                back.predict(t).complexity,
+                "{t}"
+            );
         }
         // Copied to a model with other labels: the column, scale and bias, minus the mean of
         // the offsets (0 here: both labels have 3 rows) — the uncentred logit, standardised.
