@@ -444,6 +444,50 @@ fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head()
     assert!(written["complexity"].as_f64().unwrap() > 0.5, "{written}");
 }
 
+/// `--difficulty-monotone` with `--difficulty-features`: the printed head weighs only the
+/// named features, none below 0; an unknown feature name is refused with the known ones.
+#[test]
+fn eval_complexity_trains_a_monotone_head_on_the_named_features_and_refuses_unknown_ones() {
+    let dir = std::env::temp_dir().join(format!("rp-complexity-mono-{}", std::process::id()));
+    let data = constructed_outcomes(&dir);
+    let model = dir.join("mono.bin");
+    let out = routeplay()
+        .args(["eval", "--complexity", "--difficulty-monotone"])
+        .args([
+            "--difficulty-features",
+            "log_words,log_constraints,log_multi_part",
+        ])
+        .arg(&data)
+        .arg("--complexity-out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let weights = text
+        .lines()
+        .find_map(|l| l.strip_prefix("head weights (largest first): "))
+        .unwrap_or_else(|| panic!("no weights:\n{text}"));
+    for part in weights.split(", ") {
+        let mut it = part.split_whitespace();
+        let (name, w) = (it.next().unwrap(), it.next().unwrap());
+        let w: f64 = w.trim_end_matches(';').parse().unwrap();
+        let named = ["log_words", "log_constraints", "log_multi_part"].contains(&name);
+        assert!(w >= 0.0 && (named || w == 0.0), "{name} {w} in {weights}");
+    }
+    let bad = routeplay()
+        .args(["eval", "--complexity", "--difficulty-features", "log_wrods"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("unknown difficulty feature \"log_wrods\"") && err.contains("log_words"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_policy_on_custom_labels_is_checked_routed_and_tested_against_the_model_that_has_them() {
     let dir = std::env::temp_dir().join(format!("rp-custom-{}", std::process::id()));

@@ -872,6 +872,72 @@ mod tests {
         assert!((head.task_offsets[2] - all).abs() < 1e-3);
     }
 
+    /// Rows where an effort cue goes with the *easy* side (reasoning verbs on the easy rows,
+    /// the hard rows longer): a free fit gives the reasoning cue a negative weight, a monotone
+    /// one clamps it at 0, keeps the length weight positive and gives unsigned features and
+    /// those left out of `features` no weight.
+    #[test]
+    fn a_monotone_fit_keeps_each_weight_on_its_effort_side() {
+        let name = |n: &str| {
+            super::super::difficulty::NAMES
+                .iter()
+                .position(|x| *x == n)
+                .unwrap()
+        };
+        let (words, reasoning, numbers, lines) = (
+            name("log_words"),
+            name("log_reasoning"),
+            name("log_numbers"),
+            name("log_lines"),
+        );
+        assert_eq!(EFFORT_SIGNS[reasoning], 1);
+        assert_eq!(EFFORT_SIGNS[numbers], 0);
+        let mut ex = Vec::new();
+        for i in 0..60 {
+            let filler = "item ".repeat(10 + i % 7);
+            let easy = format!("Explain and compare {}: {filler}", i + 1);
+            let hard = format!("List {} and {} {filler} {filler} {filler}", i + 2, i + 3);
+            ex.push(Example::new(&easy, false, "s".into(), "g".into()));
+            ex.push(Example::new(&hard, true, "s".into(), "g".into()));
+        }
+        let cfg = ComplexityConfig {
+            steps: 6_000,
+            ..Default::default()
+        };
+        let free = fit(&ex, &cfg).unwrap();
+        assert!(free.weights[reasoning] < 0.0, "{:?}", free.weights);
+        let mono = fit(
+            &ex,
+            &ComplexityConfig {
+                monotone: true,
+                ..cfg.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(mono.weights[reasoning], 0.0);
+        assert!(mono.weights[words] > 0.0, "{:?}", mono.weights);
+        for (w, s) in mono.weights.iter().zip(EFFORT_SIGNS) {
+            assert!(
+                *w * s as f32 >= 0.0 && (s != 0 || *w == 0.0),
+                "{:?}",
+                mono.weights
+            );
+        }
+        // Only the named features: everything else stays at 0.
+        let only = fit(
+            &ex,
+            &ComplexityConfig {
+                monotone: true,
+                features: Some(vec![lines]),
+                ..cfg
+            },
+        )
+        .unwrap();
+        for (j, w) in only.weights.iter().enumerate() {
+            assert!(j == lines || *w == 0.0, "{j}: {w}");
+        }
+    }
+
     #[test]
     fn eta_squared_is_exact() {
         assert_eq!(
