@@ -206,7 +206,7 @@ pub fn TrainPanel() -> impl IntoView {
                 </div>
                 <p class="muted small">
                     "Training runs in this page; your rows never leave it. "
-                    "A fifth of each label is held out to measure the model. The model keeps the shipped classifier's complexity signal."
+                    "A fifth of each label is held out to measure the model. The model keeps the shipped classifier's complexity signal, measured against the average task (your labels are not the shipped ones)."
                 </p>
                 <div class="train-sources">
                     <label class="file-button">

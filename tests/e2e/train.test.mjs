@@ -155,12 +155,17 @@ test('training on an uploaded 3-label set: progress, cancel, train, metrics, use
   const bytes = fs.readFileSync(await dl.path());
   assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RPTC');
   // Header: 16 bytes, labels "other", "refund", "shipping", 4 outputs × 8, 3 group weights,
-  // 2^16 buckets × 4 outputs, checksum.
+  // 2^16 buckets × 4 outputs, the shipped difficulty head (format 2: feature version, count,
+  // 28 weights, one task offset per label), checksum.
+  assert.equal(bytes[4], 2, 'format 2: the file carries the difficulty head');
   assert.equal(bytes[8], 16, 'log2 buckets');
   assert.equal(bytes[9], 3, 'labels');
   assert.equal(bytes[10], 1, 'flags: the complexity head (the shipped one) is in the file');
   fs.writeFileSync(new URL('./artifacts/train-support-model.bin', import.meta.url), bytes);
-  assert.equal(bytes.length, 12 + (1 + 5) + (1 + 6) + (1 + 8) + 4 * 8 + 12 + 65536 * 4 + 4);
+  assert.equal(
+    bytes.length,
+    12 + (1 + 5) + (1 + 6) + (1 + 8) + 4 * 8 + 12 + 65536 * 4 + (2 + 2 + 28 * 4 + 1 + 3 * 4) + 4,
+  );
 
   // Per-prompt cost in the page, the trained model against the shipped one (figures printed;
   // the bound is a freeze bound only).
