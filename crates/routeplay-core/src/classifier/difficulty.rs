@@ -297,6 +297,18 @@ const CUE_WORDS: [(&[u8], u16); 191] = [
 /// Longest cue word (longer words are not looked up).
 const MAX_CUE_LEN: usize = 13;
 
+/// Bytes that continue a word: ASCII letters, any byte of a non-ASCII character, and `'`.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphabetic() || c >= 0x80 || c == b'\'';
+        b += 1;
+    }
+    t
+};
+
 /// Rotate-xor hash of a word's bytes, the same hash the scan builds byte by byte (one cycle a
 /// byte; [`slot`] mixes it). Lookups compare the bytes, so collisions cost only a probe.
 const fn word_hash(w: &[u8]) -> u32 {
@@ -317,6 +329,17 @@ const fn slot(h: u32) -> usize {
 
 const SLOTS: usize = 1024;
 const EMPTY: u16 = u16::MAX;
+
+/// [`word_hash`] of each of [`CUE_WORDS`], compared before the bytes.
+const CUE_HASHES: [u32; CUE_WORDS.len()] = {
+    let mut t = [0u32; CUE_WORDS.len()];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        t[i] = word_hash(CUE_WORDS[i].0);
+        i += 1;
+    }
+    t
+};
 
 /// Open-addressing table of [`CUE_WORDS`] by [`word_hash`] (index into `CUE_WORDS`).
 const CUE_TABLE: [u16; SLOTS] = {
@@ -344,7 +367,7 @@ fn cue_mask(w: &[u8], h: u32, prev: &[u8]) -> u16 {
             if k == EMPTY {
                 break;
             }
-            if CUE_WORDS[k as usize].0 == w {
+            if CUE_HASHES[k as usize] == h && CUE_WORDS[k as usize].0 == w {
                 mask = CUE_WORDS[k as usize].1;
                 break;
             }
@@ -460,32 +483,27 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
                 }
             }
         }
-        let letter = b.is_ascii_alphabetic() || b >= 0x80 || (in_word && b == b'\'');
-        if letter {
-            if !in_word {
-                in_word = true;
-                capital = b.is_ascii_uppercase();
-                len = 0;
-                h = 0;
-            }
-            // The rest of the word in a tight loop (the common path).
-            let mut j = i;
-            let (mut hh, mut l) = (h, len);
-            while j < n {
-                let c = t[j];
-                if !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'\'') {
-                    break;
-                }
-                let lc = c.to_ascii_lowercase();
-                if l <= MAX_CUE_LEN {
-                    buf[l] = lc;
-                }
-                hh = hh.rotate_left(5) ^ lc as u32;
-                l += 1;
+        // A word starts with a letter (an apostrophe only continues one); the inner loop below
+        // reads it whole, so a word never continues here.
+        if b.is_ascii_alphabetic() || b >= 0x80 {
+            in_word = true;
+            capital = b.is_ascii_uppercase();
+            // The rest of the word in a tight loop (the common path): only find its end; a
+            // word short enough to be a cue is then lowercased and hashed once.
+            let mut j = i + 1;
+            while j < n && WORD_BYTE[t[j] as usize] {
                 j += 1;
             }
-            h = hh;
-            len = l;
+            len = j - i;
+            if len <= MAX_CUE_LEN {
+                let mut hh = 0u32;
+                for (slot, &c) in buf.iter_mut().zip(&t[i..j]) {
+                    let lc = c.to_ascii_lowercase();
+                    *slot = lc;
+                    hh = hh.rotate_left(5) ^ lc as u32;
+                }
+                h = hh;
+            }
             in_number = false;
             last = t[j - 1];
             i = j;
@@ -513,10 +531,10 @@ pub fn difficulty_features(text: &str, out: &mut [f32; DIFFICULTY_FEATURES]) {
                 }
                 let w = &buf[..len.min(MAX_CUE_LEN + 1)];
                 let mask = cue_mask(w, h, &prev[..prev_len]);
-                if mask != 0 {
-                    for k in 0..9 {
-                        c[CUE0 + k] += ((mask >> k) & 1) as u32;
-                    }
+                let mut m = mask;
+                while m != 0 {
+                    c[CUE0 + m.trailing_zeros() as usize] += 1;
+                    m &= m - 1;
                 }
             }
             prev_len = len.min(MAX_CUE_LEN + 1);
