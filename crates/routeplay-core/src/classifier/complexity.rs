@@ -1006,7 +1006,6 @@ mod tests {
 #[cfg(test)]
 mod shipped_tests {
     use super::{fit, ComplexityConfig, Example};
-    use crate::classifier::model::FORMAT_VERSION;
     use crate::classifier::Model;
 
     fn shipped() -> Model {
