@@ -24,6 +24,11 @@
 //! prompts that score lower (0.5 = typical). It is not a calibrated probability of failure: the
 //! signal is weak (see docs/model-card.md), and a calibrated probability would sit in a narrow
 //! band around the base rate where no policy threshold could use it. See [`fit`].
+//!
+//! The shipped head is *monotone* ([`ComplexityConfig::monotone`], [`EFFORT_SIGNS`]: a cue of
+//! effort can only raise complexity, an easy cue only lower it) and *centred per task*
+//! ([`DenseHead::center_on_logits`]: 0.5 = a typical prompt of its task), so complexity says
+//! how demanding a prompt is for its kind and `task` carries the subject.
 
 use super::difficulty::{difficulty_features, DIFFICULTY_FEATURES};
 use super::metrics::roc_auc;
