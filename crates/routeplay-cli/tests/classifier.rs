@@ -351,6 +351,13 @@ fn eval_loso_trains_without_each_source_and_its_calibration_feeds_train() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `routeplay eval --complexity FLAGS DATA`, for the caller to add options and run.
+fn eval_complexity(flags: &[&str], data: &std::path::Path) -> Command {
+    let mut c = routeplay();
+    c.args(["eval", "--complexity"]).args(flags).arg(data);
+    c
+}
+
 /// Constructed outcome rows in `dir`: in three sources, the weak model fails exactly on the
 /// long, multi-part, constrained prompts.
 fn constructed_outcomes(dir: &std::path::Path) -> std::path::PathBuf {
@@ -388,9 +395,7 @@ fn eval_complexity_reports_per_source_within_task_and_loso_and_writes_the_head()
     let dir = std::env::temp_dir().join(format!("rp-complexity-{}", std::process::id()));
     let data = constructed_outcomes(&dir);
     let model = dir.join("model.bin");
-    let out = routeplay()
-        .args(["eval", "--complexity"])
-        .arg(&data)
+    let out = eval_complexity(&[], &data)
         .arg("--complexity-out")
         .arg(&model)
         .output()
@@ -451,17 +456,18 @@ fn eval_complexity_trains_a_monotone_head_on_the_named_features_and_refuses_unkn
     let dir = std::env::temp_dir().join(format!("rp-complexity-mono-{}", std::process::id()));
     let data = constructed_outcomes(&dir);
     let model = dir.join("mono.bin");
-    let out = routeplay()
-        .args(["eval", "--complexity", "--difficulty-monotone"])
-        .args([
+    let out = eval_complexity(
+        &[
+            "--difficulty-monotone",
             "--difficulty-features",
             "log_words,log_constraints,log_multi_part",
-        ])
-        .arg(&data)
-        .arg("--complexity-out")
-        .arg(&model)
-        .output()
-        .unwrap();
+        ],
+        &data,
+    )
+    .arg("--complexity-out")
+    .arg(&model)
+    .output()
+    .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     let weights = text
@@ -475,9 +481,7 @@ fn eval_complexity_trains_a_monotone_head_on_the_named_features_and_refuses_unkn
         let named = ["log_words", "log_constraints", "log_multi_part"].contains(&name);
         assert!(w >= 0.0 && (named || w == 0.0), "{name} {w} in {weights}");
     }
-    let bad = routeplay()
-        .args(["eval", "--complexity", "--difficulty-features", "log_wrods"])
-        .arg(&data)
+    let bad = eval_complexity(&["--difficulty-features", "log_wrods"], &data)
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
@@ -595,9 +599,7 @@ fn eval_complexity_lexical_only_centred_reports_the_heads_eta_squared_and_shares
         rows.push('\n');
     }
     std::fs::write(&labelled, rows).unwrap();
-    let out = routeplay()
-        .args(["eval", "--complexity", "--complexity-lexical-only"])
-        .arg(&data)
+    let out = eval_complexity(&["--complexity-lexical-only"], &data)
         .arg("--task-means")
         .arg(&labelled)
         .arg("--task-set")

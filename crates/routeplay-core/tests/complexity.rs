@@ -4,6 +4,7 @@
 //! did (η² 0.353 then), and inside one task it ranks the more demanding of two prompts higher.
 
 use routeplay_core::classifier::complexity::eta_squared;
+use routeplay_core::classifier::metrics::roc_auc;
 use routeplay_core::classifier::Model;
 use routeplay_core::shipped::{CLASSIFIER, SAMPLES};
 use routeplay_core::simulate::parse_prompt_set;
@@ -79,23 +80,9 @@ fn complexity_ranks_the_demanding_prompt_of_a_same_task_pair_higher() {
     assert_eq!(easy.len(), 44);
     let right = easy.iter().zip(&hard).filter(|(e, h)| h > e).count();
     assert!(right >= 38, "{right} of 44 pairs");
-    let wins: f64 = hard
-        .iter()
-        .map(|h| {
-            easy.iter()
-                .map(|e| {
-                    if h > e {
-                        1.0
-                    } else if h == e {
-                        0.5
-                    } else {
-                        0.0
-                    }
-                })
-                .sum::<f64>()
-        })
-        .sum();
-    let auc = wins / (44.0 * 44.0);
+    let scores: Vec<f64> = easy.iter().chain(&hard).copied().collect();
+    let positive: Vec<bool> = (0..88).map(|i| i >= 44).collect();
+    let auc = roc_auc(&scores, &positive).unwrap();
     assert!(auc >= 0.85, "pooled AUC {auc}");
 }
 

@@ -372,20 +372,19 @@ pub fn run(mut o: Opts) -> CmdResult {
             None
         } else {
             let names = routeplay_core::classifier::difficulty::NAMES;
-            let mut only = Vec::new();
-            for n in o.difficulty_features {
-                match names.iter().position(|x| x == n) {
-                    Some(j) => only.push(j),
-                    None => {
-                        return Err(format!(
+            let only: Result<Vec<usize>, String> = o
+                .difficulty_features
+                .iter()
+                .map(|n| {
+                    names.iter().position(|x| x == n).ok_or_else(|| {
+                        format!(
                             "unknown difficulty feature {n:?}; known: {}",
                             names.join(", ")
                         )
-                        .into())
-                    }
-                }
-            }
-            Some(only)
+                    })
+                })
+                .collect();
+            Some(only?)
         },
         monotone: o.monotone,
         ..defaults

@@ -481,20 +481,11 @@ pub fn fit(examples: &[Example], cfg: &ComplexityConfig) -> Result<DenseHead, St
     let mut rng = Rng::new(cfg.seed);
     let mut w = [0f32; DIFFICULTY_FEATURES];
     let mut avg = [0f64; DIFFICULTY_FEATURES];
-    let mut trained = [cfg.dense; DIFFICULTY_FEATURES];
-    if let Some(only) = &cfg.features {
-        trained = [false; DIFFICULTY_FEATURES];
-        for &j in only {
-            if let Some(t) = trained.get_mut(j) {
-                *t = cfg.dense;
-            }
-        }
-    }
-    if cfg.monotone {
-        for (t, s) in trained.iter_mut().zip(EFFORT_SIGNS) {
-            *t &= s != 0;
-        }
-    }
+    let trained: [bool; DIFFICULTY_FEATURES] = std::array::from_fn(|j| {
+        cfg.dense
+            && cfg.features.as_ref().is_none_or(|only| only.contains(&j))
+            && (!cfg.monotone || EFFORT_SIGNS[j] != 0)
+    });
     let mut n_avg = 0usize;
     let mut d = [0f32; DIFFICULTY_FEATURES];
     let lex_mask = cfg.lexical_buckets.map(|b| (1u32 << b.clamp(10, 22)) - 1);

@@ -4,16 +4,17 @@
 //! demands, multi-part requests, reasoning verbs, easy cues ("briefly", "one word"), options.
 //!
 //! The instruction is separated from a pasted passage: the text inside code fences and, when the
-//! prompt has more than one paragraph (blocks split by blank lines or by a line ending in `:`),
-//! the longest paragraph of [`PASSAGE_WORDS`]+ words (a colon inside a line also starts a paragraph), count only as `log_passage_words` / `log_code_lines`, so
-//! "Summarize this article: <2,000 words>" is not hard by length alone.
+//! prompt has more than one paragraph (blocks split by blank lines, by a line ending in `:` or
+//! by a colon inside a line after 3+ words), the longest paragraph of [`PASSAGE_WORDS`]+ words,
+//! count only as `log_passage_words` / `log_code_lines`, so "Summarize this article: <2,000
+//! words>" is not hard by length alone.
 //!
 //! No word identities beyond these fixed cue lists are used, so the head trained on them (see
 //! [`super::complexity`]) cannot learn "math is hard" from subject words. One pass over the bytes
-//! of at most [`READ_BYTES`], no allocation, words read in a tight inner loop, cue words by a
-//! hashed table. Cost (the `difficulty` line of `cargo bench -p routeplay-core --bench
-//! classifier`): 3.2–3.8 µs on-CPU per 1 KB on a loaded 2-core machine, over the 2 µs a shipped
-//! head may add (docs/model-card.md, Complexity).
+//! of at most [`READ_BYTES`], no allocation, words found by a byte table, cue words by a hashed
+//! table. Cost (the `difficulty` line of `cargo bench -p routeplay-core --bench classifier`):
+//! 4.8–6.1 µs on-CPU per 1 KB on an idle 2-core machine, the shipped model's extra over the
+//! task features (docs/model-card.md, Size and speed).
 
 /// Bytes of a prompt that are scanned (longer prompts: their words are extrapolated): the
 /// same head the task features read ([`super::features::HEAD_BYTES`]), so the unread middle of
